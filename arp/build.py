@@ -1,0 +1,347 @@
+"""`arp build`: official files -> validated tidy tables -> one DuckDB file, replaced atomically.
+
+Order of work, so that a bad file can never damage a working database:
+1. find every selected source's files (a local folder, or downloads into a cache);
+2. load and validate them all in memory; any failure stops here, naming file and problem;
+3. write a temporary database beside the target, derive the analyst tables from it;
+4. only then replace the target in one rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from pyproj import Transformer
+
+from arp import db, geography
+from arp.fetch import DownloadError, download_source, find_files, list_folder
+from data_loaders import SOURCES, SOURCES_BY_ID, LoaderError, Source
+
+Progress = Callable[[float, str], None]
+
+
+class BuildError(RuntimeError):
+    """The build stopped; the previous database, if any, is untouched."""
+
+
+@dataclass
+class BuildReport:
+    database: Path
+    loaded: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass
+class LoadedSource:
+    source: Source
+    tables: dict[str, pd.DataFrame]
+    files: list[dict]
+
+
+def _no_progress(fraction: float, message: str) -> None:
+    return None
+
+
+def select_sources(only: Sequence[str] | None) -> list[Source]:
+    if not only:
+        return list(SOURCES)
+    unknown = [source_id for source_id in only if source_id not in SOURCES_BY_ID]
+    if unknown:
+        raise BuildError(
+            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES_BY_ID)}"
+        )
+    return [SOURCES_BY_ID[source_id] for source_id in only]
+
+
+def locate_files(
+    sources: list[Source], source_dir: Path | None, cache: Path, report: BuildReport
+) -> dict[str, list[Path]]:
+    """Paths per source id. Missing required files stop the build with what to provide."""
+    candidates = list_folder(source_dir) if source_dir else None
+    located: dict[str, list[Path]] = {}
+    problems = []
+    for source in sources:
+        try:
+            paths = (
+                find_files(source, candidates)
+                if candidates is not None
+                else download_source(source, cache)
+            )
+        except DownloadError as error:
+            if source.required:
+                raise BuildError(str(error)) from error
+            report.skipped[source.id] = f"not downloaded: {error}"
+            continue
+        if paths:
+            located[source.id] = paths
+        elif source.required:
+            problems.append(
+                f"- {source.id}: no file named {' or '.join(source.files)} in {source_dir}"
+                f" (official download: {source.downloads[0].url})"
+            )
+        else:
+            report.skipped[source.id] = "optional; no file provided"
+    if problems:
+        raise BuildError("missing source files:\n" + "\n".join(problems))
+    return located
+
+
+def _file_record(path: Path, rows: int) -> dict:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    stat = path.stat()
+    return {
+        "file_name": path.name,
+        "file_bytes": stat.st_size,
+        "file_modified": datetime.fromtimestamp(stat.st_mtime, UTC),
+        "sha256": digest.hexdigest(),
+        "rows": rows,
+    }
+
+
+def load_source(source: Source, paths: list[Path]) -> LoadedSource:
+    """Run a source's loader; multi-file sources file by file, so rows are counted per file."""
+    groups = [[path] for path in paths] if source.many_files else [paths]
+    tables: dict[str, list[pd.DataFrame]] = {}
+    files = []
+    for group in groups:
+        loaded = source.run(group)
+        rows = sum(len(frame) for frame in loaded.values())
+        files.extend(_file_record(path, rows if path is group[0] else 0) for path in group)
+        for name, frame in loaded.items():
+            tables.setdefault(name, []).append(frame)
+    return LoadedSource(
+        source=source,
+        tables={name: pd.concat(frames, ignore_index=True) for name, frames in tables.items()},
+        files=files,
+    )
+
+
+def build(
+    database: Path,
+    source_dir: Path | None = None,
+    only: Sequence[str] | None = None,
+    cache: Path | None = None,
+    progress: Progress = _no_progress,
+) -> BuildReport:
+    started = time.perf_counter()
+    from arp.settings import cache_dir
+
+    report = BuildReport(database=database)
+    sources = select_sources(only)
+    progress(0.02, "Finding source files")
+    located = locate_files(sources, source_dir, cache or cache_dir(), report)
+
+    loaded: list[LoadedSource] = []
+    errors = []
+    for index, source in enumerate(s for s in sources if s.id in located):
+        progress(0.05 + 0.55 * index / max(len(located), 1), f"Reading {source.title}")
+        try:
+            loaded.append(load_source(source, located[source.id]))
+        except LoaderError as error:
+            errors.append(f"- {source.id}: {error}")
+    if errors:
+        raise BuildError(
+            "source files failed validation, nothing was changed:\n" + "\n".join(errors)
+        )
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    temporary = database.with_name(f"{database.name}.tmp-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    if only and database.exists():
+        shutil.copyfile(database, temporary)
+    try:
+        con = duckdb.connect(str(temporary))
+        try:
+            progress(0.62, "Writing tables")
+            for item in loaded:
+                _write_source(con, item)
+                report.loaded.append(item.source.id)
+            progress(0.7, "Building areas, placing points and deriving tables")
+            derive(con, progress)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(temporary, database)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    report.seconds = time.perf_counter() - started
+    progress(1.0, "Done")
+    return report
+
+
+SOURCES_COLUMNS = """
+    source_id varchar, title varchar, publisher varchar, licence varchar, attribution varchar,
+    landing_page varchar, download_url varchar, file_name varchar, file_bytes bigint,
+    file_modified timestamptz, sha256 varchar, rows bigint, loaded_at timestamptz, notes varchar
+"""
+
+
+def _write_source(con: duckdb.DuckDBPyConnection, item: LoadedSource) -> None:
+    source = item.source
+    for name, frame in item.tables.items():
+        table = db.source_table(source.id, name, len(item.tables))
+        con.register("incoming", frame)
+        con.execute(f'create or replace table "{table}" as select * from incoming')
+        con.unregister("incoming")
+    con.execute(f"create table if not exists sources ({SOURCES_COLUMNS})")
+    con.execute("delete from sources where source_id = $id", {"id": source.id})
+    loaded_at = datetime.now(UTC)
+    for record in item.files:
+        con.execute(
+            """insert into sources values ($source_id, $title, $publisher, $licence, $attribution,
+               $landing_page, $download_url, $file_name, $file_bytes, $file_modified, $sha256,
+               $rows, $loaded_at, $notes)""",
+            {
+                "source_id": source.id,
+                "title": source.title,
+                "publisher": source.publisher,
+                "licence": source.licence,
+                "attribution": source.attribution,
+                "landing_page": source.landing_page,
+                "download_url": source.downloads[0].url,
+                "loaded_at": loaded_at,
+                "notes": source.notes,
+                **record,
+            },
+        )
+
+
+# --- derived tables -----------------------------------------------------------------------
+
+BNG_TO_WGS84 = Transformer.from_crs(27700, 4326, always_xy=True)
+
+
+def _table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame | None:
+    return con.table(name).df() if db.has_table(con, name) else None
+
+
+def _replace(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register("incoming", frame)
+    con.execute(f'create or replace table "{name}" as select * from incoming')
+    con.unregister("incoming")
+
+
+def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) -> None:
+    """Rebuild every analyst-facing table from the src_ tables present."""
+    areas = _derive_areas(con)
+    _union_sources(con, "census_counts", ("src_census_",))
+    _union_sources(con, "deprivation_values", ("src_iod2025_", "src_iod2019_"))
+    if areas is not None:
+        lsoa_areas = areas[areas["level"] == "lsoa"]
+        postcodes = _derive_postcodes(con, lsoa_areas)
+        _derive_stop_search(con, lsoa_areas)
+        _derive_services(con, lsoa_areas, postcodes)
+    progress(0.9, "Running build queries")
+    db.run_build_queries(con)
+
+
+def _ward_inputs(con) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Ward boundaries and the lookup of the same ward codes: 2025 wards with the 2024
+    lookup (their codes agree), else 2022 with 2022."""
+    for boundaries, lookup in (
+        ("src_ward25_boundaries", "src_lsoa21_ward24_lookup"),
+        ("src_ward22_boundaries", "src_lsoa21_ward22_lookup"),
+    ):
+        if db.has_table(con, lookup):
+            return _table(con, boundaries), _table(con, lookup)
+    return None, None
+
+
+def _derive_areas(con) -> pd.DataFrame | None:
+    lsoa = _table(con, "src_lsoa21_boundaries")
+    wards, lookup = _ward_inputs(con)
+    if lsoa is None or lookup is None:
+        return None
+    try:
+        areas = geography.assemble_areas(
+            lsoa=lsoa,
+            ward_lookup=lookup,
+            msoa=_table(con, "src_msoa21_boundaries"),
+            msoa_names=_table(con, "src_msoa_names"),
+            wards=wards,
+            districts=_table(con, "src_lad_boundaries"),
+        )
+    except geography.GeographyError as error:
+        raise BuildError(str(error)) from error
+    _replace(con, "areas", areas)
+    return areas
+
+
+def _union_sources(con, target: str, prefixes: tuple[str, ...]) -> None:
+    """One table from every src_ table of a family (optional members may be absent)."""
+    tables = sorted(t for t in db.table_names(con) if t.startswith(prefixes))
+    if not tables:
+        return
+    union = " union all by name ".join(
+        f"select '{t.removeprefix('src_')}' as source_id, * from \"{t}\"" for t in tables
+    )
+    con.execute(f"create or replace table {target} as {union}")
+
+
+def _derive_postcodes(con, lsoa_areas: pd.DataFrame) -> pd.DataFrame | None:
+    postcodes = _table(con, "src_codepoint_open")
+    if postcodes is None:
+        return None
+    lon, lat = BNG_TO_WGS84.transform(
+        postcodes["easting"].to_numpy(), postcodes["northing"].to_numpy()
+    )
+    postcodes["longitude"], postcodes["latitude"] = lon.round(6), lat.round(6)
+    placed = geography.place_points(postcodes["easting"], postcodes["northing"], 27700, lsoa_areas)
+    postcodes = postcodes.join(placed)
+    _replace(con, "postcodes", postcodes)
+    return postcodes
+
+
+def _derive_stop_search(con, lsoa_areas: pd.DataFrame) -> None:
+    events = _table(con, "src_stop_search_wmp")
+    if events is None:
+        return
+    placed = geography.place_points(events["longitude"], events["latitude"], 4326, lsoa_areas)
+    events = events.join(placed)
+    events.insert(0, "event_id", range(1, len(events) + 1))
+    _replace(con, "stop_search_events", events)
+
+
+SERVICE_SOURCES = ("src_gp_practices", "src_pharmacies", "src_hospitals", "src_libraries")
+
+
+def _derive_services(con, lsoa_areas: pd.DataFrame, postcodes: pd.DataFrame | None) -> None:
+    frames = [f for f in (_table(con, t) for t in SERVICE_SOURCES) if f is not None]
+    if not frames:
+        return
+    services = pd.concat(frames, ignore_index=True)
+    for column in ("latitude", "longitude"):
+        if column not in services:
+            services[column] = float("nan")
+    services["location_from"] = pd.Series(
+        ["published coordinates" if pd.notna(v) else pd.NA for v in services["latitude"]],
+        dtype="string",
+    )
+    if postcodes is not None:
+        by_postcode = postcodes.drop_duplicates("postcode_key").set_index("postcode_key")
+        needs = services["latitude"].isna() & services["postcode_key"].isin(by_postcode.index)
+        keys = services.loc[needs, "postcode_key"]
+        services.loc[needs, "latitude"] = keys.map(by_postcode["latitude"]).to_numpy()
+        services.loc[needs, "longitude"] = keys.map(by_postcode["longitude"]).to_numpy()
+        services.loc[needs & services["latitude"].notna(), "location_from"] = (
+            "postcode (Code-Point Open)"
+        )
+    placed = geography.place_points(services["longitude"], services["latitude"], 4326, lsoa_areas)
+    services = services.join(placed)
+    unlocated = services["location_from"].isna()
+    services.loc[unlocated, "placement"] = "postcode not found"
+    _replace(con, "services", services)

@@ -1,0 +1,180 @@
+"""The shape every public source shares: what it is, where it comes from, how to check it.
+
+A source module declares one or more `Source` values and a `load(paths)` function that
+turns the official files into tidy tables. Validation lives here so every loader fails
+the same way: a `LoaderError` that names the file and the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+OGL = "Open Government Licence v3.0"
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+ONS_ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v3.0"
+)
+ONS_GEOGRAPHY_ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right"
+)
+
+
+class LoaderError(ValueError):
+    """A source file could not be read or failed validation.
+
+    The message always names the file, so a build can say exactly what to fix.
+    """
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path.name}: {problem}")
+
+
+@dataclass(frozen=True)
+class Download:
+    """One official download. `member` names the file inside a zip archive, if any."""
+
+    url: str
+    file_name: str
+    member: str | None = None
+
+
+@dataclass(frozen=True)
+class TableCheck:
+    """Checks on one tidy table a loader returns."""
+
+    required_columns: tuple[str, ...] = ()
+    code_column: str | None = None
+    code_pattern: str | None = None
+    expected_rows: tuple[int, int] | None = None
+    not_null: tuple[str, ...] = ()
+
+    def check(self, frame: pd.DataFrame, path: Path, table: str) -> None:
+        missing = [c for c in self.required_columns if c not in frame.columns]
+        if missing:
+            raise LoaderError(path, f"table {table}: missing column(s) {', '.join(missing)}")
+        if self.expected_rows is not None:
+            low, high = self.expected_rows
+            if not low <= len(frame) <= high:
+                raise LoaderError(
+                    path,
+                    f"table {table}: {len(frame):,} rows, expected between {low:,} and {high:,}"
+                    " (is the file truncated or the wrong one?)",
+                )
+        if self.code_column and self.code_pattern:
+            codes = frame[self.code_column].astype("string")
+            bad = ~codes.fillna("").str.fullmatch(self.code_pattern)
+            if bad.any():
+                first = frame.index[bad.to_numpy()][0]
+                raise LoaderError(
+                    path,
+                    f"table {table}: {int(bad.sum()):,} value(s) in {self.code_column} do not look"
+                    f" like {self.code_pattern}; first is {codes[first]!r} (row {first})",
+                )
+        for column in self.not_null:
+            nulls = frame[column].isna()
+            if nulls.any():
+                raise LoaderError(
+                    path, f"table {table}: {int(nulls.sum()):,} empty value(s) in {column}"
+                )
+
+
+Tables = dict[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A public dataset: provenance, expected files, and the function that loads them.
+
+    `files` are glob patterns matched against file names; the first is the official name,
+    later ones are names the same official layout is known to travel under.
+    `load` receives every matching path and returns {table_name: tidy DataFrame}; each
+    table is checked against `checks[table_name]` before anything is written.
+    """
+
+    id: str
+    title: str
+    publisher: str
+    licence: str
+    attribution: str
+    landing_page: str
+    downloads: tuple[Download, ...]
+    files: tuple[str, ...]
+    load: Callable[[list[Path]], Tables]
+    checks: Mapping[str, TableCheck] = field(default_factory=dict)
+    required: bool = True
+    many_files: bool = False
+    notes: str = ""
+
+    def run(self, paths: list[Path]) -> Tables:
+        """Load and validate. Any failure is a LoaderError naming the file."""
+        if not paths:
+            raise LoaderError(self.files[0], f"no file found for source {self.id}")
+        for path in paths:
+            if path.stat().st_size == 0:
+                raise LoaderError(path, "the file is empty")
+        try:
+            tables = self.load(paths)
+        except LoaderError:
+            raise
+        except UnicodeDecodeError as error:
+            raise LoaderError(paths[0], f"not in the expected text encoding ({error})") from error
+        except (ValueError, KeyError, csv.Error, pd.errors.ParserError) as error:
+            raise LoaderError(paths[0], f"could not be read: {error}") from error
+        for table, check in self.checks.items():
+            if table not in tables:
+                raise LoaderError(paths[0], f"loader returned no table {table}")
+            check.check(tables[table], paths[0], table)
+        return tables
+
+
+# --- reading helpers shared by loaders --------------------------------------------------
+
+
+def read_csv_text(path: Path, **kwargs) -> pd.DataFrame:
+    """Read an official CSV as text, tolerating the UTF-8 byte-order mark ONS files carry."""
+    kwargs.setdefault("dtype", "string")
+    kwargs.setdefault("encoding", "utf-8-sig")
+    kwargs.setdefault("keep_default_na", False)
+    kwargs.setdefault("na_values", [""])
+    return pd.read_csv(path, **kwargs)
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: Path) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise LoaderError(
+            path,
+            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}",
+        )
+
+
+def find_column(frame: pd.DataFrame, pattern: str, path: Path, what: str) -> str:
+    """The one column whose name matches `pattern` (case-insensitive)."""
+    matches = [c for c in frame.columns if re.fullmatch(pattern, str(c), flags=re.IGNORECASE)]
+    if not matches:
+        raise LoaderError(path, f"no {what} column (looked for {pattern})")
+    return matches[0]
+
+
+def to_number(series: pd.Series, path: Path, column: str) -> pd.Series:
+    """Numbers from text, failing loudly (with the first bad value) rather than coercing."""
+    cleaned = series.astype("string").str.replace(",", "", regex=False).str.strip()
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    bad = numbers.isna() & cleaned.notna() & (cleaned != "")
+    if bad.any():
+        raise LoaderError(path, f"column {column!r} has non-numeric value {cleaned[bad].iloc[0]!r}")
+    return numbers
+
+
+def normalise_postcode(series: pd.Series) -> pd.Series:
+    """Postcodes as join keys: upper case, no spaces ('B13  0HN' and 'b13 0hn' meet)."""
+    return series.astype("string").str.upper().str.replace(r"\s+", "", regex=True)

@@ -1,0 +1,155 @@
+"""ONS boundary files (LSOA 2021, MSOA 2021, wards, local authority districts).
+
+Grain: one row per area, geometry as WKB in WGS84 (EPSG:4326). Reads GeoJSON or a
+shapefile in any CRS: the LSOA/MSOA/ward files travel as lon/lat (CRS84), the LAD files
+as British National Grid (EPSG:27700), so everything is reprojected on load.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import geopandas as gpd
+
+from data_loaders._source import (
+    OGL,
+    ONS_GEOGRAPHY_ATTRIBUTION,
+    Download,
+    LoaderError,
+    Source,
+    TableCheck,
+    Tables,
+    find_column,
+)
+
+ONS_PORTAL = "https://geoportal.statistics.gov.uk"
+ONS_PUBLISHER = "Office for National Statistics (Open Geography Portal)"
+
+BOUNDARY_COLUMNS = ("code", "name", "geometry_wkb")
+
+
+def load_boundaries(paths: list[Path], code_prefix: str) -> Tables:
+    """Read one boundary file; `code_prefix` is the ONS column stem, e.g. 'LSOA21' or 'WD'."""
+    path = paths[0]
+    try:
+        frame = gpd.read_file(path)
+    except Exception as error:  # pyogrio raises its own error types for unreadable files
+        raise LoaderError(path, f"not a readable boundary file ({error})") from error
+    if frame.crs is None:
+        raise LoaderError(path, "the file declares no coordinate reference system")
+    code_column = find_column(frame, rf"{code_prefix}\d*CD", path, "area code")
+    name_column = find_column(frame, rf"{code_prefix}\d*NM", path, "area name")
+    frame = frame.to_crs(4326)
+    if frame.geometry.isna().any() or frame.geometry.is_empty.any():
+        raise LoaderError(path, "some areas have no geometry")
+    tidy = frame[[code_column, name_column]].rename(
+        columns={code_column: "code", name_column: "name"}
+    )
+    tidy["geometry_wkb"] = frame.geometry.make_valid().to_wkb()
+    tidy["vintage_column"] = code_column
+    return {"boundaries": tidy.astype({"code": "string", "name": "string"})}
+
+
+def _boundary_source(
+    id: str,
+    title: str,
+    code_prefix: str,
+    code_pattern: str,
+    files: tuple[str, ...],
+    url: str,
+    landing_page: str,
+    max_rows: int,
+    required: bool = True,
+) -> Source:
+    return Source(
+        id=id,
+        title=title,
+        publisher=ONS_PUBLISHER,
+        licence=OGL,
+        attribution=ONS_GEOGRAPHY_ATTRIBUTION,
+        landing_page=landing_page,
+        downloads=(Download(url=url, file_name=files[0]),),
+        files=files,
+        load=partial(load_boundaries, code_prefix=code_prefix),
+        checks={
+            "boundaries": TableCheck(
+                required_columns=BOUNDARY_COLUMNS,
+                code_column="code",
+                code_pattern=code_pattern,
+                expected_rows=(1, max_rows),
+                not_null=("code", "name"),
+            )
+        },
+        required=required,
+    )
+
+
+LSOA21 = _boundary_source(
+    id="lsoa21_boundaries",
+    title="Lower layer Super Output Areas (December 2021) boundaries, generalised (BGC)",
+    code_prefix="LSOA21",
+    code_pattern=r"[EW]01\d{6}",
+    files=(
+        "Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC*.geojson",
+        "LSOA21_boundaries_*.geojson",
+    ),
+    url=f"{ONS_PORTAL}/datasets/lower-layer-super-output-areas-december-2021-boundaries-ew-bgc-v5-2.geojson",
+    landing_page=f"{ONS_PORTAL}/datasets/ons::lower-layer-super-output-areas-december-2021-boundaries-ew-bgc-v5-2/about",
+    max_rows=36_000,
+)
+
+MSOA21 = _boundary_source(
+    id="msoa21_boundaries",
+    title="Middle layer Super Output Areas (December 2021) boundaries, generalised (BGC)",
+    code_prefix="MSOA21",
+    code_pattern=r"[EW]02\d{6}",
+    files=(
+        "Middle_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC*.geojson",
+        "MSOA21_boundaries_*.geojson",
+    ),
+    url=f"{ONS_PORTAL}/datasets/middle-layer-super-output-areas-december-2021-boundaries-ew-bgc-v3-2.geojson",
+    landing_page=f"{ONS_PORTAL}/datasets/ons::middle-layer-super-output-areas-december-2021-boundaries-ew-bgc-v3-2/about",
+    max_rows=7_300,
+)
+
+WARD25 = _boundary_source(
+    id="ward25_boundaries",
+    title="Wards (May 2025) boundaries, generalised (BGC)",
+    code_prefix="WD25",
+    code_pattern=r"[EW]05\d{6}",
+    files=("Wards_May_2025_Boundaries_UK_BGC*.geojson", "WD25_boundaries_*.geojson"),
+    url=f"{ONS_PORTAL}/datasets/wards-may-2025-boundaries-uk-bgc.geojson",
+    landing_page=f"{ONS_PORTAL}/datasets/ons::wards-may-2025-boundaries-uk-bgc/about",
+    max_rows=9_500,
+)
+
+WARD22 = _boundary_source(
+    id="ward22_boundaries",
+    title="Wards (May 2022) boundaries, generalised (BGC)",
+    code_prefix="WD22",
+    code_pattern=r"[EW]05\d{6}",
+    files=("Wards_May_2022_Boundaries_UK_BGC*.geojson", "WD22_boundaries_*.geojson"),
+    url=f"{ONS_PORTAL}/datasets/wards-may-2022-boundaries-uk-bgc.geojson",
+    landing_page=f"{ONS_PORTAL}/datasets/ons::wards-may-2022-boundaries-uk-bgc/about",
+    max_rows=9_500,
+    required=False,
+)
+
+LAD = _boundary_source(
+    id="lad_boundaries",
+    title="Local Authority Districts boundaries, UK, super-generalised (BSC) or ultra-generalised (BUC)",
+    code_prefix="LAD",
+    code_pattern=r"[ENSW]\d{8}",
+    files=(
+        "Local_Authority_Districts_(May_2025)_Boundaries_UK_BSC_(V2).shp",
+        "Local_Authority_Districts_*_Boundaries_UK_B?C*.shp",
+        "Local_Authority_Districts_*_Boundaries_UK_B?C*.geojson",
+        "lad2?buc.geojson",
+    ),
+    url=f"{ONS_PORTAL}/datasets/local-authority-districts-may-2025-boundaries-uk-bsc-2.zip",
+    landing_page=f"{ONS_PORTAL}/datasets/ons::local-authority-districts-may-2025-boundaries-uk-bsc-2/about",
+    max_rows=400,
+)
+
+SOURCES = (LSOA21, MSOA21, WARD25, WARD22, LAD)
