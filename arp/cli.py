@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from tqdm import tqdm
 
 from arp import settings
 from arp.build import BuildError, build
+from arp.status import database_status
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -42,6 +44,31 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    """Build the database if it is missing (best effort), then start the Streamlit app."""
+    database = settings.database_path()
+    if not database_status(database).ready:
+        source_dir = settings.source_dir()
+        origin = source_dir or "the official downloads"
+        print(f"No usable database at {database}: building it from {origin}.", file=sys.stderr)
+        failed = _build(argparse.Namespace(source_dir=source_dir, db=database, only=None))
+        if failed:
+            print(
+                "Starting the app anyway: its 'Set up data' page says what is missing.",
+                file=sys.stderr,
+            )
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(settings.REPO_ROOT / "app.py"),
+        *args.streamlit_args,
+    ]
+    os.execv(sys.executable, command)
+    return 0  # not reached: execv replaces this process
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="arp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +86,15 @@ def main(argv: list[str] | None = None) -> int:
         "--only", nargs="+", metavar="SOURCE", help="reload only these sources"
     )
     build_parser.set_defaults(handler=_build)
+    app_parser = commands.add_parser(
+        "app", help="start the dashboard, building the database first if it is missing"
+    )
+    app_parser.add_argument(
+        "streamlit_args",
+        nargs=argparse.REMAINDER,
+        help="passed to `streamlit run` (e.g. --server.port 8600)",
+    )
+    app_parser.set_defaults(handler=_app)
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -120,7 +120,11 @@ def _parse_report(rows: list[list[str]], path: Path) -> pd.DataFrame:
         (i for i, row in enumerate(rows) if row and CODE_AND_NAME.match(row[0])), None
     )
     if first_data is None:
-        raise LoaderError(path, "no data rows: expected cells like 'E01011954 : Hartlepool 001A'")
+        raise LoaderError(
+            path,
+            "missing column 'geography code' (bulk layout) and no rows like "
+            "'E01011954 : Hartlepool 001A' (report layout): not a Nomis Census table",
+        )
     header_index = max(i for i in range(first_data) if rows[i] and rows[i][0].strip())
     header = rows[header_index]
     records = []

@@ -1,0 +1,22 @@
+"""West Midlands Anti-Racist Places: the Streamlit entry point. Page setup and navigation only."""
+
+import streamlit as st
+
+from arp import ui
+
+st.set_page_config(
+    page_title="West Midlands Anti-Racist Places",
+    page_icon=":material/diversity_3:",
+    layout="wide",
+)
+
+if ui.current_status().ready:
+    pages = [
+        st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("pages/sources.py", title="Data sources", icon=":material/source:"),
+        st.Page("pages/setup.py", title="Set up data", icon=":material/build:"),
+    ]
+else:
+    pages = [st.Page("pages/setup.py", title="Set up data", icon=":material/build:", default=True)]
+
+st.navigation(pages).run()

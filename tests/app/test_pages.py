@@ -1,0 +1,75 @@
+"""Every page through Streamlit's AppTest, against databases built by the real build."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FIXTURE_SOURCES_DIR, REPO_ROOT
+
+APP = str(REPO_ROOT / "app.py")
+
+
+@pytest.fixture
+def app_with(monkeypatch):
+    def start(database, source_dir=None, page=None):
+        monkeypatch.setenv("ARP_DB", str(database))
+        if source_dir is None:
+            monkeypatch.delenv("ARP_SOURCE_DIR", raising=False)
+        else:
+            monkeypatch.setenv("ARP_SOURCE_DIR", str(source_dir))
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return at
+
+    return start
+
+
+def test_overview_shows_what_the_database_covers(app_with, fixture_db):
+    at = app_with(fixture_db)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {
+        "Combined authority": "1",
+        "Local authority districts": "2",
+        "Wards": "3",
+        "MSOAs (neighbourhoods)": "2",
+        "LSOAs (small areas)": "4",
+    }
+
+
+def test_sources_page_lists_loaded_sources_attribution_and_the_rest(app_with, fixture_db):
+    at = app_with(fixture_db, page="pages/sources.py")
+    loaded = at.dataframe[0].value
+    assert "Census 2021 TS021 Ethnic group, LSOA 2021" in set(loaded["Source"])
+    assert loaded.set_index("Id").loc["stop_search_wmp", "Rows"] == 5
+    texts = [t.value for t in at.text]
+    assert any("Open Government Licence v3.0" in t for t in texts)
+    assert any("Open Parliament Licence" in t for t in texts)
+    not_loaded = at.dataframe[1].value
+    assert "iod2025_file7" in set(not_loaded["Id"])
+
+
+def test_setup_page_when_there_is_no_database(app_with, tmp_path):
+    at = app_with(tmp_path / "missing.duckdb")
+    assert "No database yet" in at.warning[0].value
+    assert at.title[0].value == "Set up data"
+
+
+def test_setup_page_lists_missing_required_files_and_a_failed_build_changes_nothing(
+    app_with, tmp_path
+):
+    database = tmp_path / "arp.duckdb"
+    at = app_with(database, source_dir=FIXTURE_SOURCES_DIR)
+    missing = at.dataframe[0].value
+    assert "iod2025_file1" in set(missing["Id"])
+    at.button[0].click().run()  # "Build from this folder"
+    assert any("The build stopped" in e.value for e in at.error)
+    assert not database.exists()
+
+
+def test_setup_page_says_when_the_folder_does_not_exist(app_with, tmp_path):
+    at = app_with(tmp_path / "arp.duckdb", source_dir=tmp_path / "no-such-folder")
+    assert any("does not exist" in e.value for e in at.error)

@@ -1,0 +1,70 @@
+"""Shared fixtures: a small database built from hand-written fixtures, and (where the
+official files are present) one built from the real data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from arp.build import build
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SOURCES_DIR = Path(__file__).parent / "fixtures" / "sources"
+# The sources that have hand-written fixtures (see tests/fixtures/sources/README.md).
+FIXTURE_SOURCE_IDS = (
+    "lsoa21_boundaries",
+    "msoa21_boundaries",
+    "ward25_boundaries",
+    "lad_boundaries",
+    "lsoa21_ward24_lookup",
+    "lsoa11_lsoa21_lookup",
+    "msoa_names",
+    "census_ts001_lsoa",
+    "census_ts021_lsoa",
+    "census_ts021_msoa",
+    "census_ts045_lsoa",
+    "stop_search_wmp",
+    "codepoint_open",
+    "gp_practices",
+)
+
+
+def real_source_dir() -> Path:
+    return Path(os.environ.get("ARP_TEST_SOURCE_DIR", REPO_ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory) -> Path:
+    """A database built once from the fixtures, through the real build code path."""
+    database = tmp_path_factory.mktemp("fixture_db") / "arp.duckdb"
+    build(database, source_dir=FIXTURE_SOURCES_DIR, only=FIXTURE_SOURCE_IDS)
+    return database
+
+
+@pytest.fixture
+def fixture_sources_copy(tmp_path) -> Path:
+    """A writable copy of the fixture folder, for tests that damage a file."""
+    target = tmp_path / "sources"
+    shutil.copytree(FIXTURE_SOURCES_DIR, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_data_dir() -> Path:
+    folder = real_source_dir()
+    if not folder.is_dir():
+        pytest.skip(
+            f"the official source files are not at {folder} (set ARP_TEST_SOURCE_DIR); "
+            "CI always has them"
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def real_db(real_data_dir, tmp_path_factory) -> Path:
+    database = tmp_path_factory.mktemp("real_db") / "arp.duckdb"
+    build(database, source_dir=real_data_dir)
+    return database

@@ -1,0 +1,219 @@
+"""The build on hand-written fixtures: the areas hierarchy, totals up it, point placement,
+atomic replacement, and refusal of bad input without touching the working database."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+
+import duckdb
+import pytest
+
+from arp import cli
+from arp.build import BuildError, build
+from arp.fetch import DownloadError, download_source
+from data_loaders import SOURCES_BY_ID, Download
+from tests.conftest import FIXTURE_SOURCE_IDS, FIXTURE_SOURCES_DIR
+
+
+def rows(database, sql, **params):
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_areas_hierarchy(fixture_db):
+    levels = dict(rows(fixture_db, "select level, count(*) from areas group by level"))
+    assert levels == {"lsoa": 4, "msoa": 2, "ward": 3, "lad": 2, "ca": 1}
+    lsoa = rows(
+        fixture_db,
+        "select code, parent_code, ward_code, lad_code, ca_code from areas where level = 'lsoa' order by code",
+    )
+    assert lsoa[0] == ("E01000901", "E02001001", "E05000901", "E08000025", "E47000007")
+    assert lsoa[3] == ("E01000904", "E02001002", "E05000903", "E08000029", "E47000007")
+    parents = dict(rows(fixture_db, "select code, parent_code from areas where level <> 'lsoa'"))
+    assert parents["E02001001"] == "E08000025"  # MSOA -> district
+    assert parents["E05000903"] == "E08000029"  # ward -> district
+    assert parents["E08000029"] == "E47000007"  # district -> combined authority
+    assert parents["E47000007"] is None
+    # Coventry is in the lookups but has no LSOA boundary: it is not in the area mapped.
+    assert "E08000026" not in parents
+
+
+def test_msoas_carry_the_commons_library_name(fixture_db):
+    names = rows(
+        fixture_db, "select code, name, name_hcl from areas where level = 'msoa' order by code"
+    )
+    assert names == [
+        ("E02001001", "Birmingham 001", "Test Hill & Vale"),
+        ("E02001002", "Solihull 001", "Fixture Green"),
+    ]
+
+
+def test_every_area_has_full_and_display_geometry(fixture_db):
+    (missing,) = rows(
+        fixture_db,
+        "select count(*) from areas where geometry_wkb is null or geometry_display_wkb is null",
+    )[0]
+    assert missing == 0
+
+
+def test_population_by_ethnicity_totals_up_the_hierarchy(fixture_db):
+    def residents(code, group):
+        return rows(
+            fixture_db,
+            "select residents from population_by_ethnicity where area_code = $code and ethnic_group = $group",
+            code=code,
+            group=group,
+        )[0][0]
+
+    assert residents("E01000901", "Total") == 1500
+    assert residents("E05000901", "Total") == 1500 + 1200  # ward = its two LSOAs
+    assert residents("E08000029", "White") == 1150 + 1290
+    assert residents("E47000007", "Total") == 1500 + 1200 + 1600 + 1400  # Coventry left out
+    # detailed categories exist at MSOA and are summed from MSOAs for districts
+    assert residents("E02001001", "Asian, Asian British or Asian Welsh: Pakistani") == 350
+    assert residents("E47000007", "Asian, Asian British or Asian Welsh: Pakistani") == 350 + 80
+    lsoa_groups = rows(
+        fixture_db,
+        "select distinct group_level from population_by_ethnicity where level = 'lsoa' order by 1",
+    )
+    assert lsoa_groups == [("broad",), ("total",)]  # TS021 gives only broad groups at LSOA
+
+
+def test_every_stop_and_search_row_is_placed_or_counted(fixture_db):
+    placements = dict(
+        rows(
+            fixture_db,
+            "select coalesce(lsoa21cd, placement), count(*) from stop_search_events group by 1",
+        )
+    )
+    assert placements == {
+        "E01000901": 2,  # identical rows: two searches
+        "E01000904": 1,
+        "no coordinates": 1,
+        "outside loaded areas": 1,
+    }
+
+
+def test_services_are_geocoded_by_postcode_and_placed(fixture_db):
+    gps = dict(
+        rows(
+            fixture_db,
+            "select service_code, coalesce(lsoa21cd, placement) from services where service_type = 'gp_practice'",
+        )
+    )
+    assert gps == {"M00001": "E01000901", "M00004": "E01000904", "M00005": "postcode not found"}
+
+
+def test_sources_table_records_every_file_with_hash_and_rows(fixture_db):
+    records = rows(
+        fixture_db,
+        "select source_id, file_name, sha256, rows, licence, attribution from sources order by 1",
+    )
+    assert {r[0] for r in records} == set(FIXTURE_SOURCE_IDS)
+    census = next(r for r in records if r[0] == "census_ts021_msoa")
+    assert census[2] == sha256(FIXTURE_SOURCES_DIR / "census" / "census2021-ts021-msoa.csv")
+    assert census[3] == 2 * 25
+    assert census[4] == "Open Government Licence v3.0"
+    assert all(r[5] for r in records)
+
+
+def test_malformed_file_stops_the_build_and_leaves_the_database_untouched(
+    tmp_path, fixture_sources_copy
+):
+    database = tmp_path / "arp.duckdb"
+    build(database, source_dir=fixture_sources_copy, only=FIXTURE_SOURCE_IDS)
+    before = sha256(database)
+    ts021 = fixture_sources_copy / "census" / "census2021-ts021-msoa.csv"
+    ts021.write_text(ts021.read_text().replace("geography code", "area"))
+    with pytest.raises(
+        BuildError, match=r"census_ts021_msoa: census2021-ts021-msoa.csv: missing column"
+    ):
+        build(database, source_dir=fixture_sources_copy, only=FIXTURE_SOURCE_IDS)
+    assert sha256(database) == before
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["arp.duckdb"]  # no temp left
+
+
+def test_rebuilding_one_source_keeps_the_others(tmp_path, fixture_sources_copy):
+    database = tmp_path / "arp.duckdb"
+    build(database, source_dir=fixture_sources_copy, only=FIXTURE_SOURCE_IDS)
+    tally = fixture_sources_copy / "census" / "TS001_usual_residents_LSOA2021.csv"
+    tally.write_text(tally.read_text().replace("1500,Birmingham 001A", "1501,Birmingham 001A"))
+    build(database, source_dir=fixture_sources_copy, only=["census_ts001_lsoa"])
+    assert rows(database, "select count(*) from stop_search_events")[0][0] == 5
+    assert rows(
+        database,
+        "select count from census_counts where table_id = 'TS001' and area_code = 'E01000901'",
+    ) == [(1501,)]
+
+
+def test_missing_required_files_are_listed_with_their_official_download(tmp_path):
+    with pytest.raises(BuildError, match="missing source files") as raised:
+        build(tmp_path / "arp.duckdb", source_dir=FIXTURE_SOURCES_DIR)
+    message = str(raised.value)
+    assert (
+        "iod2025_file1: no file named File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx" in message
+    )
+    assert "official download: https://" in message
+    assert not (tmp_path / "arp.duckdb").exists()
+
+
+def test_unknown_source_is_refused_with_the_known_ones(tmp_path):
+    with pytest.raises(
+        BuildError, match=r"unknown source.*no_such_source.*known: lsoa21_boundaries"
+    ):
+        build(tmp_path / "arp.duckdb", source_dir=FIXTURE_SOURCES_DIR, only=["no_such_source"])
+
+
+def test_download_failure_says_how_to_build_offline(tmp_path):
+    with socket.socket() as listener:  # a port on this machine that nothing answers
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+    source = SOURCES_BY_ID["msoa_names"]
+    unreachable = type(source)(
+        **{
+            **source.__dict__,
+            "downloads": (Download(f"http://127.0.0.1:{port}/x.csv", "MSOA-Names-2.2.csv"),),
+        }
+    )
+    with pytest.raises(DownloadError, match="arp build --source-dir FOLDER"):
+        download_source(unreachable, tmp_path / "cache", show_progress=False)
+    assert not list((tmp_path / "cache").rglob("*.part"))
+
+
+def test_cli_build_reports_success_and_failure(tmp_path, capsys, fixture_sources_copy):
+    database = tmp_path / "cli.duckdb"
+    ok = cli.main(
+        [
+            "build",
+            "--source-dir",
+            str(fixture_sources_copy),
+            "--db",
+            str(database),
+            "--only",
+            "lsoa21_boundaries",
+            "lsoa21_ward24_lookup",
+        ]
+    )
+    assert ok == 0
+    assert "Built" in capsys.readouterr().out
+    (fixture_sources_copy / "geography" / "LSOA21_boundaries_fixture.geojson").write_text("")
+    failed = cli.main(
+        [
+            "build",
+            "--source-dir",
+            str(fixture_sources_copy),
+            "--db",
+            str(database),
+            "--only",
+            "lsoa21_boundaries",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert failed == 1
+    assert "LSOA21_boundaries_fixture.geojson: the file is empty" in err
+    assert f"The previous database {database} is unchanged." in err
