@@ -87,15 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     build_parser.set_defaults(handler=_build)
     app_parser = commands.add_parser(
-        "app", help="start the dashboard, building the database first if it is missing"
-    )
-    app_parser.add_argument(
-        "streamlit_args",
-        nargs=argparse.REMAINDER,
-        help="passed to `streamlit run` (e.g. --server.port 8600)",
+        "app",
+        help="start the dashboard, building the database first if it is missing; "
+        "other options go to `streamlit run` (e.g. --server.port 8600)",
     )
     app_parser.set_defaults(handler=_app)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "app":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.streamlit_args = extra
     return args.handler(args)
 
 

@@ -43,10 +43,10 @@ def query(name: str, **params) -> pd.DataFrame:
 
 LEVEL_LABELS = {
     "ca": "Combined authority",
-    "lad": "Local authority districts",
+    "lad": "Districts",
     "ward": "Wards",
-    "msoa": "MSOAs (neighbourhoods)",
-    "lsoa": "LSOAs (small areas)",
+    "msoa": "MSOAs",
+    "lsoa": "LSOAs",
 }
 
 

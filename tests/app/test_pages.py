@@ -33,10 +33,10 @@ def test_overview_shows_what_the_database_covers(app_with, fixture_db):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {
         "Combined authority": "1",
-        "Local authority districts": "2",
+        "Districts": "2",
         "Wards": "3",
-        "MSOAs (neighbourhoods)": "2",
-        "LSOAs (small areas)": "4",
+        "MSOAs": "2",
+        "LSOAs": "4",
     }
 
 
