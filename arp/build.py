@@ -22,8 +22,9 @@ import duckdb
 import pandas as pd
 from pyproj import Transformer
 
-from arp import db, geography
+from arp import db, geography, indicators
 from arp.fetch import DownloadError, download_source, find_files, list_folder
+from arp.framework import FrameworkError, load_framework
 from data_loaders import SOURCES, SOURCES_BY_ID, LoaderError, Source
 
 Progress = Callable[[float, str], None]
@@ -245,8 +246,14 @@ def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) ->
         postcodes = _derive_postcodes(con, lsoa_areas)
         _derive_stop_search(con, lsoa_areas)
         _derive_services(con, lsoa_areas, postcodes)
-    progress(0.9, "Running build queries")
+    progress(0.85, "Running build queries")
     db.run_build_queries(con)
+    if db.has_table(con, "lsoa_hierarchy"):
+        progress(0.92, "Scoring the framework's indicators")
+        try:
+            indicators.score_all(con, load_framework())
+        except (FrameworkError, indicators.IndicatorQueryError) as error:
+            raise BuildError(str(error)) from error
 
 
 def _ward_inputs(con) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -278,6 +285,7 @@ def _derive_areas(con) -> pd.DataFrame | None:
     except geography.GeographyError as error:
         raise BuildError(str(error)) from error
     _replace(con, "areas", areas)
+    _replace(con, "ward_lookup", lookup)  # the vintage the areas use, for national roll-ups
     return areas
 
 

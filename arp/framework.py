@@ -1,0 +1,182 @@
+"""The Anti-Racist Places Framework as data: load and validate data/framework.toml.
+
+The framework is co-created in workshops, so it is a file facilitators edit, not code.
+Loading it checks every field and reports every problem at once, naming the indicator.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from arp.settings import QUERIES_DIR, REPO_ROOT
+from data_loaders import SOURCES_BY_ID
+
+FRAMEWORK_PATH = REPO_ROOT / "data" / "framework.toml"
+INDICATOR_QUERIES = QUERIES_DIR / "indicators"
+
+KINDS = ("level", "disparity", "context")
+POLARITIES = ("higher_is_worse", "higher_is_better", "no_judgement")
+MEASURES = ("proportion", "rate", "mean", "published")
+LEVELS = ("lsoa", "msoa", "ward", "lad", "ca")
+BASE_LEVELS = ("lsoa", "msoa")
+COVERAGES = ("england", "area")
+# Which levels can be rolled up from each base level: MSOAs nest in districts, not wards.
+REACHABLE = {"lsoa": set(LEVELS), "msoa": {"msoa", "lad", "ca"}}
+
+
+class FrameworkError(ValueError):
+    """The framework file is not valid; the message lists every problem."""
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    title: str
+    description: str
+    context_only: bool = False
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    description: str
+    domain: str
+    kind: str
+    polarity: str
+    measure: str
+    unit: str
+    base_level: str
+    levels: tuple[str, ...]
+    coverage: str
+    sources: tuple[str, ...]
+    query: str
+    period: str
+    caveats: str
+    multiplier: float = 1.0
+    # Small-number suppression protects people counted in surveys and the Census; it is
+    # off only where the counts are whole neighbourhoods or public places (see caveats).
+    disclosure_control: bool = True
+
+    @property
+    def aggregates(self) -> bool:
+        """Whether values above the base level are re-aggregated from counts."""
+        return self.measure != "published"
+
+    def missing_sources(self, loaded: set[str]) -> tuple[str, ...]:
+        """Required sources not loaded; an entry 'a|b' is satisfied by either."""
+        return tuple(
+            entry for entry in self.sources if not any(s in loaded for s in entry.split("|"))
+        )
+
+    @property
+    def query_path(self) -> Path:
+        return INDICATOR_QUERIES / f"{self.query}.sql"
+
+
+@dataclass(frozen=True)
+class Framework:
+    domains: dict[str, Domain]
+    indicators: dict[str, Indicator]
+
+    def in_domain(self, domain_id: str) -> list[Indicator]:
+        return [i for i in self.indicators.values() if i.domain == domain_id]
+
+    @property
+    def scored_domains(self) -> list[Domain]:
+        return [d for d in self.domains.values() if not d.context_only]
+
+
+REQUIRED_INDICATOR_FIELDS = (
+    "title", "description", "domain", "kind", "polarity", "measure", "unit", "base_level",
+    "levels", "coverage", "sources", "query", "period", "caveats",
+)  # fmt: skip
+
+
+def _check_indicator(key: str, raw: dict, domains: dict, known_sources: set[str]) -> list[str]:
+    where = f"indicator {key!r}"
+    problems = [f"{where}: missing {f!r}" for f in REQUIRED_INDICATOR_FIELDS if f not in raw]
+    if problems:
+        return problems
+    choices = {
+        "kind": KINDS, "polarity": POLARITIES, "measure": MEASURES,
+        "base_level": BASE_LEVELS, "coverage": COVERAGES,
+    }  # fmt: skip
+    for field, allowed in choices.items():
+        if raw[field] not in allowed:
+            problems.append(f"{where}: {field} {raw[field]!r} is not one of {', '.join(allowed)}")
+    if raw["domain"] not in domains:
+        problems.append(f"{where}: unknown domain {raw['domain']!r}")
+    if not raw["levels"] or not set(raw["levels"]) <= REACHABLE.get(raw["base_level"], set()):
+        problems.append(
+            f"{where}: levels {raw['levels']} cannot be reached from base level {raw['base_level']!r}"
+        )
+    if raw["measure"] == "published" and raw["levels"] != [raw["base_level"]]:
+        problems.append(
+            f"{where}: a published measure cannot be re-aggregated; levels must be [base_level]"
+        )
+    if raw["kind"] == "context" and raw["polarity"] != "no_judgement":
+        problems.append(f"{where}: a context indicator must have polarity 'no_judgement'")
+    if raw["measure"] in ("proportion", "rate") and not raw.get("multiplier"):
+        problems.append(f"{where}: a {raw['measure']} needs a multiplier (100, 1000, ...)")
+    unknown = [s for entry in raw["sources"] for s in entry.split("|") if s not in known_sources]
+    if unknown:
+        problems.append(f"{where}: unknown source(s) {', '.join(unknown)}")
+    if not (INDICATOR_QUERIES / f"{raw['query']}.sql").exists():
+        problems.append(f"{where}: no query file queries/indicators/{raw['query']}.sql")
+    return problems
+
+
+def parse_framework(text: str, known_sources: set[str]) -> Framework:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise FrameworkError(f"the framework file is not valid TOML: {error}") from error
+    problems = []
+    domains = {}
+    for key, raw in data.get("domains", {}).items():
+        if not raw.get("title"):
+            problems.append(f"domain {key!r}: missing 'title'")
+            continue
+        domains[key] = Domain(
+            id=key,
+            title=raw["title"],
+            description=raw.get("description", ""),
+            context_only=bool(raw.get("context_only", False)),
+        )
+    if not domains:
+        problems.append("no [domains.*] tables")
+    indicators = {}
+    for key, raw in data.get("indicators", {}).items():
+        found = _check_indicator(key, raw, domains, known_sources)
+        problems.extend(found)
+        if found:
+            continue
+        indicators[key] = Indicator(
+            id=key,
+            title=raw["title"],
+            description=raw["description"],
+            domain=raw["domain"],
+            kind=raw["kind"],
+            polarity=raw["polarity"],
+            measure=raw["measure"],
+            unit=raw["unit"],
+            base_level=raw["base_level"],
+            levels=tuple(raw["levels"]),
+            coverage=raw["coverage"],
+            sources=tuple(raw["sources"]),
+            query=raw["query"],
+            period=raw["period"],
+            caveats=raw["caveats"],
+            multiplier=float(raw.get("multiplier", 1.0)),
+            disclosure_control=bool(raw.get("disclosure_control", True)),
+        )
+    if problems:
+        raise FrameworkError("the framework file has problems:\n- " + "\n- ".join(problems))
+    return Framework(domains=domains, indicators=indicators)
+
+
+def load_framework(path: Path = FRAMEWORK_PATH) -> Framework:
+    return parse_framework(path.read_text(encoding="utf-8"), set(SOURCES_BY_ID))

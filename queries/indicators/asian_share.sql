@@ -1,0 +1,2 @@
+-- asian_share: Asian, Asian British or Asian Welsh residents / residents (TS021). base: LSOA.
+select * from census_share('TS021', 'lsoa', '^Asian, Asian British or Asian Welsh$')

@@ -1,0 +1,4 @@
+-- health_deprivation_2019: IoD2019 health deprivation and disability national decile, on LSOA 2021.
+select area_code, null as numerator, null as denominator, decile as value
+from deprivation_measure('IoD2019', 'health')
+where decile is not null

@@ -1,0 +1,2 @@
+-- households_deprived_2plus: households deprived in 2, 3 or 4 dimensions / households (TS011). base: LSOA.
+select * from census_share('TS011', 'lsoa', '^Household is deprived in (two|three|four) dimensions$')

@@ -1,0 +1,4 @@
+-- imd_decile_2025: IoD2025 Index of Multiple Deprivation national decile. base: LSOA.
+select area_code, null as numerator, null as denominator, decile as value
+from deprivation_measure('IoD2025', 'imd')
+where decile is not null

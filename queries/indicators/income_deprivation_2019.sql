@@ -1,0 +1,4 @@
+-- income_deprivation_2019: IoD2019 income deprivation national decile, on LSOA 2021.
+select area_code, null as numerator, null as denominator, decile as value
+from deprivation_measure('IoD2019', 'income')
+where decile is not null

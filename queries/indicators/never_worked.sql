@@ -1,0 +1,2 @@
+-- never_worked: never worked / residents 16+ not in employment (TS065). base: MSOA.
+select * from census_share('TS065', 'msoa', 'Never worked$')

@@ -1,0 +1,2 @@
+-- no_car: households with no car or van / households (TS045). base: LSOA.
+select * from census_share('TS045', 'lsoa', '^No cars or vans')

@@ -1,0 +1,3 @@
+-- not_white_british_share: residents other than White British / residents (TS021). base: MSOA.
+select area_code, denominator - numerator as numerator, denominator
+from census_share('TS021', 'msoa', '^White: English, Welsh, Scottish, Northern Irish or British$')
