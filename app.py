@@ -13,6 +13,7 @@ st.set_page_config(
 if ui.current_status().ready:
     pages = [
         st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("pages/framework.py", title="Framework", icon=":material/account_tree:"),
         st.Page("pages/sources.py", title="Data sources", icon=":material/source:"),
         st.Page("pages/setup.py", title="Set up data", icon=":material/build:"),
     ]

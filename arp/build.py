@@ -184,6 +184,31 @@ def build(
     return report
 
 
+def rescore(database: Path) -> list:
+    """Recompute the indicators after the framework file changed, without reloading sources.
+    Same safety as a build: work on a copy, replace in one rename."""
+    if not database.exists():
+        raise BuildError(f"no database at {database}: run `arp build` first")
+    temporary = database.with_name(f"{database.name}.tmp-{os.getpid()}")
+    shutil.copyfile(database, temporary)
+    try:
+        con = duckdb.connect(str(temporary))
+        try:
+            db.run_build_queries(con)
+            statuses = indicators.score_all(con, load_framework())
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(temporary, database)
+    except (FrameworkError, indicators.IndicatorQueryError) as error:
+        temporary.unlink(missing_ok=True)
+        raise BuildError(str(error)) from error
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return statuses
+
+
 SOURCES_COLUMNS = """
     source_id varchar, title varchar, publisher varchar, licence varchar, attribution varchar,
     landing_page varchar, download_url varchar, file_name varchar, file_bytes bigint,

@@ -7,10 +7,13 @@ import os
 import sys
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 from tqdm import tqdm
 
-from arp import settings
-from arp.build import BuildError, build
+from arp import db, gaps, settings
+from arp.build import BuildError, build, rescore
+from arp.framework import load_framework
 from arp.status import database_status
 
 
@@ -69,6 +72,93 @@ def _app(args: argparse.Namespace) -> int:
     return 0  # not reached: execv replaces this process
 
 
+def _print_table(table: pd.DataFrame, output_format: str) -> None:
+    if output_format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        with pd.option_context("display.width", 200, "display.max_columns", None):
+            print(table.round(2).to_string(index=False))
+
+
+def _open_database(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+    database = args.db or settings.database_path()
+    if not database_status(database).ready:
+        raise SystemExit(f"No usable database at {database}: run `arp build` first.")
+    return duckdb.connect(str(database), read_only=True)
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    framework = load_framework()
+    if args.indicator not in framework.indicators:
+        print(
+            f"Unknown indicator {args.indicator!r}; known: {', '.join(framework.indicators)}",
+            file=sys.stderr,
+        )
+        return 2
+    with _open_database(args) as con:
+        try:
+            if args.by:
+                table = gaps.exposure_by_child(
+                    con, framework, args.indicator, args.within, args.by, args.detail
+                )
+            else:
+                table = gaps.exposure(
+                    con, framework.indicators[args.indicator], args.within, args.detail
+                )
+        except gaps.GapError as error:
+            print(f"Cannot compute the gap: {error}", file=sys.stderr)
+            return 1
+    indicator = framework.indicators[args.indicator]
+    if args.format != "csv":
+        print(f"{indicator.title} ({indicator.unit}), population-weighted, within {args.within}")
+        print(gaps.REFERENCE_NOTE[args.detail])
+    _print_table(table, args.format)
+    return 0
+
+
+def _stop_search(args: argparse.Namespace) -> int:
+    with _open_database(args) as con:
+        if not db.has_table(con, "stop_search_ethnicity"):
+            print("No stop and search data loaded.", file=sys.stderr)
+            return 1
+        codes = [args.within]
+        if args.by:
+            codes = [
+                row[0]
+                for row in con.execute(
+                    """select code from areas where level = $by and $within in
+                   (code, msoa_code, ward_code, lad_code, ca_code) order by code""",
+                    {"by": args.by, "within": args.within},
+                ).fetchall()
+            ]
+        frames = []
+        try:
+            for code in codes:
+                table = gaps.stop_search_disproportionality(con, code)
+                table.insert(0, "area_code", code)
+                frames.append(table)
+        except gaps.GapError as error:
+            print(f"Cannot compute: {error}", file=sys.stderr)
+            return 1
+    table = pd.concat(frames, ignore_index=True)
+    if args.format != "csv":
+        print(frames[0].attrs["note"])
+    _print_table(table, args.format)
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    database = args.db or settings.database_path()
+    try:
+        statuses = rescore(database)
+    except BuildError as error:
+        print(f"Scoring stopped: {error}", file=sys.stderr)
+        return 1
+    for status in statuses:
+        print(f"{status.indicator.id:32} {status.status}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="arp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +182,44 @@ def main(argv: list[str] | None = None) -> int:
         "other options go to `streamlit run` (e.g. --server.port 8600)",
     )
     app_parser.set_defaults(handler=_app)
+    gaps_parser = commands.add_parser(
+        "gaps", help="population-weighted exposure of each ethnic group to an indicator"
+    )
+    gaps_parser.add_argument(
+        "--indicator", required=True, help="indicator id (data/framework.toml)"
+    )
+    gaps_parser.add_argument(
+        "--within", required=True, help="area code: ward, district or E47000007"
+    )
+    gaps_parser.add_argument(
+        "--by", choices=["ward", "lad"], help="one table per area of this level inside --within"
+    )
+    gaps_parser.add_argument(
+        "--detail",
+        choices=["broad", "detailed"],
+        default="broad",
+        help="broad: 5 groups on LSOA values; detailed: 19 groups on MSOA values",
+    )
+    gaps_parser.add_argument("--format", choices=["table", "csv"], default="table")
+    gaps_parser.add_argument("--db", type=Path, help="database path; default: $ARP_DB")
+    gaps_parser.set_defaults(handler=_gaps)
+    stop_parser = commands.add_parser(
+        "stop-search", help="stop and search rates and ratios by ethnic group"
+    )
+    stop_parser.add_argument(
+        "--within", default="E47000007", help="area code (default: the force area)"
+    )
+    stop_parser.add_argument(
+        "--by", choices=["ward", "lad"], help="one table per area of this level"
+    )
+    stop_parser.add_argument("--format", choices=["table", "csv"], default="table")
+    stop_parser.add_argument("--db", type=Path, help="database path; default: $ARP_DB")
+    stop_parser.set_defaults(handler=_stop_search)
+    score_parser = commands.add_parser(
+        "score", help="recompute the indicators after editing data/framework.toml"
+    )
+    score_parser.add_argument("--db", type=Path, help="database path; default: $ARP_DB")
+    score_parser.set_defaults(handler=_score)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "app":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -208,8 +208,13 @@ def score_all(con: duckdb.DuckDBPyConnection, framework: Framework) -> list[Indi
         values[column] = values[column].astype("boolean")
     values["rank_wmca"] = values["rank_wmca"].astype("Int64")
     con.register("incoming", values)
-    con.execute("create or replace table indicator_values as select * from incoming")
+    con.execute("create or replace table indicator_scores as select * from incoming")
     con.unregister("incoming")
+    # The stable analyst interface is a view, so the table behind it can change shape.
+    columns = ", ".join(VALUE_COLUMNS)
+    con.execute(
+        f"create or replace view indicator_values as select {columns} from indicator_scores"
+    )
     status_frame = pd.DataFrame(
         {
             "indicator_id": [s.indicator.id for s in statuses],

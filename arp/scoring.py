@@ -177,11 +177,16 @@ def exposure(residents: pd.DataFrame, values: pd.Series, reference_group: str) -
 
 
 def rate_ratio_interval(count_a, population_a, count_b, population_b, z: float = Z_95):
-    """Ratio of two rates with its 95% interval (log method, Poisson counts)."""
+    """Ratio of two rates with its 95% interval (log method, Poisson counts).
+
+    With no events in either group the log interval is undefined and left empty.
+    """
     a, b = np.asarray(count_a, dtype=float), np.asarray(count_b, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = (a / np.asarray(population_a, dtype=float)) / (
-            b / np.asarray(population_b, dtype=float)
-        )
+    rate_a = a / np.asarray(population_a, dtype=float)
+    rate_b = b / np.asarray(population_b, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        ratio = rate_a / rate_b
         spread = z * np.sqrt(1 / a + 1 / b)
-    return ratio, ratio * np.exp(-spread), ratio * np.exp(spread)
+        low = np.where(a * b > 0, ratio * np.exp(-spread), np.nan)
+        high = np.where(a * b > 0, ratio * np.exp(spread), np.nan)
+    return ratio, low, high

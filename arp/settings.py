@@ -43,3 +43,11 @@ def source_dir() -> Path | None:
 def cache_dir() -> Path:
     """Where downloaded official files are kept between builds (ARP_CACHE_DIR)."""
     return Path(os.environ.get("ARP_CACHE_DIR", REPO_ROOT / "data" / "cache")).expanduser()
+
+
+def workshop_database_path() -> Path:
+    """The workshop DuckDB file (ARP_WORKSHOP_DB): scenarios, and later insights and votes.
+    Never touched by `arp build`."""
+    return Path(
+        os.environ.get("ARP_WORKSHOP_DB", REPO_ROOT / "data" / "workshop.duckdb")
+    ).expanduser()

@@ -8,8 +8,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from arp import db, settings
+from arp import composites, db, settings, workshop
+from arp.framework import Framework, load_framework
 from arp.status import DatabaseStatus, database_status
+from arp.workshop import Scenario
 from data_loaders import SOURCES, Source
 
 
@@ -86,3 +88,126 @@ def missing_sources_table(sources: list[Source]) -> pd.DataFrame:
             "Id": [s.id for s in sources],
         }
     )
+
+
+# --- framework and scores -------------------------------------------------------------
+
+POLARITY_WORDS = {
+    "higher_is_worse": "higher is worse",
+    "higher_is_better": "higher is better",
+    "no_judgement": "no judgement",
+}
+KIND_WORDS = {
+    "level": "how an area is doing",
+    "disparity": "gap between ethnic groups",
+    "context": "context",
+}
+
+
+@st.cache_resource
+def framework() -> Framework:
+    return load_framework()
+
+
+@st.cache_data(show_spinner=False)
+def _indicator_status(path: str, modified: float) -> pd.DataFrame:
+    con = connection()
+    if not db.has_table(con, "indicator_status"):
+        return pd.DataFrame(columns=["indicator_id", "status", "missing_sources"])
+    return con.execute("select * from indicator_status").df()
+
+
+def indicator_status() -> pd.DataFrame:
+    path = settings.database_path()
+    return _indicator_status(str(path), path.stat().st_mtime)
+
+
+def framework_table(domain_id: str) -> pd.DataFrame:
+    """The indicators of one domain, as a workshop reads them."""
+    status = indicator_status().set_index("indicator_id")
+    rows = []
+    for indicator in framework().in_domain(domain_id):
+        state = status["status"].get(indicator.id, "not scored yet")
+        if state == "data not loaded":
+            state = f"data not loaded ({status['missing_sources'][indicator.id]})"
+        rows.append(
+            {
+                "Indicator": indicator.title,
+                "What it measures": indicator.description,
+                "Kind": KIND_WORDS[indicator.kind],
+                "Direction": POLARITY_WORDS[indicator.polarity],
+                "Unit": indicator.unit,
+                "Areas": ", ".join(level.upper() for level in indicator.levels),
+                "Period": indicator.period,
+                "Status": state,
+                "Caveats": indicator.caveats,
+                "Id": indicator.id,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def domain_has_open_data(domain_id: str) -> bool:
+    """True when at least one scored indicator of the domain was computed."""
+    status = indicator_status().set_index("indicator_id")["status"]
+    return any(
+        status.get(i.id) == "computed" and i.kind != "context"
+        for i in framework().in_domain(domain_id)
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _matrix(level: str, path: str, modified: float) -> pd.DataFrame:
+    return composites.worse_percentile_matrix(connection(), framework(), level)
+
+
+def composite_table(level: str, scenario: Scenario) -> pd.DataFrame:
+    """Composite and flag counts for every area of `level`, named, worst overall first."""
+    path = settings.database_path()
+    matrix = _matrix(level, str(path), path.stat().st_mtime)
+    scores = composites.composite_scores(matrix, framework(), scenario)
+    names = query("area_names", level=level).set_index("code")["name"]
+    scores.insert(0, "Area", scores.index.map(names))
+    titles = {d.id: d.title for d in framework().domains.values()}
+    renamed = {}
+    for column in scores.columns:
+        domain, _, part = column.rpartition("_")
+        if domain == "overall":
+            renamed[column] = "Overall score" if part == "score" else "Indicators in worst 10%"
+        elif domain in titles:
+            renamed[column] = f"{titles[domain]}: {'score' if part == 'score' else 'flags'}"
+    scores = scores.rename(columns=renamed).sort_values("Overall score", ascending=False)
+    scores.index.name = "Code"
+    return scores.round(1)
+
+
+def scenarios() -> list[Scenario]:
+    return workshop.list_scenarios(settings.workshop_database_path())
+
+
+METHOD_TEXT = """
+- **Values.** Each indicator is computed from its sources by one SQL file
+  (`queries/indicators/`), as a numerator and a denominator per LSOA (or MSOA). Larger
+  areas add up the numerators and denominators and divide again: rates are never averaged.
+  Scores such as the IMD are averaged over residents.
+- **Intervals.** Percentages carry a 95% Wilson interval; rates of counted events (such as
+  stop and search) a 95% exact Poisson interval (Byar's method). Averages of scores and
+  published ranks have none.
+- **Small numbers.** A value resting on fewer than 10 counted, or on fewer than 50 people
+  or households, is *suppressed*: shown as suppressed, never as zero.
+- **Position.** Within the area mapped (and within England where the data cover it), each
+  area's percentile says where its value sits: 0 lowest, 100 highest; tied values share
+  the average position. The *worse percentile* turns the direction so that 100 is always
+  the worst-placed area. Indicators with no judgement (context) have none.
+- **Worst 10%.** An area is flagged when it is in, or tied into, the worst-placed 10% of
+  areas of its level.
+- **Composites.** A domain score is the weighted average of the worse percentiles of its
+  indicators that the area has; the overall score averages the domain scores with the
+  scenario's domain weights. Beside each score is the plain count of indicators in the worst
+  10%, so a good domain cannot hide a bad one. Gaps between ethnic groups are never mixed
+  into these composites.
+- **Gaps between groups.** The average value experienced by the residents of each Census
+  2021 ethnic group: each neighbourhood's value weighted by how many of the group live there.
+  At LSOA level the Census gives 5 broad groups (the reference is White, since White British
+  is not published at LSOA); at MSOA level, 19 detailed groups with White British as reference.
+"""

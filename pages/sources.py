@@ -13,7 +13,7 @@ loaded = ui.query("sources_loaded")
 st.dataframe(
     ui.sources_table(loaded),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={"Landing page": st.column_config.LinkColumn("Landing page")},
 )
 st.download_button(
@@ -33,4 +33,4 @@ if len(not_loaded):
         "The product knows these official sources; they appear as soon as their files are "
         "provided (`arp build --source-dir FOLDER --only SOURCE`)."
     )
-    st.dataframe(not_loaded, hide_index=True, use_container_width=True)
+    st.dataframe(not_loaded, hide_index=True, width="stretch")

@@ -73,3 +73,49 @@ def test_setup_page_lists_missing_required_files_and_a_failed_build_changes_noth
 def test_setup_page_says_when_the_folder_does_not_exist(app_with, tmp_path):
     at = app_with(tmp_path / "arp.duckdb", source_dir=tmp_path / "no-such-folder")
     assert any("does not exist" in e.value for e in at.error)
+
+
+def test_framework_page_lists_domains_and_marks_the_gaps(
+    app_with, fixture_db, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.duckdb"))
+    at = app_with(fixture_db, page="pages/framework.py")
+    titles = [e.label for e in at.expander]
+    assert titles[:8] == [
+        "Health & wellbeing", "Education & skills", "Employment & income", "Housing",
+        "Policing & justice", "Access to services & transport", "Civic voice & institutions",
+        "Safety & belonging",
+    ]  # fmt: skip
+    warnings = [w.value for w in at.warning]
+    assert any("No open data yet" in w for w in warnings)
+    composites = at.dataframe[-1].value
+    assert sorted(composites.index) == ["E01000901", "E01000902", "E01000903", "E01000904"]
+    overall = composites["Overall score"].tolist()
+    assert overall == sorted(overall, reverse=True)  # worst first
+    # no_car flags E01000901 (the highest share: 50%) in the worst 10%
+    assert composites.loc["E01000901", "Indicators in worst 10%"] >= 1
+    # only the access domain has scored values in the fixtures: overall = that domain
+    assert (
+        composites["Overall score"].tolist()
+        == composites["Access to services & transport: score"].tolist()
+    )
+
+
+def test_framework_page_saves_a_scenario_and_refuses_a_bad_one(
+    app_with, fixture_db, tmp_path, monkeypatch
+):
+    from arp import workshop
+
+    path = tmp_path / "workshop.duckdb"
+    monkeypatch.setenv("ARP_WORKSHOP_DB", str(path))
+    at = app_with(fixture_db, page="pages/framework.py")
+    at.text_input[0].set_value("Equal weights").run()
+    at.button[0].click().run()
+    assert any("built in" in e.value for e in at.error)
+    at.slider[0].set_value(3.0).run()
+    at.text_input[0].set_value("<b>Room 2</b>").run()
+    at.button[0].click().run()
+    assert not at.error
+    saved = workshop.list_scenarios(path)[1]
+    assert saved.name == "<b>Room 2</b>"
+    assert saved.domain_weights["health"] == 3.0

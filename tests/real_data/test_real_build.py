@@ -193,3 +193,69 @@ def test_life_expectancy_is_on_msoa_2021_or_says_why_not(con):
     )
     assert sum(mapped.values()) == 357
     assert mapped["same area as MSOA 2011"] >= 340
+
+
+def test_imd_exposure_by_broad_group_in_birmingham(con):
+    from arp import gaps
+    from arp.framework import load_framework
+
+    table = gaps.exposure(con, load_framework().indicators["imd_score_2025"], "E08000025")
+    means = table.set_index("ethnic_group")["mean_value"].round(1).to_dict()
+    assert means == {
+        "All residents": 38.2, "White": 31.7, "Asian, Asian British or Asian Welsh": 44.7,
+        "Black, Black British, Black Welsh, Caribbean or African": 46.1,
+        "Mixed or Multiple ethnic groups": 39.2, "Other ethnic group": 43.4,
+    }  # fmt: skip
+    # The all-residents exposure is the district's resident-weighted IMD score, up to the
+    # perturbation between TS021 (the exposure's weights) and TS001 (the indicator's).
+    district = one(
+        con,
+        "select value from indicator_values where indicator_id = 'imd_score_2025' "
+        "and area_code = 'E08000025'",
+    )
+    assert table.set_index("ethnic_group").loc["All residents", "mean_value"] == pytest.approx(
+        district, rel=1e-4
+    )
+
+
+def test_stop_search_rates_and_ratios_for_the_force(con):
+    from arp import gaps
+
+    table = gaps.stop_search_disproportionality(con, "E47000007").set_index("ethnic_group")
+    black = table.loc["Black, Black British, Black Welsh, Caribbean or African"]
+    assert black["searches"] == 3797
+    assert round(black["rate_per_1000"], 1) == 16.1
+    assert round(table.loc["White", "rate_per_1000"], 2) == 5.56
+    assert (round(black["ratio_to_white"], 2), round(black["ratio_ci_low"], 2),
+            round(black["ratio_ci_high"], 2)) == (2.89, 2.79, 3.0)  # fmt: skip
+    assert table.loc["Not recorded", "searches"] == 5493
+    assert table.loc["All residents", "searches"] == 27_759  # every row accounted for
+
+
+def test_every_mapped_area_has_a_value_or_a_reason(con):
+    # For every computed indicator and level, each area in the map has a value, or is
+    # suppressed with a reason; none is silently missing.
+    silent = one(
+        con,
+        """select count(*) from indicator_values
+           where in_area and value is null and not suppressed""",
+    )
+    per_indicator = dict(
+        con.execute(
+            """select indicator_id, count(*) from indicator_values
+               where in_area and value is null and not suppressed group by 1"""
+        ).fetchall()
+    )
+    # IoD2019 domains have no value for the one merged LSOA; life expectancy for the MSOAs
+    # redrawn in 2021. Both record why in deprivation_by_lsoa / life_expectancy_by_msoa.
+    assert set(per_indicator) <= {"life_expectancy"}
+    assert silent == sum(per_indicator.values())
+
+
+def test_flagged_areas_sit_at_or_above_the_threshold(con):
+    worst_unflagged = one(
+        con,
+        """select count(*) from indicator_values
+           where in_area and flag_worst10_wmca and worse_percentile_wmca < 50""",
+    )
+    assert worst_unflagged == 0

@@ -1,0 +1,70 @@
+"""Framework: domains and indicators, how every score is made, and weighting scenarios."""
+
+import streamlit as st
+
+from arp import settings, ui
+from arp.workshop import Scenario, ScenarioError, save_scenario, validate
+
+st.title("The framework")
+st.write(
+    "The Anti-Racist Places Framework is being co-created in workshops. This is the starting "
+    "set of domains and open-data indicators; facilitators change it in `data/framework.toml`."
+)
+framework = ui.framework()
+
+for domain in framework.domains.values():
+    with st.expander(domain.title, expanded=False):
+        st.write(domain.description)
+        if domain.context_only:
+            st.caption("Context: shown beside every view, never scored.")
+        elif not ui.domain_has_open_data(domain.id):
+            st.warning("No open data yet: this domain has no indicator computed from open data.")
+        table = ui.framework_table(domain.id)
+        if len(table):
+            st.dataframe(table, hide_index=True, width="stretch")
+
+st.header("How the scores are made")
+st.markdown(ui.METHOD_TEXT)
+
+st.header("Weighting scenarios")
+st.write(
+    "A composite score averages each area's position on the indicators (100 = worst-placed "
+    "area). Weights say how much each domain counts. Saved scenarios live in the workshop "
+    "database, so a workshop can keep the weights it chose."
+)
+options = ui.scenarios()
+chosen = st.selectbox("Scenario", options, format_func=lambda s: s.name)
+st.caption("Set the weights (0 leaves a domain out):")
+weights = {}
+columns = st.columns(2)
+for index, domain in enumerate(framework.scored_domains):
+    weights[domain.id] = columns[index % 2].slider(
+        domain.title, 0.0, 5.0, float(chosen.domain_weights.get(domain.id, 1.0)), 0.5
+    )
+name = st.text_input("Save as", value="" if chosen.name == "Equal weights" else chosen.name)
+note = st.text_input("Note (optional)", value=chosen.note)
+if st.button("Save scenario"):
+    try:
+        scenario = validate(
+            Scenario(name=name, domain_weights=weights, note=note),
+            {d.id for d in framework.scored_domains},
+            set(framework.indicators),
+        )
+        save_scenario(settings.workshop_database_path(), scenario)
+    except ScenarioError as error:
+        st.error(f"Not saved: {error}")
+    else:
+        st.success(f"Saved '{scenario.name}'.")
+
+st.subheader("Composite scores with these weights")
+level = st.radio(
+    "Areas", ["lsoa", "msoa", "ward", "lad"], format_func=ui.LEVEL_LABELS.get, horizontal=True
+)
+table = ui.composite_table(level, Scenario("current", domain_weights=weights))
+st.dataframe(table, width="stretch")
+st.download_button(
+    "Download (CSV)",
+    table.to_csv().encode("utf-8"),
+    file_name=f"arp-composites-{level}.csv",
+    mime="text/csv",
+)

@@ -1,0 +1,69 @@
+"""The workshop database: versioned migrations and weighting scenarios."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from arp import workshop
+from arp.workshop import Scenario, ScenarioError
+
+DOMAINS = {"health", "housing"}
+
+
+def test_migrations_run_once_and_record_the_version(tmp_path):
+    path = tmp_path / "workshop.duckdb"
+    with workshop.connect(path):
+        pass
+    with workshop.connect(path) as con:
+        versions = con.execute("select version from schema_migrations").fetchall()
+    assert versions == [(1,)]
+
+
+def test_save_list_update_and_delete_a_scenario(tmp_path):
+    path = tmp_path / "workshop.duckdb"
+    assert [s.name for s in workshop.list_scenarios(path)] == ["Equal weights"]
+    workshop.save_scenario(path, Scenario("Room 2, 14 March", {"health": 2.0, "housing": 1.0}))
+    workshop.save_scenario(path, Scenario("Room 2, 14 March", {"health": 3.0, "housing": 0.5}))
+    scenarios = workshop.list_scenarios(path)
+    assert [s.name for s in scenarios] == ["Equal weights", "Room 2, 14 March"]
+    assert scenarios[1].domain_weights == {"health": 3.0, "housing": 0.5}
+    workshop.delete_scenario(path, "Room 2, 14 March")
+    assert len(workshop.list_scenarios(path)) == 1
+
+
+def test_quotes_and_sql_in_a_name_are_stored_as_text(tmp_path):
+    path = tmp_path / "workshop.duckdb"
+    name = "x'); drop table scenarios; --"
+    workshop.save_scenario(path, Scenario(name, {"health": 1.0}))
+    assert workshop.list_scenarios(path)[1].name == name
+
+
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        (Scenario("   "), "give the scenario a name"),
+        (Scenario("x" * 81), "longer than 80"),
+        (Scenario("equal weights"), "built in"),
+        (Scenario("a", {"wealth": 1.0}), "unknown domain 'wealth'"),
+        (Scenario("a", {"health": -1.0}), "from 0 to 10"),
+        (Scenario("a", {"health": 0.0, "housing": 0.0}), "at least one domain"),
+    ],
+)
+def test_bad_scenarios_are_refused_with_the_reason(scenario, message):
+    with pytest.raises(ScenarioError, match=message):
+        workshop.validate(scenario, DOMAINS, set())
+
+
+def test_validate_tidies_the_name():
+    assert (
+        workshop.validate(Scenario("  Room   2 ", {"health": 1.0}), DOMAINS, set()).name == "Room 2"
+    )
+
+
+def test_the_public_build_never_touches_the_workshop_file(tmp_path, fixture_db):
+    path = tmp_path / "workshop.duckdb"
+    workshop.save_scenario(path, Scenario("kept", {"health": 1.0}))
+    with duckdb.connect(str(fixture_db), read_only=True) as con:
+        assert "scenarios" not in {r[0] for r in con.execute("show tables").fetchall()}
+    assert workshop.list_scenarios(path)[1].name == "kept"
