@@ -127,3 +127,29 @@ def test_byar_interval_is_applied_to_rates(fixture_db):
 
 def test_fixture_folder_is_untouched():
     assert not (FIXTURE_SOURCES_DIR / "census" / "census2021-ts037-lsoa.csv").exists()
+
+
+def test_iod2025_file7_gives_every_domain_score_resident_weighted(tmp_path, fixture_sources_copy):
+    from arp.build import build
+    from tests.conftest import FIXTURE_SOURCE_IDS
+
+    # File 7's layout (invented values): IMD and domain scores per LSOA 2021.
+    (
+        fixture_sources_copy / "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv"
+    ).write_text(
+        "LSOA code (2021),LSOA name (2021),Index of Multiple Deprivation (IMD) Score,"
+        "Income Score (rate),Living Environment Score\n"
+        "E01000901,Birmingham 001A,40.0,0.30,20.0\n"
+        "E01000902,Birmingham 001B,10.0,0.10,50.0\n"
+        "E01000903,Solihull 001A,5.0,0.05,10.0\n"
+        "E01000904,Solihull 001B,15.0,0.02,30.0\n"
+    )
+    database = tmp_path / "arp.duckdb"
+    build(database, source_dir=fixture_sources_copy, only=[*FIXTURE_SOURCE_IDS, "iod2025_file7"])
+    # Ward E05000901: residents 1,500 and 1,200 (TS001).
+    income = value_row(database, "income_score_2025", "E05000901")
+    assert income["value"] == pytest.approx((0.30 * 1500 + 0.10 * 1200) / 2700)
+    living = value_row(database, "living_environment_score_2025", "E01000902")
+    assert living["value"] == pytest.approx(50.0)
+    # The IMD score indicator takes its score from File 7 when the compilation is absent.
+    assert value_row(database, "imd_score_2025", "E01000901")["value"] == pytest.approx(40.0)

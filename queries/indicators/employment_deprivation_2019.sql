@@ -1,0 +1,4 @@
+-- employment_deprivation_2019: IoD2019 employment national decile, on LSOA 2021.
+select area_code, null as numerator, null as denominator, decile as value
+from deprivation_measure('IoD2019', 'employment')
+where decile is not null

@@ -1,0 +1,4 @@
+-- living_environment_2019: IoD2019 living environment national decile, on LSOA 2021.
+select area_code, null as numerator, null as denominator, decile as value
+from deprivation_measure('IoD2019', 'living_environment')
+where decile is not null
