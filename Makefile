@@ -3,6 +3,9 @@
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Leaflet served by the app itself, so maps draw in a venue with no internet.
+LEAFLET_VERSION := 1.9.4
+LEAFLET := static/vendor/leaflet/leaflet.js
 
 .PHONY: run test lint format build-db bench
 
@@ -12,10 +15,17 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+$(LEAFLET):
+	@# From the npm registry; without npm the map falls back to Leaflet's CDN (online only).
+	mkdir -p static/vendor
+	cd static/vendor && npm pack --silent leaflet@$(LEAFLET_VERSION) > /dev/null \
+		&& tar xzf leaflet-$(LEAFLET_VERSION).tgz && rm -rf leaflet && mv package/dist leaflet \
+		&& rm -rf package leaflet-$(LEAFLET_VERSION).tgz
+
+run: $(STAMP) $(LEAFLET)
 	$(VENV)/bin/arp app
 
-test: $(STAMP) lint
+test: $(STAMP) $(LEAFLET) lint
 	@# pytest exits 5 when it collected no test: that is a broken suite, not a pass.
 	$(PYTHON) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status

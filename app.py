@@ -12,7 +12,11 @@ st.set_page_config(
 
 if ui.current_status().ready:
     pages = [
-        st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("pages/map.py", title="Map explorer", icon=":material/map:", default=True),
+        st.Page("pages/area_profile.py", title="Area profile", icon=":material/location_on:"),
+        st.Page("pages/compare.py", title="Compare areas", icon=":material/compare_arrows:"),
+        st.Page("pages/equity_gaps.py", title="Gaps between groups", icon=":material/balance:"),
+        st.Page("pages/overview.py", title="About the data", icon=":material/info:"),
         st.Page("pages/framework.py", title="Framework", icon=":material/account_tree:"),
         st.Page("pages/sources.py", title="Data sources", icon=":material/source:"),
         st.Page("pages/setup.py", title="Set up data", icon=":material/build:"),

@@ -25,6 +25,9 @@ VALUE_COLUMNS = [
 ]  # fmt: skip
 
 
+ENGLAND = "E92000001"
+
+
 @dataclass
 class IndicatorStatus:
     indicator: Indicator
@@ -105,6 +108,23 @@ def aggregate(base: pd.DataFrame, indicator: Indicator, hierarchy: pd.DataFrame)
             frame["ci_high"] = np.nan
         frame["level"] = level
         frames.append(frame)
+    if indicator.aggregates and indicator.coverage == "england":
+        # The England benchmark, from the same counts: every English base area.
+        english = base[base["area_code"].str.startswith("E")]
+        totals = english[["numerator", "denominator"]].sum(min_count=1)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_code": [ENGLAND],
+                    "numerator": [totals["numerator"]],
+                    "denominator": [totals["denominator"]],
+                    "value": [np.nan],
+                    "ci_low": [np.nan],
+                    "ci_high": [np.nan],
+                    "level": ["country"],
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -158,7 +178,7 @@ def add_ranks(
     for level, rows in frame.groupby("level"):
         local = rows[rows["in_area"]]
         parts.append(_ranks(local["value"], indicator.polarity, "wmca"))
-        if indicator.coverage == "england" and level != "ca":
+        if indicator.coverage == "england" and level not in ("ca", "country"):
             english = rows[rows["area_code"].str.startswith("E")]
             parts.append(_ranks(english["value"], indicator.polarity, "england"))
     ranks = pd.concat(parts, axis=0) if parts else pd.DataFrame(index=frame.index)

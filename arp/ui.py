@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from arp import composites, db, settings, workshop
+from arp import composites, db, explorer, gaps, maps, settings, workshop
 from arp.framework import Framework, load_framework
 from arp.status import DatabaseStatus, database_status
 from arp.workshop import Scenario
@@ -211,3 +212,134 @@ METHOD_TEXT = """
   At LSOA level the Census gives 5 broad groups (the reference is White, since White British
   is not published at LSOA); at MSOA level, 19 detailed groups with White British as reference.
 """
+
+
+# --- map explorer, profiles, comparison ------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def _area_codes(path: str, modified: float) -> set[str]:
+    return {row[0] for row in connection().execute("select code from areas").fetchall()}
+
+
+def view_state() -> tuple[explorer.ViewState, list[str]]:
+    """The view the URL asks for, with messages for anything that had to fall back."""
+    path = settings.database_path()
+    within = query("within_options")
+    return explorer.parse_state(
+        dict(st.query_params),
+        framework(),
+        _area_codes(str(path), path.stat().st_mtime),
+        within["code"].tolist(),
+        [s.name for s in scenarios()],
+    )
+
+
+def write_state(state: explorer.ViewState) -> None:
+    """Put the view in the URL so a copied link reopens it."""
+    params = state.to_params()
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def scenario_named(name: str) -> Scenario:
+    return next((s for s in scenarios() if s.name == name), scenarios()[0])
+
+
+def show_options() -> list[str]:
+    fw = framework()
+    options = [explorer.OVERALL]
+    options += [f"{explorer.DOMAIN_PREFIX}{d.id}" for d in fw.scored_domains]
+    options += list(fw.indicators)
+    return options
+
+
+def map_view(state: explorer.ViewState) -> explorer.MapView:
+    if state.show in framework().indicators:
+        return explorer.indicator_view(connection(), framework(), state)
+    return explorer.composite_view(connection(), framework(), state, scenario_named(state.scenario))
+
+
+def attribution_for(state: explorer.ViewState) -> list[str]:
+    """The attribution lines of the sources behind the view."""
+    fw = framework()
+    if state.show in fw.indicators:
+        ids = [s for entry in fw.indicators[state.show].sources for s in entry.split("|")]
+    else:
+        ids = [s for i in fw.indicators.values() for entry in i.sources for s in entry.split("|")]
+    loaded = query("sources_loaded")
+    lines = loaded[loaded["source_id"].isin(ids)]["attribution"].unique().tolist()
+    return [*sorted(lines), "Boundaries: " + ONS_GEOGRAPHY_LINE]
+
+
+ONS_GEOGRAPHY_LINE = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right"
+)
+
+
+def map_figure(state: explorer.ViewState, view: explorer.MapView, overlays: list[str], tiles: bool):
+    districts = query("district_outlines", within=state.within)
+    services = query("services_within", within=state.within, types=overlays) if overlays else None
+    tooltips = [explorer.tooltip_lines(row, view) for _, row in view.frame.iterrows()]
+    source = f"{view.period}. Made {date.today():%d %b %Y}. Contains ONS and OS data, OGL v3.0"
+    figure, _, _ = maps.choropleth(
+        view.frame,
+        view.title,
+        view.unit,
+        view.polarity,
+        view.kind,
+        tooltips,
+        state.scheme,
+        source,
+        districts=districts if state.level != "lad" else None,
+        services=services,
+        tiles=tiles,
+    )
+    return figure
+
+
+def clicked_area(result: dict | None) -> str | None:
+    """The code of the area just clicked on the map, if any."""
+    drawing = (result or {}).get("last_active_drawing") or {}
+    code = (drawing.get("properties") or {}).get("code")
+    previous = st.session_state.get("_last_clicked_area")
+    if code and code != previous:
+        st.session_state["_last_clicked_area"] = code
+        return code
+    return None
+
+
+def find_area_box() -> str | None:
+    """Search by name or postcode; returns the code of the area picked, if any."""
+    text = st.text_input("Find an area (name or postcode)", key="find_area")
+    if not text:
+        return None
+    matches = explorer.find_area(connection(), text)
+    if not matches:
+        st.caption("No area or postcode found.")
+        return None
+    labels = {code: f"{name} ({LEVEL_LABELS.get(level, level)})" for code, name, level in matches}
+    picked = st.selectbox("Matches", list(labels), format_func=labels.get, key="find_match")
+    return picked if st.button("Open its profile") else None
+
+
+def stop_search_table(code: str) -> pd.DataFrame | None:
+    con = connection()
+    if not db.has_table(con, "stop_search_ethnicity"):
+        st.caption("No stop and search data loaded.")
+        return None
+    table = gaps.stop_search_disproportionality(con, code)
+    st.caption(table.attrs["note"])
+    return table.round(2)
+
+
+def comparison(level: str, codes: list[str]) -> pd.DataFrame:
+    """Every indicator for the chosen areas, long, with the area-mapped benchmark."""
+    frames = []
+    names = query("area_names", level=level).set_index("code")["name"]
+    for code in codes:
+        _, table = explorer.profile(connection(), framework(), code)
+        table.insert(0, "Area", names.get(code, code))
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)

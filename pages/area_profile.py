@@ -1,0 +1,55 @@
+"""Area profile: every indicator for one area, with benchmarks, its people, gaps and services."""
+
+import streamlit as st
+
+from arp import explorer, ui
+
+framework = ui.framework()
+state, problems = ui.view_state()
+for problem in problems:
+    st.warning(problem)
+
+code = state.area or ui.query("within_options")["code"].iloc[0]
+found = ui.find_area_box()
+if found:
+    code = found
+info, indicators = explorer.profile(ui.connection(), framework, code)
+ui.write_state(explorer.ViewState(**{**state.__dict__, "area": code}))
+
+name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
+st.title(name)
+st.caption(f"{ui.LEVEL_LABELS.get(info['level'], info['level'])} · {code}")
+st.page_link("pages/map.py", label="Back to the map", icon=":material/map:",
+             query_params={**state.to_params(), "area": code})  # fmt: skip
+
+st.subheader("Indicators")
+st.write(
+    "Each value beside the area mapped (all seven districts here) and England, where the data "
+    "cover England. Percentile: 0 = lowest value among the areas mapped, 100 = highest."
+)
+if indicators.empty:
+    st.info("No indicator has a value for this area.")
+else:
+    st.dataframe(indicators, hide_index=True, width="stretch")
+    st.download_button("Download (CSV)", indicators.to_csv(index=False).encode("utf-8"),
+                       file_name=f"arp-profile-{code}.csv", mime="text/csv")  # fmt: skip
+
+st.subheader("Who lives here (Census 2021)")
+composition = explorer.ethnic_composition(ui.connection(), code)
+broad = composition[composition["group_level"] == "broad"].set_index("ethnic_group")
+if len(broad):
+    st.bar_chart(broad["share"], horizontal=True, x_label="% of residents", y_label="")
+    st.dataframe(composition[["ethnic_group", "residents", "share"]].round(1), hide_index=True)
+
+if info["level"] in ("ward", "lad", "ca"):
+    st.subheader("Stop and search by ethnic group")
+    table = ui.stop_search_table(code)
+    if table is not None:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader("Services here")
+services = explorer.nearby_services(ui.connection(), code)
+if services.empty:
+    st.caption("No GP practice, pharmacy, library or hospital is placed in this area.")
+else:
+    st.dataframe(services, hide_index=True, width="stretch")

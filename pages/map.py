@@ -1,0 +1,74 @@
+"""Map explorer: any indicator or composite, by LSOA, MSOA, ward or district."""
+
+from datetime import date
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from arp import explorer, maps, ui
+
+framework = ui.framework()
+state, problems = ui.view_state()
+for problem in problems:
+    st.warning(problem)
+
+within_options = ui.query("within_options")
+within_names = dict(zip(within_options["code"], within_options["name"], strict=True))
+options = ui.show_options()
+
+with st.sidebar:
+    st.header("Map")
+    show = st.selectbox("Show", options, index=options.index(state.show),
+                        format_func=lambda v: explorer.show_label(v, framework))  # fmt: skip
+    level = st.radio("Areas", explorer.LEVELS, index=explorer.LEVELS.index(state.level),
+                     format_func=ui.LEVEL_LABELS.get, horizontal=True)  # fmt: skip
+    within = st.selectbox("Within", list(within_names), index=list(within_names).index(state.within),
+                          format_func=within_names.get)  # fmt: skip
+    schemes = list(maps.SCHEMES)
+    scheme = st.selectbox("Classes", schemes, index=schemes.index(state.scheme),
+                          format_func=maps.SCHEMES.get)  # fmt: skip
+    scenario_names = [s.name for s in ui.scenarios()]
+    scenario = state.scenario
+    if show not in framework.indicators:
+        scenario = st.selectbox(
+            "Weights", scenario_names, index=scenario_names.index(state.scenario)
+        )
+    overlays = st.multiselect("Show services", list(maps.SERVICE_STYLE),
+                              format_func=lambda t: maps.SERVICE_STYLE[t][0])  # fmt: skip
+    tiles = st.checkbox("Street base map (needs internet)", value=True)
+    st.divider()
+    found = ui.find_area_box()
+
+state = explorer.ViewState(level=level, within=within, show=show, scenario=scenario,
+                           scheme=scheme, area=found or state.area, compare=state.compare,
+                           gap_indicator=state.gap_indicator)  # fmt: skip
+ui.write_state(state)
+if found:
+    st.switch_page("pages/area_profile.py", query_params=state.to_params())
+
+view = ui.map_view(state)
+place = within_names[within]
+st.title(f"{view.title}")
+st.caption(
+    f"{ui.LEVEL_LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}"
+)
+if view.message:
+    st.info(view.message)
+
+figure = ui.map_figure(state, view, overlays, tiles)
+clicked = st_folium(figure, height=560, use_container_width=True,
+                    returned_objects=["last_active_drawing"], key="explorer_map")  # fmt: skip
+code = ui.clicked_area(clicked)
+if code:
+    st.switch_page("pages/area_profile.py", query_params={**state.to_params(), "area": code})
+
+st.caption(view.caveats)
+with st.expander("Sources"):
+    for line in ui.attribution_for(state):
+        st.text(line)
+
+st.subheader("The same data as a table")
+table = explorer.table_view(view)
+st.dataframe(table, hide_index=True, width="stretch")
+st.download_button("Download table (CSV)", table.to_csv(index=False).encode("utf-8"),
+                   file_name=f"arp-{show.replace(':', '-')}-{level}-{within}.csv", mime="text/csv")  # fmt: skip
