@@ -205,7 +205,7 @@ def tooltip_lines(row: pd.Series, view: MapView) -> list[str]:
     lines.append(text)
     if pd.notna(row.get("percentile_wmca")):
         lines.append(f"Percentile in the area mapped: {row['percentile_wmca']:.0f}")
-    if row.get("flag_worst10_wmca") is True or row.get("flag_worst10_wmca") == 1:
+    if _is_true(row.get("flag_worst10_wmca")):
         lines.append("⚑ In the worst 10% of areas mapped")
     return lines
 
@@ -267,7 +267,7 @@ def profile(
                 "Area mapped": row["benchmark_value"],
                 "England": row["england_value"],
                 "Percentile (area mapped)": row["percentile_wmca"],
-                "Worst 10%": "yes" if row["flag_worst10_wmca"] is True else "",
+                "Worst 10%": "yes" if _is_true(row["flag_worst10_wmca"]) else "",
                 "Note": row["suppression_reason"] or "",
                 "Period": indicator.period,
             }
@@ -288,10 +288,10 @@ def ethnic_composition(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFram
 
 def nearby_services(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     return con.execute(
-        """select service_type, name, postcode from services s
-           join areas a on a.code = s.lsoa21cd and a.level = 'lsoa'
+        """select s.service_type as service, s.name, s.postcode from services as s
+           inner join areas as a on a.code = s.lsoa21cd and a.level = 'lsoa'
            where $code in (a.code, a.msoa_code, a.ward_code, a.lad_code, a.ca_code)
-           order by service_type, name
+           order by s.service_type, s.name
            limit 200""",
         {"code": code},
     ).df()
@@ -326,3 +326,8 @@ def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
             "select count(*) from information_schema.tables where table_name = $t", {"t": table}
         ).fetchone()[0]
     )
+
+
+def _is_true(flag) -> bool:
+    """A flag from the database: True, False, or missing (NA, None)."""
+    return flag is not None and not pd.isna(flag) and bool(flag)

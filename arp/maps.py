@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import warnings
 from dataclasses import dataclass
 
 import folium
@@ -81,7 +82,9 @@ def classify(values: pd.Series, scheme: str = "quantiles") -> Classes:
         index[values.notna().to_numpy()] = 0
         return Classes(index, [float(valid.max())], float(valid.min()))
     if scheme in ("quantiles", "deciles"):
-        classifier = mapclassify.Quantiles(valid, k=k)
+        with warnings.catch_warnings():  # ties: mapclassify merges classes and says so
+            warnings.simplefilter("ignore", UserWarning)
+            classifier = mapclassify.Quantiles(valid, k=k)
     elif scheme == "equal_interval":
         classifier = mapclassify.EqualInterval(valid, k=k)
     elif scheme == "natural_breaks":
@@ -285,9 +288,7 @@ def base_map(center: tuple[float, float], zoom: int, tiles: bool) -> folium.Map:
                       prefer_canvas=False)  # fmt: skip
     if tiles:
         # When the tiles cannot load (no internet), the polygons still draw on white.
-        folium.TileLayer(
-            "CartoDB positron", name="Base map", control=True, attr="© OpenStreetMap © CARTO"
-        ).add_to(fmap)
+        folium.TileLayer("OpenStreetMap", name="Street map", control=True).add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(MAP_CSS))
     return fmap
 

@@ -29,7 +29,7 @@ def app_with(monkeypatch):
 
 
 def test_overview_shows_what_the_database_covers(app_with, fixture_db):
-    at = app_with(fixture_db)
+    at = app_with(fixture_db, page="pages/overview.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {
         "Combined authority": "1",

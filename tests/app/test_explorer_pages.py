@@ -1,0 +1,118 @@
+"""The map explorer, area profile, comparison and gaps pages through AppTest, on the
+fixture database (four LSOAs in two districts; values in tests/fixtures/sources)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+
+APP = str(REPO_ROOT / "app.py")
+
+
+@pytest.fixture
+def open_page(monkeypatch, fixture_db, tmp_path):
+    monkeypatch.setenv("ARP_DB", str(fixture_db))
+    monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.duckdb"))
+
+    def start(page=None, **params):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update(params)
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return at
+
+    return start
+
+
+def test_map_is_the_landing_page_and_says_when_data_is_not_loaded(open_page):
+    at = open_page()
+    assert at.title[0].value == "Index of Multiple Deprivation score (IoD2025)"
+    assert any("data not loaded" in i.value for i in at.info)
+
+
+def test_choosing_an_indicator_changes_the_map_table_and_url(open_page):
+    at = open_page()
+    at.sidebar.selectbox[0].set_value("no_car").run()
+    assert at.title[0].value == "Households with no car or van"
+    table = at.dataframe[0].value.set_index("Code")
+    assert table.loc["E01000901", "Value (% of households)"] == 50.0
+    assert table.loc["E01000904", "Value (% of households)"] == 10.0
+    assert table.loc["E01000901", "Worst 10%"] == "yes"
+    assert at.query_params["show"] in ("no_car", ["no_car"])
+    at.sidebar.radio[0].set_value("ward").run()
+    wards = at.dataframe[0].value.set_index("Code")
+    assert wards.loc["E05000901", "Value (% of households)"] == pytest.approx(36.36, abs=0.01)
+    assert at.query_params["level"] in ("ward", ["ward"])
+
+
+def test_a_copied_link_reopens_the_view(open_page):
+    at = open_page(show="no_car", level="ward", scheme="equal_interval")
+    assert at.title[0].value == "Households with no car or van"
+    assert at.sidebar.radio[0].value == "ward"
+    assert at.sidebar.selectbox[2].value == "equal_interval"
+
+
+def test_bad_query_string_values_fall_back_with_a_message(open_page):
+    at = open_page(show="<script>alert(1)</script>", level="county")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "'county' is not a valid level" in warnings
+    assert "is not a valid show" in warnings
+    assert at.title[0].value == "Index of Multiple Deprivation score (IoD2025)"
+
+
+def test_suppressed_values_are_shown_as_suppressed(open_page):
+    at = open_page(show="stop_search_rate")
+    table = at.dataframe[0].value.set_index("Code")
+    assert table.loc["E01000901", "Note"] == "fewer than 10 counted"
+    assert table["Value (searches per 1,000 residents (13 months))"].isna().all()
+
+
+def test_composite_map_shows_scores_and_flag_counts(open_page):
+    at = open_page(show="overall")
+    assert at.title[0].value == "Overall composite score"
+    table = at.dataframe[0].value
+    assert "Indicators in worst 10%" in table.columns
+    assert table["Value (0 to 100 (100 = worst-placed); weights: Equal weights)"].notna().all()
+
+
+def test_area_profile_lists_indicators_with_benchmarks(open_page):
+    at = open_page(page="pages/area_profile.py", area="E01000901")
+    assert at.title[0].value == "Birmingham 001A"
+    indicators = at.dataframe[0].value.set_index("Indicator")
+    row = indicators.loc["Households with no car or van"]
+    assert row["Value"] == 50.0
+    assert row["Area mapped"] == pytest.approx(586 / 2310 * 100)
+    assert row["Worst 10%"] == "yes"
+    stop = indicators.loc["Stop and search rate"]
+    assert stop["Note"] == "fewer than 10 counted"
+
+
+def test_area_profile_for_a_district_shows_stop_and_search_by_group(open_page):
+    at = open_page(page="pages/area_profile.py", area="E08000029")
+    assert at.title[0].value == "Solihull"
+    stop = next(d.value for d in at.dataframe if "ethnic_group" in d.value.columns
+                and "searches" in d.value.columns)  # fmt: skip
+    assert stop.set_index("ethnic_group").loc["White", "searches"] == 1
+
+
+def test_compare_areas(open_page):
+    at = open_page(page="pages/compare.py", level="lsoa", compare="E01000901,E01000904")
+    table = at.dataframe[0].value
+    no_car = table[table["Indicator"] == "Households with no car or van"].set_index("Area")
+    assert no_car["Value"].to_dict() == {"Birmingham 001A": 50.0, "Solihull 001B": 10.0}
+
+
+def test_compare_needs_two_areas(open_page):
+    at = open_page(page="pages/compare.py", level="lsoa", compare="E01000901")
+    assert any("at least two" in i.value for i in at.info)
+
+
+def test_equity_gaps_page(open_page):
+    at = open_page(page="pages/equity_gaps.py", gap="no_car")
+    table = at.dataframe[0].value.set_index("ethnic_group")
+    assert table.loc["White", "mean_value"] == pytest.approx(77_400 / 3_840, abs=0.01)
+    assert any("Reference: White" in c.value for c in at.caption)
