@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml
 $(LEAFLET):
 	@# From the npm registry; without npm the map falls back to Leaflet's CDN (online only).
 	mkdir -p static/vendor
-	cd static/vendor && npm pack --silent leaflet@$(LEAFLET_VERSION) > /dev/null \
+	cd static/vendor && (npm pack --silent leaflet@$(LEAFLET_VERSION) > /dev/null \
 		&& tar xzf leaflet-$(LEAFLET_VERSION).tgz && rm -rf leaflet && mv package/dist leaflet \
-		&& rm -rf package leaflet-$(LEAFLET_VERSION).tgz
+		&& rm -rf package leaflet-$(LEAFLET_VERSION).tgz) \
+		|| echo "npm unavailable: maps will load Leaflet from its CDN, which needs internet" >&2
 
 run: $(STAMP) $(LEAFLET)
 	$(VENV)/bin/arp app

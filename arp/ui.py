@@ -278,9 +278,16 @@ ONS_GEOGRAPHY_LINE = (
 )
 
 
+STOP_SEARCH_OVERLAY = "stop_search"
+
+
 def map_figure(state: explorer.ViewState, view: explorer.MapView, overlays: list[str], tiles: bool):
     districts = query("district_outlines", within=state.within)
-    services = query("services_within", within=state.within, types=overlays) if overlays else None
+    types = [o for o in overlays if o in maps.SERVICE_STYLE]
+    services = query("services_within", within=state.within, types=types) if types else None
+    stop_search = None
+    if STOP_SEARCH_OVERLAY in overlays and db.has_table(connection(), "stop_search_events"):
+        stop_search = query("stop_search_by_lsoa", within=state.within)
     tooltips = [explorer.tooltip_lines(row, view) for _, row in view.frame.iterrows()]
     source = f"{view.period}. Made {date.today():%d %b %Y}. Contains ONS and OS data, OGL v3.0"
     figure, _, _ = maps.choropleth(
@@ -294,7 +301,9 @@ def map_figure(state: explorer.ViewState, view: explorer.MapView, overlays: list
         source,
         districts=districts if state.level != "lad" else None,
         services=services,
+        stop_search=stop_search,
         tiles=tiles,
+        focus=state.area,
     )
     return figure
 
@@ -310,18 +319,23 @@ def clicked_area(result: dict | None) -> str | None:
     return None
 
 
-def find_area_box() -> str | None:
-    """Search by name or postcode; returns the code of the area picked, if any."""
+def find_area_box(on_map: bool = False) -> tuple[str | None, str | None]:
+    """Search by name or postcode. Returns (code, action): action is 'map' (show it on the
+    map) or 'profile' (open its profile) once a button is pressed."""
     text = st.text_input("Find an area (name or postcode)", key="find_area")
     if not text:
-        return None
+        return None, None
     matches = explorer.find_area(connection(), text)
     if not matches:
         st.caption("No area or postcode found.")
-        return None
+        return None, None
     labels = {code: f"{name} ({LEVEL_LABELS.get(level, level)})" for code, name, level in matches}
     picked = st.selectbox("Matches", list(labels), format_func=labels.get, key="find_match")
-    return picked if st.button("Open its profile") else None
+    if on_map and st.button("Show on the map"):
+        return picked, "map"
+    if st.button("Open its profile"):
+        return picked, "profile"
+    return None, None
 
 
 def stop_search_table(code: str) -> pd.DataFrame | None:

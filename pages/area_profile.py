@@ -10,7 +10,7 @@ for problem in problems:
     st.warning(problem)
 
 code = state.area or ui.query("within_options")["code"].iloc[0]
-found = ui.find_area_box()
+found, _ = ui.find_area_box()
 if found:
     code = found
 info, indicators = explorer.profile(ui.connection(), framework, code)

@@ -33,17 +33,20 @@ with st.sidebar:
         scenario = st.selectbox(
             "Weights", scenario_names, index=scenario_names.index(state.scenario)
         )
-    overlays = st.multiselect("Show services", list(maps.SERVICE_STYLE),
-                              format_func=lambda t: maps.SERVICE_STYLE[t][0])  # fmt: skip
+    overlay_labels = {**{k: v[0] for k, v in maps.SERVICE_STYLE.items()},
+                      ui.STOP_SEARCH_OVERLAY: "Stop and search"}  # fmt: skip
+    overlays = st.multiselect(
+        "Show on the map", list(overlay_labels), format_func=overlay_labels.get
+    )
     tiles = st.checkbox("Street base map (needs internet)", value=True)
     st.divider()
-    found = ui.find_area_box()
+    found, action = ui.find_area_box(on_map=True)
 
 state = explorer.ViewState(level=level, within=within, show=show, scenario=scenario,
                            scheme=scheme, area=found or state.area, compare=state.compare,
                            gap_indicator=state.gap_indicator)  # fmt: skip
 ui.write_state(state)
-if found:
+if action == "profile":
     st.switch_page("pages/area_profile.py", query_params=state.to_params())
 
 view = ui.map_view(state)

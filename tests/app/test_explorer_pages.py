@@ -116,3 +116,17 @@ def test_equity_gaps_page(open_page):
     table = at.dataframe[0].value.set_index("ethnic_group")
     assert table.loc["White", "mean_value"] == pytest.approx(77_400 / 3_840, abs=0.01)
     assert any("Reference: White" in c.value for c in at.caption)
+
+
+def test_find_an_area_by_postcode_and_show_it_on_the_map(open_page):
+    at = open_page(show="no_car")
+    at.sidebar.text_input[0].set_value("b1 1ab").run()  # Code-Point fixture: in E01000904
+    assert at.sidebar.selectbox[-1].value == "E01000904"
+    at.sidebar.button[0].click().run()  # "Show on the map"
+    assert at.query_params["area"] in ("E01000904", ["E01000904"])
+
+
+def test_stop_and_search_overlay_renders(open_page):
+    at = open_page(show="no_car")
+    at.sidebar.multiselect[0].set_value(["stop_search", "gp_practice"]).run()
+    assert not at.exception

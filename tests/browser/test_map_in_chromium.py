@@ -1,0 +1,70 @@
+"""End to end in Chromium on a phone-sized screen: the map draws, tooltips show the right
+value, a click opens the area's profile, and a copied link restores the view."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+MAP_FRAME = re.compile(r"streamlit_folium")
+
+
+def map_frame(page):
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=30_000)
+    for _ in range(100):
+        frame = next((f for f in page.frames if MAP_FRAME.search(f.url)), None)
+        if frame is not None:
+            frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+            return frame
+        page.wait_for_timeout(100)
+    raise AssertionError("no map frame")
+
+
+def area_polygons(frame) -> int:
+    return frame.evaluate(
+        """() => [...document.querySelectorAll('path.leaflet-interactive')]
+                 .filter(p => p.getAttribute('fill') && p.getAttribute('fill') !== 'none').length"""
+    )
+
+
+def test_the_map_draws_every_area(server, phone):
+    phone.goto(f"{server}/?show=no_car")
+    frame = map_frame(phone)
+    assert area_polygons(frame) == 4  # the four fixture LSOAs; district outlines have no fill
+    legend = frame.locator(".arp-legend").inner_text()
+    assert "Households with no car or van" in legend
+    assert "Suppressed or no data" in legend
+
+
+def test_hovering_an_area_shows_its_value(server, phone):
+    phone.goto(f"{server}/?show=no_car")
+    frame = map_frame(phone)
+    frame.locator("path.leaflet-interactive").first.hover()
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=10_000)
+    text = tooltip.inner_text()
+    assert "Birmingham 001A" in text
+    assert "50.0 % of households (95% CI 46.0 to 54.0)" in text
+    assert "worst 10%" in text
+
+
+def test_clicking_an_area_opens_its_profile(server, phone):
+    phone.goto(f"{server}/?show=no_car")
+    frame = map_frame(phone)
+    frame.locator("path.leaflet-interactive").nth(3).click()
+    phone.wait_for_url(re.compile(r"/area_profile\?.*area=E01000904"), timeout=30_000)
+    assert phone.locator("h1").first.inner_text(timeout=30_000) == "Solihull 001B"
+
+
+def test_a_copied_link_restores_the_view_across_pages(server, phone):
+    phone.goto(f"{server}/?show=no_car&level=ward&scheme=equal_interval")
+    phone.wait_for_selector("h1:has-text('Households with no car or van')", timeout=30_000)
+    frame = map_frame(phone)
+    assert area_polygons(frame) == 3  # the three fixture wards
+    phone.goto(f"{server}/area_profile?show=no_car&level=ward&area=E05000901")
+    phone.wait_for_selector("h1:has-text('Northfield Test')", timeout=30_000)
+    phone.get_by_text("Back to the map").click()
+    phone.wait_for_url(re.compile(r"level=ward"), timeout=30_000)
+    phone.wait_for_selector("h1:has-text('Households with no car or van')", timeout=30_000)
