@@ -272,7 +272,12 @@ def profile(
                 "Period": indicator.period,
             }
         )
-    return info, pd.DataFrame(records)
+    table = pd.DataFrame(records)
+    if len(table):
+        for column in ("Value", "Area mapped", "England"):
+            table[column] = pd.to_numeric(table[column], errors="coerce").round(2)
+        table["Percentile (area mapped)"] = table["Percentile (area mapped)"].round(0)
+    return info, table
 
 
 def ethnic_composition(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:

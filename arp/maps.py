@@ -297,6 +297,12 @@ MAP_CSS = """
 .arp-no-data { background: repeating-linear-gradient(45deg, #d9d9d9 0 3px, #ffffff 3px 6px); }
 .arp-legend-source { margin-top: 4px; color: #333; font-size: 11px; }
 .arp-tooltip { font: 13px/1.4 sans-serif; color: #1a1a1a; }
+@media (max-width: 480px) {  /* phones: a compact legend that leaves the map visible */
+  .arp-legend { font-size: 10px; max-width: 150px; padding: 4px 6px; }
+  .arp-legend-title { font-size: 11px; }
+  .arp-swatch { width: 12px; height: 9px; }
+  .arp-legend-source { font-size: 9px; }
+}
 </style>
 """
 

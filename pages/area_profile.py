@@ -10,7 +10,8 @@ for problem in problems:
     st.warning(problem)
 
 code = state.area or ui.query("within_options")["code"].iloc[0]
-found, _ = ui.find_area_box()
+with st.sidebar:
+    found, _ = ui.find_area_box()
 if found:
     code = found
 info, indicators = explorer.profile(ui.connection(), framework, code)
