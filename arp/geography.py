@@ -155,22 +155,30 @@ def _dissolve(lsoa_gdf: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     return merged.rename(columns={by: "code"})
 
 
-def _ward_rows(wards, lookup, lsoa_gdf) -> pd.DataFrame:
-    ward_names = lookup.drop_duplicates("ward_code").set_index("ward_code")["ward_name"]
-    wanted = sorted(set(lsoa_gdf["ward_code"]))
-    if wards is not None:
-        gdf = from_wkb(wards)
+def _boundaries_or_union(
+    boundaries: pd.DataFrame | None, lsoa_gdf: gpd.GeoDataFrame, code_column: str, names: pd.Series
+) -> tuple[gpd.GeoDataFrame, pd.Series]:
+    """The areas of `code_column` that contain loaded LSOAs, from their boundary file; an
+    area with no boundary of that vintage is drawn as the union of its LSOAs. Returns the
+    areas and, per area, where its geometry came from."""
+    wanted = sorted(set(lsoa_gdf[code_column]))
+    if boundaries is not None:
+        gdf = from_wkb(boundaries)
         gdf = gdf[gdf["code"].isin(wanted)].reset_index(drop=True)
-        source = "boundary file"
     else:
         gdf = gpd.GeoDataFrame(columns=["code", "name", "geometry"], geometry="geometry", crs=WGS84)
-    missing = [code for code in wanted if code not in set(gdf["code"])]
+    missing = set(wanted) - set(gdf["code"])
     if missing:
-        # A ward with no boundary of its vintage is drawn as the union of its LSOAs.
-        extra = _dissolve(lsoa_gdf[lsoa_gdf["ward_code"].isin(missing)], "ward_code")
-        extra["name"] = extra["code"].map(ward_names)
+        extra = _dissolve(lsoa_gdf[lsoa_gdf[code_column].isin(missing)], code_column)
+        extra["name"] = extra["code"].map(names)
         gdf = pd.concat([gdf, extra], ignore_index=True)
     source = gdf["code"].map(lambda c: "union of LSOAs" if c in missing else "boundary file")
+    return gdf, source
+
+
+def _ward_rows(wards, lookup, lsoa_gdf) -> pd.DataFrame:
+    names = lookup.drop_duplicates("ward_code").set_index("ward_code")["ward_name"]
+    gdf, source = _boundaries_or_union(wards, lsoa_gdf, "ward_code", names)
     lad = gdf["code"].map(_most_common_parent(lsoa_gdf, "ward_code", "lad_code"))
     return _frame(
         gdf,
@@ -184,19 +192,8 @@ def _ward_rows(wards, lookup, lsoa_gdf) -> pd.DataFrame:
 
 
 def _district_rows(districts, lookup, lsoa_gdf) -> pd.DataFrame:
-    lad_names = lookup.drop_duplicates("lad_code").set_index("lad_code")["lad_name"]
-    wanted = sorted(set(lsoa_gdf["lad_code"]))
-    if districts is not None:
-        gdf = from_wkb(districts)
-        gdf = gdf[gdf["code"].isin(wanted)].reset_index(drop=True)
-    else:
-        gdf = gpd.GeoDataFrame(columns=["code", "name", "geometry"], geometry="geometry", crs=WGS84)
-    missing = [code for code in wanted if code not in set(gdf["code"])]
-    if missing:
-        extra = _dissolve(lsoa_gdf[lsoa_gdf["lad_code"].isin(missing)], "lad_code")
-        extra["name"] = extra["code"].map(lad_names)
-        gdf = pd.concat([gdf, extra], ignore_index=True)
-    source = gdf["code"].map(lambda c: "union of LSOAs" if c in missing else "boundary file")
+    names = lookup.drop_duplicates("lad_code").set_index("lad_code")["lad_name"]
+    gdf, source = _boundaries_or_union(districts, lsoa_gdf, "lad_code", names)
     ca = gdf["code"].map(_combined_authority_of())
     return _frame(
         gdf,

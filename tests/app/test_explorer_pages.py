@@ -4,26 +4,12 @@ fixture database (four LSOAs in two districts; values in tests/fixtures/sources)
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from tests.conftest import REPO_ROOT
-
-APP = str(REPO_ROOT / "app.py")
 
 
 @pytest.fixture
-def open_page(monkeypatch, fixture_db, tmp_path):
-    monkeypatch.setenv("ARP_DB", str(fixture_db))
-    monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.duckdb"))
-
+def open_page(app_with, fixture_db):
     def start(page=None, **params):
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params.update(params)
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        assert not at.exception, at.exception
-        return at
+        return app_with(fixture_db, page=page, **params)
 
     return start
 

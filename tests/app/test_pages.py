@@ -2,30 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
-from tests.conftest import FIXTURE_SOURCES_DIR, REPO_ROOT
-
-APP = str(REPO_ROOT / "app.py")
-
-
-@pytest.fixture
-def app_with(monkeypatch):
-    def start(database, source_dir=None, page=None):
-        monkeypatch.setenv("ARP_DB", str(database))
-        if source_dir is None:
-            monkeypatch.delenv("ARP_SOURCE_DIR", raising=False)
-        else:
-            monkeypatch.setenv("ARP_SOURCE_DIR", str(source_dir))
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        assert not at.exception, at.exception
-        return at
-
-    return start
+from tests.conftest import FIXTURE_SOURCES_DIR
 
 
 def test_overview_shows_what_the_database_covers(app_with, fixture_db):
@@ -75,10 +52,7 @@ def test_setup_page_says_when_the_folder_does_not_exist(app_with, tmp_path):
     assert any("does not exist" in e.value for e in at.error)
 
 
-def test_framework_page_lists_domains_and_marks_the_gaps(
-    app_with, fixture_db, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.duckdb"))
+def test_framework_page_lists_domains_and_marks_the_gaps(app_with, fixture_db):
     at = app_with(fixture_db, page="pages/framework.py")
     titles = [e.label for e in at.expander]
     assert titles[:8] == [
