@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from arp import db, gaps, settings
+from arp import db, explorer, exports, gaps, maps, settings, workshop
 from arp.build import BuildError, build, rescore
 from arp.framework import load_framework
 from arp.status import database_status
@@ -159,6 +159,45 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    framework = load_framework()
+    public_url = os.environ.get("ARP_PUBLIC_URL", exports.PUBLIC_URL_DEFAULT)
+    with _open_database(args) as con:
+        if args.what == "map":
+            if not explorer.is_showable(args.indicator, framework):
+                print(
+                    f"Unknown indicator {args.indicator!r}; known: overall, domain:<id>, "
+                    f"{', '.join(framework.indicators)}",
+                    file=sys.stderr,
+                )
+                return 2
+            within = args.within or settings.COMBINED_AUTHORITY_DEFAULT
+            state = explorer.ViewState(
+                level=args.level,
+                within=within,
+                show=args.indicator,
+                scenario=args.scenario,
+                scheme=args.scheme,
+            )
+            scenarios = {
+                s.name: s for s in workshop.list_scenarios(settings.workshop_database_path())
+            }
+            if args.scenario not in scenarios:
+                print(f"Unknown weighting scenario {args.scenario!r}", file=sys.stderr)
+                return 2
+            exports.render_map(
+                con, framework, state, scenarios[args.scenario], args.out, args.size, public_url
+            )
+        else:
+            try:
+                exports.render_profile(con, framework, args.area, args.out, public_url)
+            except KeyError:
+                print(f"No area with code {args.area!r}", file=sys.stderr)
+                return 2
+    print(f"Wrote {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="arp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -220,6 +259,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     score_parser.add_argument("--db", type=Path, help="database path; default: $ARP_DB")
     score_parser.set_defaults(handler=_score)
+    export_parser = commands.add_parser("export", help="map images and area profile PDFs")
+    export_kinds = export_parser.add_subparsers(dest="what", required=True)
+    map_export = export_kinds.add_parser("map", help="a map image (PNG, or SVG by the suffix)")
+    map_export.add_argument(
+        "--indicator", required=True, help="indicator id, 'overall' or 'domain:<id>'"
+    )
+    map_export.add_argument("--level", choices=explorer.LEVELS, default="lsoa")
+    map_export.add_argument("--within", help="area code (default: the combined authority)")
+    map_export.add_argument("--size", choices=list(exports.SIZES), default="slide")
+    map_export.add_argument("--scheme", choices=list(maps.SCHEMES), default="quantiles")
+    map_export.add_argument("--scenario", default=workshop.EQUAL_WEIGHTS)
+    map_export.add_argument("--out", type=Path, required=True)
+    map_export.add_argument("--db", type=Path, help="database path; default: $ARP_DB")
+    profile_export = export_kinds.add_parser("profile", help="an area profile (PDF)")
+    profile_export.add_argument("--area", required=True, help="area code")
+    profile_export.add_argument("--out", type=Path, required=True)
+    profile_export.add_argument("--db", type=Path, help="database path; default: $ARP_DB")
+    export_parser.set_defaults(handler=_export)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "app":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -33,16 +33,23 @@ class ViewState:
     area: str | None = None
     compare: tuple[str, ...] = field(default_factory=tuple)
     gap_indicator: str = "imd_score_2025"
+    present: bool = False
 
     def to_params(self) -> dict[str, str]:
         params = {
-            "level": self.level, "within": self.within, "show": self.show,
-            "scenario": self.scenario, "scheme": self.scheme, "gap": self.gap_indicator,
-        }  # fmt: skip
+            "level": self.level,
+            "within": self.within,
+            "show": self.show,
+            "scenario": self.scenario,
+            "scheme": self.scheme,
+            "gap": self.gap_indicator,
+        }
         if self.area:
             params["area"] = self.area
         if self.compare:
             params["compare"] = ",".join(self.compare)
+        if self.present:
+            params["present"] = "1"
         return params
 
 
@@ -75,6 +82,7 @@ def parse_state(
     take("scheme", lambda v: v in maps.SCHEMES)
     take("area", lambda v: v in area_codes)
     take("gap", lambda v: v in framework.indicators)
+    take("present", lambda v: v in ("0", "1"), lambda v: v == "1")
     take(
         "compare",
         lambda v: all(c in area_codes for c in v.split(",")) and len(v.split(",")) <= MAX_COMPARE,
@@ -84,9 +92,16 @@ def parse_state(
 
 
 _FIELDS = {
-    "level": "level", "within": "within", "show": "show", "scenario": "scenario",
-    "scheme": "scheme", "area": "area", "compare": "compare", "gap": "gap_indicator",
-}  # fmt: skip
+    "level": "level",
+    "within": "within",
+    "show": "show",
+    "scenario": "scenario",
+    "scheme": "scheme",
+    "area": "area",
+    "compare": "compare",
+    "gap": "gap_indicator",
+    "present": "present",
+}
 
 
 def is_showable(show: str, framework: Framework) -> bool:
@@ -150,8 +165,16 @@ def indicator_view(
         )
     elif values.empty:
         message = f"{indicator.title}: data not loaded."
-    return MapView(frame, indicator.title, indicator.unit, indicator.polarity, indicator.kind,
-                   indicator.period, indicator.caveats, message)  # fmt: skip
+    return MapView(
+        frame,
+        indicator.title,
+        indicator.unit,
+        indicator.polarity,
+        indicator.kind,
+        indicator.period,
+        indicator.caveats,
+        message,
+    )
 
 
 def composite_view(
@@ -175,11 +198,17 @@ def composite_view(
     frame = areas.merge(picked, on="code", how="left")
     frame["percentile_wmca"] = frame["value"]
     message = None if frame["value"].notna().any() else "No scored indicator here yet."
-    return MapView(frame, show_label(state.show, framework),
-                   f"0 to 100 (100 = worst-placed); weights: {scenario.name}", "higher_is_worse",
-                   "level", "latest of each indicator",
-                   "A composite summarises positions; read it beside the count of indicators "
-                   "in the worst 10%.", message)  # fmt: skip
+    return MapView(
+        frame,
+        show_label(state.show, framework),
+        f"0 to 100 (100 = worst-placed); weights: {scenario.name}",
+        "higher_is_worse",
+        "level",
+        "latest of each indicator",
+        "A composite summarises positions; read it beside the count of indicators "
+        "in the worst 10%.",
+        message,
+    )
 
 
 def tooltip_lines(row: pd.Series, view: MapView) -> list[str]:
@@ -200,8 +229,10 @@ def tooltip_lines(row: pd.Series, view: MapView) -> list[str]:
         return lines
     text = f"{maps.format_value(row['value'], view.unit)} {view.unit}"
     if pd.notna(row.get("ci_low")):
-        text += f" (95% CI {maps.format_value(row['ci_low'], view.unit)} to " \
-                f"{maps.format_value(row['ci_high'], view.unit)})"  # fmt: skip
+        text += (
+            f" (95% CI {maps.format_value(row['ci_low'], view.unit)} to "
+            f"{maps.format_value(row['ci_high'], view.unit)})"
+        )
     lines.append(text)
     if pd.notna(row.get("percentile_wmca")):
         lines.append(f"Percentile in the area mapped: {row['percentile_wmca']:.0f}")
@@ -268,7 +299,9 @@ def profile(
                 "England": row["england_value"],
                 "Percentile (area mapped)": row["percentile_wmca"],
                 "Worst 10%": "yes" if _is_true(row["flag_worst10_wmca"]) else "",
-                "Note": row["suppression_reason"] or "",
+                "Note": row["suppression_reason"]
+                if isinstance(row["suppression_reason"], str)
+                else "",
                 "Period": indicator.period,
             }
         )
@@ -308,11 +341,15 @@ def find_area(con: duckdb.DuckDBPyConnection, text: str) -> list[tuple[str, str,
     if not text:
         return []
     key = "".join(text.upper().split())
-    postcode = con.execute(
-        """select a.code, a.name, a.level from postcodes p join areas a on a.code = p.lsoa21cd
+    postcode = (
+        con.execute(
+            """select a.code, a.name, a.level from postcodes p join areas a on a.code = p.lsoa21cd
            where p.postcode_key = $key""",
-        {"key": key},
-    ).fetchall() if _has(con, "postcodes") else []  # fmt: skip
+            {"key": key},
+        ).fetchall()
+        if _has(con, "postcodes")
+        else []
+    )
     if postcode:
         return postcode
     return con.execute(

@@ -90,9 +90,21 @@ class Framework:
 
 
 REQUIRED_INDICATOR_FIELDS = (
-    "title", "description", "domain", "kind", "polarity", "measure", "unit", "base_level",
-    "levels", "coverage", "sources", "query", "period", "caveats",
-)  # fmt: skip
+    "title",
+    "description",
+    "domain",
+    "kind",
+    "polarity",
+    "measure",
+    "unit",
+    "base_level",
+    "levels",
+    "coverage",
+    "sources",
+    "query",
+    "period",
+    "caveats",
+)
 
 
 def _check_indicator(key: str, raw: dict, domains: dict, known_sources: set[str]) -> list[str]:
@@ -101,9 +113,12 @@ def _check_indicator(key: str, raw: dict, domains: dict, known_sources: set[str]
     if problems:
         return problems
     choices = {
-        "kind": KINDS, "polarity": POLARITIES, "measure": MEASURES,
-        "base_level": BASE_LEVELS, "coverage": COVERAGES,
-    }  # fmt: skip
+        "kind": KINDS,
+        "polarity": POLARITIES,
+        "measure": MEASURES,
+        "base_level": BASE_LEVELS,
+        "coverage": COVERAGES,
+    }
     for field, allowed in choices.items():
         if raw[field] not in allowed:
             problems.append(f"{where}: {field} {raw[field]!r} is not one of {', '.join(allowed)}")

@@ -18,11 +18,26 @@ from arp import db, scoring
 from arp.framework import Framework, Indicator
 
 VALUE_COLUMNS = [
-    "indicator_id", "area_code", "level", "numerator", "denominator", "value", "ci_low",
-    "ci_high", "suppressed", "suppression_reason", "in_area", "percentile_wmca",
-    "worse_percentile_wmca", "worse_decile_wmca", "rank_wmca", "flag_worst10_wmca",
-    "percentile_england", "worse_percentile_england", "flag_worst10_england",
-]  # fmt: skip
+    "indicator_id",
+    "area_code",
+    "level",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "suppression_reason",
+    "in_area",
+    "percentile_wmca",
+    "worse_percentile_wmca",
+    "worse_decile_wmca",
+    "rank_wmca",
+    "flag_worst10_wmca",
+    "percentile_england",
+    "worse_percentile_england",
+    "flag_worst10_england",
+]
 
 
 ENGLAND = "E92000001"

@@ -318,8 +318,9 @@ def legend_rows(classes: Classes, colours: list[str], unit: str) -> list[tuple[s
 
 def base_map(center: tuple[float, float], zoom: int, tiles: bool) -> folium.Map:
     use_local_leaflet()
-    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True,
-                      prefer_canvas=False)  # fmt: skip
+    fmap = folium.Map(
+        location=center, zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=False
+    )
     if tiles:
         # When the tiles cannot load (no internet), the polygons still draw on white.
         folium.TileLayer("OpenStreetMap", name="Street map", control=True).add_to(fmap)
@@ -355,8 +356,11 @@ def choropleth(
     colours = colours_for(polarity, kind, max(len(classes.bounds), 1))
     center = (float(frame["label_lat"].mean()), float(frame["label_lon"].mean()))
     fmap = base_map(center, 11, tiles)
-    fmap.add_child(AreaLayer(frame, classes.index, colours, tooltips, fit=True,
-                             canvas=len(frame) > 5000, focus=focus))  # fmt: skip
+    fmap.add_child(
+        AreaLayer(
+            frame, classes.index, colours, tooltips, fit=True, canvas=len(frame) > 5000, focus=focus
+        )
+    )
     if districts is not None and len(districts):
         fmap.add_child(AreaLayer(districts, weight=1.6))
     if services is not None and len(services):
@@ -365,19 +369,31 @@ def choropleth(
             group = folium.FeatureGroup(name=label, show=True)
             for row in rows.itertuples():
                 folium.CircleMarker(
-                    location=(row.latitude, row.longitude), radius=4, color="#ffffff", weight=1,
-                    fill=True, fill_color=colour, fill_opacity=0.95,
-                    tooltip=html.escape(f"{label[:-1] if label.endswith('s') else label}: {row.name}"),
-                ).add_to(group)  # fmt: skip
+                    location=(row.latitude, row.longitude),
+                    radius=4,
+                    color="#ffffff",
+                    weight=1,
+                    fill=True,
+                    fill_color=colour,
+                    fill_opacity=0.95,
+                    tooltip=html.escape(
+                        f"{label[:-1] if label.endswith('s') else label}: {row.name}"
+                    ),
+                ).add_to(group)
             group.add_to(fmap)
     if stop_search is not None and len(stop_search):
         group = folium.FeatureGroup(name="Stop and search (LSOAs with 10 or more)", show=True)
         for row in stop_search.itertuples():
             folium.CircleMarker(
-                location=(row.label_lat, row.label_lon), radius=float(2 + np.sqrt(row.searches)),
-                color="#000000", weight=1, fill=True, fill_color="#ffffff", fill_opacity=0.6,
+                location=(row.label_lat, row.label_lon),
+                radius=float(2 + np.sqrt(row.searches)),
+                color="#000000",
+                weight=1,
+                fill=True,
+                fill_color="#ffffff",
+                fill_opacity=0.6,
                 tooltip=html.escape(f"{row.searches:,} stop and searches (13 months)"),
-            ).add_to(group)  # fmt: skip
+            ).add_to(group)
         group.add_to(fmap)
     fmap.add_child(Legend(title, unit, legend_rows(classes, colours, unit), source_line))
     if tiles or (services is not None and len(services)) or stop_search is not None:

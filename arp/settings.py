@@ -29,6 +29,9 @@ COMBINED_AUTHORITIES: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
+COMBINED_AUTHORITY_DEFAULT = "E47000007"
+
+
 def database_path() -> Path:
     """The public-data DuckDB file (ARP_DB), rebuilt by `arp build`."""
     return Path(os.environ.get("ARP_DB", REPO_ROOT / "data" / "arp.duckdb")).expanduser()

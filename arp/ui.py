@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from arp import composites, db, explorer, gaps, maps, settings, workshop
+from arp import composites, db, explorer, exports, gaps, maps, settings, workshop
 from arp.framework import Framework, load_framework
 from arp.status import DatabaseStatus, database_status
 from arp.workshop import Scenario
@@ -357,3 +359,49 @@ def comparison(level: str, codes: list[str]) -> pd.DataFrame:
         table.insert(0, "Area", names.get(code, code))
         frames.append(table)
     return pd.concat(frames, ignore_index=True)
+
+
+def public_url() -> str:
+    """Where the app is reached, for links and QR codes on exports (ARP_PUBLIC_URL)."""
+    return os.environ.get("ARP_PUBLIC_URL", exports.PUBLIC_URL_DEFAULT)
+
+
+def map_image(state: explorer.ViewState, size: str, suffix: str = ".png") -> bytes:
+    """The current map as an image, rendered on the server."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"map{suffix}"
+        exports.render_map(
+            connection(),
+            framework(),
+            state,
+            scenario_named(state.scenario),
+            out,
+            size,
+            public_url(),
+        )
+        return out.read_bytes()
+
+
+def profile_pdf(code: str) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "profile.pdf"
+        exports.render_profile(connection(), framework(), code, out, public_url())
+        return out.read_bytes()
+
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
+[data-testid="stToolbar"] { display: none !important; }
+h1 { font-size: 3rem !important; }
+.block-container { padding-top: 1rem !important; max-width: 100% !important; }
+</style>
+"""
+
+
+def presentation_mode() -> bool:
+    """?present=1: no sidebar or controls, a larger map and title, for the room's screen."""
+    if st.query_params.get("present") != "1":
+        return False
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # fixed CSS, no user text
+    return True

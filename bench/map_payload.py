@@ -30,8 +30,14 @@ from arp import explorer, maps, settings
 from arp.framework import load_framework
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _port() -> int:
@@ -51,8 +57,16 @@ def server_switch_ms(runs: int) -> list[float]:
             started = time.perf_counter()
             view = explorer.indicator_view(con, framework, state)
             tooltips = [explorer.tooltip_lines(r, view) for _, r in view.frame.iterrows()]
-            fmap, _, _ = maps.choropleth(view.frame, view.title, view.unit, view.polarity,
-                                         view.kind, tooltips, "quantiles", "bench")  # fmt: skip
+            fmap, _, _ = maps.choropleth(
+                view.frame,
+                view.title,
+                view.unit,
+                view.polarity,
+                view.kind,
+                tooltips,
+                "quantiles",
+                "bench",
+            )
             fmap.get_root().render()
             timings.append((time.perf_counter() - started) * 1000)
     return timings
@@ -62,10 +76,21 @@ def app_draw(runs: int) -> tuple[list[float], list[int], int]:
     """Open the running app in Chromium: time until the polygons are drawn, websocket bytes."""
     port = _port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true"], cwd=settings.REPO_ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=settings.REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}/?show=imd_score_2025&level=lsoa"
     for _ in range(200):
         try:
@@ -80,8 +105,12 @@ def app_draw(runs: int) -> tuple[list[float], list[int], int]:
             for _ in range(runs + 1):  # the first run warms the server's caches
                 page = browser.new_page(viewport={"width": 390, "height": 844})
                 received = []
-                page.on("websocket", lambda ws, r=received: ws.on(
-                    "framereceived", lambda data, r=r: r.append(len(data))))  # fmt: skip
+                page.on(
+                    "websocket",
+                    lambda ws, r=received: ws.on(
+                        "framereceived", lambda data, r=r: r.append(len(data))
+                    ),
+                )
                 started = time.perf_counter()
                 page.goto(base)
                 page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
@@ -90,7 +119,8 @@ def app_draw(runs: int) -> tuple[list[float], list[int], int]:
                     frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
                 frame.wait_for_function(
                     "document.querySelectorAll('path.leaflet-interactive').length > 1700",
-                    timeout=60_000)  # fmt: skip
+                    timeout=60_000,
+                )
                 draw.append(time.perf_counter() - started)
                 polygons = frame.evaluate(
                     "document.querySelectorAll('path.leaflet-interactive').length"
@@ -115,17 +145,33 @@ def synthetic_england(n: int) -> pd.DataFrame:
         t = np.linspace(0, 2 * np.pi, 40)
         ring = np.c_[x + dx / 2 * (1 + 0.9 * np.cos(t)), y + dy / 2 * (1 + 0.9 * np.sin(t))]
         cells.append(shapely.to_wkb(shapely.Polygon(ring)))
-    return pd.DataFrame({"code": [f"S{i:08d}" for i in range(n)], "name": "synthetic",
-                         "geometry_display_wkb": cells, "value": rng.random(n) * 100,
-                         "label_lat": 52.5, "label_lon": -1.5})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "code": [f"S{i:08d}" for i in range(n)],
+            "name": "synthetic",
+            "geometry_display_wkb": cells,
+            "value": rng.random(n) * 100,
+            "label_lat": 52.5,
+            "label_lon": -1.5,
+        }
+    )
 
 
 def england_draw(n: int, runs: int) -> tuple[list[float], int]:
     frame = synthetic_england(n)
     tooltips = [["synthetic", code] for code in frame["code"]]
     maps.use_local_leaflet()
-    fmap, _, _ = maps.choropleth(frame, "Synthetic", "%", "higher_is_worse", "level", tooltips,
-                                 "quantiles", "synthetic geometry", tiles=False)  # fmt: skip
+    fmap, _, _ = maps.choropleth(
+        frame,
+        "Synthetic",
+        "%",
+        "higher_is_worse",
+        "level",
+        tooltips,
+        "quantiles",
+        "synthetic geometry",
+        tiles=False,
+    )
     html = (
         fmap.get_root()
         .render()
@@ -141,8 +187,9 @@ def england_draw(n: int, runs: int) -> tuple[list[float], int]:
                 page = browser.new_page()
                 started = time.perf_counter()
                 page.goto(f"file://{path}")
-                page.wait_for_function("document.querySelector('canvas.leaflet-zoom-animated')",
-                                       timeout=120_000)  # fmt: skip
+                page.wait_for_function(
+                    "document.querySelector('canvas.leaflet-zoom-animated')", timeout=120_000
+                )
                 page.evaluate("new Promise(r => requestAnimationFrame(() => r()))")
                 timings.append(time.perf_counter() - started)
                 page.close()

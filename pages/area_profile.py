@@ -20,8 +20,20 @@ ui.write_state(explorer.ViewState(**{**state.__dict__, "area": code}))
 name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
 st.title(name)
 st.caption(f"{ui.LEVEL_LABELS.get(info['level'], info['level'])} · {code}")
-st.page_link("pages/map.py", label="Back to the map", icon=":material/map:",
-             query_params={**state.to_params(), "area": code})  # fmt: skip
+st.page_link(
+    "pages/map.py",
+    label="Back to the map",
+    icon=":material/map:",
+    query_params={**state.to_params(), "area": code},
+)
+
+if st.button("Prepare a PDF of this profile"):
+    st.download_button(
+        "Download PDF",
+        ui.profile_pdf(code),
+        file_name=f"arp-profile-{code}.pdf",
+        mime="application/pdf",
+    )
 
 st.subheader("Indicators")
 st.write(
@@ -32,8 +44,12 @@ if indicators.empty:
     st.info("No indicator has a value for this area.")
 else:
     st.dataframe(indicators, hide_index=True, width="stretch")
-    st.download_button("Download (CSV)", indicators.to_csv(index=False).encode("utf-8"),
-                       file_name=f"arp-profile-{code}.csv", mime="text/csv")  # fmt: skip
+    st.download_button(
+        "Download (CSV)",
+        indicators.to_csv(index=False).encode("utf-8"),
+        file_name=f"arp-profile-{code}.csv",
+        mime="text/csv",
+    )
 
 st.subheader("Who lives here (Census 2021)")
 composition = explorer.ethnic_composition(ui.connection(), code)

@@ -10,20 +10,34 @@ for problem in problems:
     st.warning(problem)
 
 st.title("Compare areas")
-level = st.radio("Areas", explorer.LEVELS, index=explorer.LEVELS.index(state.level),
-                 format_func=ui.LEVEL_LABELS.get, horizontal=True)  # fmt: skip
+level = st.radio(
+    "Areas",
+    explorer.LEVELS,
+    index=explorer.LEVELS.index(state.level),
+    format_func=ui.LEVEL_LABELS.get,
+    horizontal=True,
+)
 names = ui.query("area_names", level=level).set_index("code")["name"]
 default = [c for c in state.compare if c in names.index]
-chosen = st.multiselect("Areas (two to six)", list(names.index), default=default,
-                        format_func=names.get, max_selections=explorer.MAX_COMPARE)  # fmt: skip
+chosen = st.multiselect(
+    "Areas (two to six)",
+    list(names.index),
+    default=default,
+    format_func=names.get,
+    max_selections=explorer.MAX_COMPARE,
+)
 ui.write_state(explorer.ViewState(**{**state.__dict__, "level": level, "compare": tuple(chosen)}))
 if len(chosen) < 2:
     st.info("Pick at least two areas.")
     st.stop()
 table = ui.comparison(level, chosen)
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button("Download (CSV)", table.to_csv(index=False).encode("utf-8"),
-                   file_name=f"arp-compare-{level}.csv", mime="text/csv")  # fmt: skip
+st.download_button(
+    "Download (CSV)",
+    table.to_csv(index=False).encode("utf-8"),
+    file_name=f"arp-compare-{level}.csv",
+    mime="text/csv",
+)
 indicator = st.selectbox("Chart", sorted(set(table["Indicator"])))
 chart = table[table["Indicator"] == indicator].set_index("Area")["Value"]
 st.bar_chart(chart, horizontal=True, x_label=indicator, y_label="")

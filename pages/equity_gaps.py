@@ -19,15 +19,29 @@ candidates = [
     i for i in framework.indicators.values() if "lsoa" in i.levels or i.base_level == "msoa"
 ]
 ids = [i.id for i in candidates]
-gap = st.selectbox("Indicator", ids, index=ids.index(state.gap_indicator) if state.gap_indicator in ids else 0,
-                   format_func=lambda i: framework.indicators[i].title)  # fmt: skip
+gap = st.selectbox(
+    "Indicator",
+    ids,
+    index=ids.index(state.gap_indicator) if state.gap_indicator in ids else 0,
+    format_func=lambda i: framework.indicators[i].title,
+)
 within_options = ui.query("within_options")
 within_names = dict(zip(within_options["code"], within_options["name"], strict=True))
-within = st.selectbox("Within", list(within_names), index=list(within_names).index(state.within),
-                      format_func=within_names.get)  # fmt: skip
-detail = st.radio("Groups", ["broad", "detailed"], horizontal=True,
-                  format_func={"broad": "5 broad groups (LSOA values)",
-                               "detailed": "19 detailed groups (MSOA values)"}.get)  # fmt: skip
+within = st.selectbox(
+    "Within",
+    list(within_names),
+    index=list(within_names).index(state.within),
+    format_func=within_names.get,
+)
+detail = st.radio(
+    "Groups",
+    ["broad", "detailed"],
+    horizontal=True,
+    format_func={
+        "broad": "5 broad groups (LSOA values)",
+        "detailed": "19 detailed groups (MSOA values)",
+    }.get,
+)
 ui.write_state(explorer.ViewState(**{**state.__dict__, "gap_indicator": gap, "within": within}))
 
 indicator = framework.indicators[gap]
@@ -37,11 +51,19 @@ except gaps.GapError as error:
     st.info(f"Cannot compute this gap: {error}")
 else:
     st.caption(gaps.REFERENCE_NOTE[detail])
-    st.bar_chart(table.set_index("ethnic_group")["mean_value"], horizontal=True,
-                 x_label=f"{indicator.title} ({indicator.unit})", y_label="")  # fmt: skip
+    st.bar_chart(
+        table.set_index("ethnic_group")["mean_value"],
+        horizontal=True,
+        x_label=f"{indicator.title} ({indicator.unit})",
+        y_label="",
+    )
     st.dataframe(table.round(2), hide_index=True, width="stretch")
-    st.download_button("Download (CSV)", table.to_csv(index=False).encode("utf-8"),
-                       file_name=f"arp-gaps-{gap}-{within}.csv", mime="text/csv")  # fmt: skip
+    st.download_button(
+        "Download (CSV)",
+        table.to_csv(index=False).encode("utf-8"),
+        file_name=f"arp-gaps-{gap}-{within}.csv",
+        mime="text/csv",
+    )
 
 st.subheader("Stop and search by ethnic group")
 stop = ui.stop_search_table(within)

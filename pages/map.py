@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from arp import explorer, maps, ui
 
 framework = ui.framework()
+presenting = ui.presentation_mode()
 state, problems = ui.view_state()
 for problem in problems:
     st.warning(problem)
@@ -18,23 +19,39 @@ options = ui.show_options()
 
 with st.sidebar:
     st.header("Map")
-    show = st.selectbox("Show", options, index=options.index(state.show),
-                        format_func=lambda v: explorer.show_label(v, framework))  # fmt: skip
-    level = st.radio("Areas", explorer.LEVELS, index=explorer.LEVELS.index(state.level),
-                     format_func=ui.LEVEL_LABELS.get, horizontal=True)  # fmt: skip
-    within = st.selectbox("Within", list(within_names), index=list(within_names).index(state.within),
-                          format_func=within_names.get)  # fmt: skip
+    show = st.selectbox(
+        "Show",
+        options,
+        index=options.index(state.show),
+        format_func=lambda v: explorer.show_label(v, framework),
+    )
+    level = st.radio(
+        "Areas",
+        explorer.LEVELS,
+        index=explorer.LEVELS.index(state.level),
+        format_func=ui.LEVEL_LABELS.get,
+        horizontal=True,
+    )
+    within = st.selectbox(
+        "Within",
+        list(within_names),
+        index=list(within_names).index(state.within),
+        format_func=within_names.get,
+    )
     schemes = list(maps.SCHEMES)
-    scheme = st.selectbox("Classes", schemes, index=schemes.index(state.scheme),
-                          format_func=maps.SCHEMES.get)  # fmt: skip
+    scheme = st.selectbox(
+        "Classes", schemes, index=schemes.index(state.scheme), format_func=maps.SCHEMES.get
+    )
     scenario_names = [s.name for s in ui.scenarios()]
     scenario = state.scenario
     if show not in framework.indicators:
         scenario = st.selectbox(
             "Weights", scenario_names, index=scenario_names.index(state.scenario)
         )
-    overlay_labels = {**{k: v[0] for k, v in maps.SERVICE_STYLE.items()},
-                      ui.STOP_SEARCH_OVERLAY: "Stop and search"}  # fmt: skip
+    overlay_labels = {
+        **{k: v[0] for k, v in maps.SERVICE_STYLE.items()},
+        ui.STOP_SEARCH_OVERLAY: "Stop and search",
+    }
     overlays = st.multiselect(
         "Show on the map", list(overlay_labels), format_func=overlay_labels.get
     )
@@ -42,9 +59,17 @@ with st.sidebar:
     st.divider()
     found, action = ui.find_area_box(on_map=True)
 
-state = explorer.ViewState(level=level, within=within, show=show, scenario=scenario,
-                           scheme=scheme, area=found or state.area, compare=state.compare,
-                           gap_indicator=state.gap_indicator)  # fmt: skip
+state = explorer.ViewState(
+    level=level,
+    within=within,
+    show=show,
+    scenario=scenario,
+    scheme=scheme,
+    area=found or state.area,
+    compare=state.compare,
+    gap_indicator=state.gap_indicator,
+    present=presenting,
+)
 ui.write_state(state)
 if action == "profile":
     st.switch_page("pages/area_profile.py", query_params=state.to_params())
@@ -59,13 +84,43 @@ if view.message:
     st.info(view.message)
 
 figure = ui.map_figure(state, view, overlays, tiles)
-clicked = st_folium(figure, height=560, use_container_width=True,
-                    returned_objects=["last_active_drawing"], key="explorer_map")  # fmt: skip
+clicked = st_folium(
+    figure,
+    height=760 if presenting else 560,
+    use_container_width=True,
+    returned_objects=["last_active_drawing"],
+    key="explorer_map",
+)
 code = ui.clicked_area(clicked)
 if code:
     st.switch_page("pages/area_profile.py", query_params={**state.to_params(), "area": code})
 
+if presenting:
+    st.caption(f"{view.caveats} · Sources: see the Data sources page.")
+    st.stop()
+
 st.caption(view.caveats)
+with st.expander("Download this map as an image"):
+    st.write("With its title, legend, sources, date and a QR code back to this view.")
+    size = st.radio(
+        "Size",
+        ["slide", "square", "a4"],
+        horizontal=True,
+        format_func={"slide": "Slide (16:9)", "square": "Social (square)", "a4": "A4 print"}.get,
+    )
+    if st.button("Prepare the image"):
+        st.download_button(
+            "Download PNG",
+            ui.map_image(state, size),
+            file_name=f"arp-map-{show.replace(':', '-')}-{level}-{size}.png",
+            mime="image/png",
+        )
+st.page_link(
+    "pages/map.py",
+    label="Presentation mode (for the room's screen)",
+    icon=":material/slideshow:",
+    query_params={**state.to_params(), "present": "1"},
+)
 with st.expander("Sources"):
     for line in ui.attribution_for(state):
         st.text(line)
@@ -73,5 +128,9 @@ with st.expander("Sources"):
 st.subheader("The same data as a table")
 table = explorer.table_view(view)
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button("Download table (CSV)", table.to_csv(index=False).encode("utf-8"),
-                   file_name=f"arp-{show.replace(':', '-')}-{level}-{within}.csv", mime="text/csv")  # fmt: skip
+st.download_button(
+    "Download table (CSV)",
+    table.to_csv(index=False).encode("utf-8"),
+    file_name=f"arp-{show.replace(':', '-')}-{level}-{within}.csv",
+    mime="text/csv",
+)

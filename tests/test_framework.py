@@ -8,20 +8,43 @@ from arp.framework import FrameworkError, load_framework, parse_framework
 from data_loaders import SOURCES_BY_ID
 
 REQUIRED_DOMAINS = {
-    "health", "education", "employment", "housing", "policing", "access", "civic", "belonging",
-}  # fmt: skip
+    "health",
+    "education",
+    "employment",
+    "housing",
+    "policing",
+    "access",
+    "civic",
+    "belonging",
+}
 STAGED_INDICATORS = {
-    "imd_score_2025", "imd_decile_2025", "idaci_decile_2025", "idaopi_decile_2025",
-    "income_deprivation_2019", "health_deprivation_2019", "households_deprived_2plus",
-    "no_qualifications", "no_car", "routine_or_never_worked", "never_worked",
-    "life_expectancy", "stop_search_rate", "distance_gp", "distance_pharmacy",
-    "distance_library", "gp_practices_per_10k", "asian_share",
-}  # fmt: skip
+    "imd_score_2025",
+    "imd_decile_2025",
+    "idaci_decile_2025",
+    "idaopi_decile_2025",
+    "income_deprivation_2019",
+    "health_deprivation_2019",
+    "households_deprived_2plus",
+    "no_qualifications",
+    "no_car",
+    "routine_or_never_worked",
+    "never_worked",
+    "life_expectancy",
+    "stop_search_rate",
+    "distance_gp",
+    "distance_pharmacy",
+    "distance_library",
+    "gp_practices_per_10k",
+    "asian_share",
+}
 UNSTAGED_CENSUS = {
-    "bad_health": "census_ts037_lsoa", "disability": "census_ts038_lsoa",
-    "overcrowded": "census_ts052_lsoa", "limited_english": "census_ts029_lsoa",
-    "social_rented": "census_ts054_lsoa", "unemployed": "census_ts066_lsoa",
-}  # fmt: skip
+    "bad_health": "census_ts037_lsoa",
+    "disability": "census_ts038_lsoa",
+    "overcrowded": "census_ts052_lsoa",
+    "limited_english": "census_ts029_lsoa",
+    "social_rented": "census_ts054_lsoa",
+    "unemployed": "census_ts066_lsoa",
+}
 
 GOOD = """
 [domains.health]

@@ -73,8 +73,19 @@ def test_stop_search_in_a_district_counts_only_searches_placed_there(con):
 
 
 def test_cli_gaps_prints_csv(fixture_db, capsys):
-    code = cli.main(["gaps", "--indicator", "no_car", "--within", "E47000007", "--format", "csv",
-                     "--db", str(fixture_db)])  # fmt: skip
+    code = cli.main(
+        [
+            "gaps",
+            "--indicator",
+            "no_car",
+            "--within",
+            "E47000007",
+            "--format",
+            "csv",
+            "--db",
+            str(fixture_db),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     header, *rows = out.strip().splitlines()
@@ -83,13 +94,29 @@ def test_cli_gaps_prints_csv(fixture_db, capsys):
 
 
 def test_cli_gaps_by_district_and_unknown_indicator(fixture_db, capsys):
-    assert cli.main(["gaps", "--indicator", "no_car", "--within", "E47000007", "--by", "lad",
-                     "--db", str(fixture_db)]) == 0  # fmt: skip
+    assert (
+        cli.main(
+            [
+                "gaps",
+                "--indicator",
+                "no_car",
+                "--within",
+                "E47000007",
+                "--by",
+                "lad",
+                "--db",
+                str(fixture_db),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Birmingham" in out
     assert "Solihull" in out
-    assert cli.main(["gaps", "--indicator", "nope", "--within", "E47000007",
-                     "--db", str(fixture_db)]) == 2  # fmt: skip
+    assert (
+        cli.main(["gaps", "--indicator", "nope", "--within", "E47000007", "--db", str(fixture_db)])
+        == 2
+    )
     assert "Unknown indicator 'nope'" in capsys.readouterr().err
 
 

@@ -42,8 +42,12 @@ def test_larger_areas_are_re_aggregated_from_counts_not_averaged(fixture_db):
 
 def test_percentiles_and_flags_within_the_area(fixture_db):
     # no_car by LSOA: 50, 20, 20, 10 (higher is worse). Average ranks 4, 2.5, 2.5, 1.
-    expected = {"E01000901": (100.0, True), "E01000902": (50.0, False),
-                "E01000903": (50.0, False), "E01000904": (0.0, False)}  # fmt: skip
+    expected = {
+        "E01000901": (100.0, True),
+        "E01000902": (50.0, False),
+        "E01000903": (50.0, False),
+        "E01000904": (0.0, False),
+    }
     for code, (worse, flag) in expected.items():
         row = value_row(fixture_db, "no_car", code)
         assert row["worse_percentile_wmca"] == pytest.approx(worse), code

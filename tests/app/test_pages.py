@@ -56,10 +56,15 @@ def test_framework_page_lists_domains_and_marks_the_gaps(app_with, fixture_db):
     at = app_with(fixture_db, page="pages/framework.py")
     titles = [e.label for e in at.expander]
     assert titles[:8] == [
-        "Health & wellbeing", "Education & skills", "Employment & income", "Housing",
-        "Policing & justice", "Access to services & transport", "Civic voice & institutions",
+        "Health & wellbeing",
+        "Education & skills",
+        "Employment & income",
+        "Housing",
+        "Policing & justice",
+        "Access to services & transport",
+        "Civic voice & institutions",
         "Safety & belonging",
-    ]  # fmt: skip
+    ]
     warnings = [w.value for w in at.warning]
     assert any("No open data yet" in w for w in warnings)
     composites = at.dataframe[-1].value

@@ -68,3 +68,14 @@ def test_a_copied_link_restores_the_view_across_pages(server, phone):
     phone.get_by_text("Back to the map").click()
     phone.wait_for_url(re.compile(r"level=ward"), timeout=30_000)
     phone.wait_for_selector("h1:has-text('Households with no car or van')", timeout=30_000)
+
+
+def test_presentation_mode_hides_the_controls(server, phone):
+    phone.goto(f"{server}/?show=no_car")
+    map_frame(phone)
+    assert phone.locator('[data-testid="stSidebar"]').count() == 1
+    phone.goto(f"{server}/?show=no_car&present=1")
+    map_frame(phone)
+    assert not phone.locator('[data-testid="stSidebar"]').is_visible()
+    assert not phone.get_by_text("The same data as a table").is_visible()
+    assert phone.locator("h1").first.inner_text() == "Households with no car or van"

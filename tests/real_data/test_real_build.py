@@ -202,10 +202,13 @@ def test_imd_exposure_by_broad_group_in_birmingham(con):
     table = gaps.exposure(con, load_framework().indicators["imd_score_2025"], "E08000025")
     means = table.set_index("ethnic_group")["mean_value"].round(1).to_dict()
     assert means == {
-        "All residents": 38.2, "White": 31.7, "Asian, Asian British or Asian Welsh": 44.7,
+        "All residents": 38.2,
+        "White": 31.7,
+        "Asian, Asian British or Asian Welsh": 44.7,
         "Black, Black British, Black Welsh, Caribbean or African": 46.1,
-        "Mixed or Multiple ethnic groups": 39.2, "Other ethnic group": 43.4,
-    }  # fmt: skip
+        "Mixed or Multiple ethnic groups": 39.2,
+        "Other ethnic group": 43.4,
+    }
     # The all-residents exposure is the district's resident-weighted IMD score, up to the
     # perturbation between TS021 (the exposure's weights) and TS001 (the indicator's).
     district = one(
@@ -226,8 +229,11 @@ def test_stop_search_rates_and_ratios_for_the_force(con):
     assert black["searches"] == 3797
     assert round(black["rate_per_1000"], 1) == 16.1
     assert round(table.loc["White", "rate_per_1000"], 2) == 5.56
-    assert (round(black["ratio_to_white"], 2), round(black["ratio_ci_low"], 2),
-            round(black["ratio_ci_high"], 2)) == (2.89, 2.79, 3.0)  # fmt: skip
+    assert (
+        round(black["ratio_to_white"], 2),
+        round(black["ratio_ci_low"], 2),
+        round(black["ratio_ci_high"], 2),
+    ) == (2.89, 2.79, 3.0)
     assert table.loc["Not recorded", "searches"] == 5493
     assert table.loc["All residents", "searches"] == 27_759  # every row accounted for
 
@@ -259,3 +265,30 @@ def test_flagged_areas_sit_at_or_above_the_threshold(con):
            where in_area and flag_worst10_wmca and worse_percentile_wmca < 50""",
     )
     assert worst_unflagged == 0
+
+
+def test_exports_render_for_the_real_data(con, tmp_path):
+    import matplotlib.image
+    from pypdf import PdfReader
+
+    from arp import explorer, exports
+    from arp.framework import load_framework
+    from arp.workshop import Scenario
+
+    framework = load_framework()
+    png = tmp_path / "wmca.png"
+    exports.render_map(
+        con,
+        framework,
+        explorer.ViewState(show="imd_score_2025"),
+        Scenario("Equal weights"),
+        png,
+        "slide",
+    )
+    assert matplotlib.image.imread(png).shape[:2] == (1080, 1920)
+    pdf = tmp_path / "birmingham.pdf"
+    exports.render_profile(con, framework, "E08000025", pdf)
+    text = "\n".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    assert "Birmingham" in text
+    assert "Index of Multiple Deprivation score (IoD2025)" in text
+    assert "English Indices of Deprivation, MHCLG" in text.replace("\n", " ")

@@ -1,0 +1,319 @@
+"""Advocacy exports that carry their own context: map images (PNG, SVG) and area profile
+PDFs, rendered on the server with geopandas and matplotlib, no browser needed.
+
+Every image carries its title, what it shows, a legend with the class breaks and the
+suppressed/no-data swatch, the attribution of every dataset used, the data period, the
+export date, the caveat, and a link (with QR code) back to the same view.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+import duckdb
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display on a server
+import matplotlib.pyplot as plt
+import numpy as np
+import segno
+from matplotlib import patheffects
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.patches import Patch
+
+from arp import explorer, maps
+from arp.framework import Framework
+from arp.workshop import Scenario
+
+SIZES = {  # name: (width in, height in, dpi)
+    "slide": (16.0, 9.0, 120),  # 1920 x 1080
+    "square": (10.8, 10.8, 100),  # 1080 x 1080
+    "a4": (8.27, 11.69, 150),  # 1240 x 1754, portrait
+}
+TEXT = "#1a1a1a"
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "text.color": TEXT,
+    "pdf.fonttype": 42,  # TrueType: text stays selectable and extractable
+    "svg.fonttype": "none",
+    "text.parse_math": False,  # a '$' in a name is a dollar sign, never mathematics
+}
+PUBLIC_URL_DEFAULT = "http://localhost:8501"
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    title: str
+    subtitle: str
+    attributions: list[str]
+    period: str
+    caveat: str
+    link: str
+    exported: date
+
+
+def view_link(state: explorer.ViewState, public_url: str, page: str = "") -> str:
+    """A link that reopens the same view in the app."""
+    return f"{public_url.rstrip('/')}/{page}?{urlencode(state.to_params())}"
+
+
+def attributions(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list[str]:
+    rows = con.execute(
+        "select distinct attribution from sources where source_id in (select unnest($ids)) order by 1",
+        {"ids": source_ids},
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def sources_of(framework: Framework, show: str) -> list[str]:
+    indicators = (
+        [framework.indicators[show]]
+        if show in framework.indicators
+        else framework.indicators.values()
+    )
+    ids = [s for i in indicators for entry in i.sources for s in entry.split("|")]
+    return [*ids, "lsoa21_boundaries", "msoa21_boundaries", "ward25_boundaries", "lad_boundaries"]
+
+
+def _qr(ax, link: str) -> None:
+    matrix = np.array(segno.make(link, error="m").matrix, dtype=float)
+    ax.imshow(1 - matrix, cmap="gray", interpolation="nearest", vmin=0, vmax=1)
+    ax.set_axis_off()
+
+
+def _footer(fig, context: ExportContext, y: float, width_chars: int) -> None:
+    lines = [f"Data: {context.period}. Exported {context.exported:%d %B %Y}."]
+    if context.caveat:
+        lines.append(f"Caveat: {context.caveat}")
+    lines += context.attributions
+    wrapped = "\n".join(textwrap.fill(line, width_chars) for line in lines)
+    fig.text(0.03, y, wrapped, fontsize=7.5, va="top", ha="left", color="#333333", wrap=True)
+
+
+def render_map(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    state: explorer.ViewState,
+    scenario: Scenario,
+    out: Path,
+    size: str = "slide",
+    public_url: str = PUBLIC_URL_DEFAULT,
+    today: date | None = None,
+) -> ExportContext:
+    """Render the map of `state` to PNG or SVG (by the file's suffix)."""
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}; choose from {', '.join(SIZES)}")
+    if state.show in framework.indicators:
+        view = explorer.indicator_view(con, framework, state)
+    else:
+        view = explorer.composite_view(con, framework, state, scenario)
+    within = con.execute("select name from areas where code = $c", {"c": state.within}).fetchone()
+    level_words = {"lsoa": "LSOAs", "msoa": "MSOAs", "ward": "Wards", "lad": "Districts"}
+    subtitle = f"{level_words[state.level]} in {within[0] if within else state.within}"
+    if state.show not in framework.indicators:
+        subtitle += f" · weights: {scenario.name}"
+    context = ExportContext(
+        title=view.title,
+        subtitle=f"{subtitle} · {view.unit}",
+        attributions=attributions(con, sources_of(framework, state.show)),
+        period=view.period,
+        caveat=view.caveats,
+        link=view_link(state, public_url),
+        exported=today or date.today(),
+    )
+    frame = view.frame
+    classes = maps.classify(frame["value"], state.scheme)
+    colours = maps.colours_for(view.polarity, view.kind, max(len(classes.bounds), 1))
+    geometry = gpd.GeoSeries.from_wkb([bytes(b) for b in frame["geometry_display_wkb"]], crs=4326)
+    areas = gpd.GeoDataFrame(frame[["code"]], geometry=geometry.values, crs=4326).to_crs(27700)
+    districts = explorer.areas_within(con, "lad", state.within)
+    outlines = gpd.GeoDataFrame(
+        districts[["name"]],
+        geometry=gpd.GeoSeries.from_wkb(
+            [bytes(b) for b in districts["geometry_display_wkb"]], crs=4326
+        ).values,
+        crs=4326,
+    ).to_crs(27700)
+
+    width, height, dpi = SIZES[size]
+    with plt.rc_context(STYLE):
+        fig = plt.figure(figsize=(width, height), dpi=dpi)
+        portrait = height > width
+        title_y = 0.965
+        fig.text(
+            0.03,
+            title_y,
+            context.title,
+            fontsize=20 if not portrait else 17,
+            fontweight="bold",
+            va="top",
+        )
+        fig.text(
+            0.03,
+            title_y - (0.055 if not portrait else 0.035),
+            context.subtitle,
+            fontsize=11,
+            va="top",
+            color="#333333",
+        )
+        map_box = [0.02, 0.25, 0.70, 0.62] if not portrait else [0.03, 0.30, 0.94, 0.56]
+        ax = fig.add_axes(map_box)
+        fill = [colours[i] if i >= 0 else maps.NO_DATA_COLOUR for i in classes.index]
+        areas.plot(ax=ax, color=fill, edgecolor="#4d4d4d", linewidth=0.15)
+        missing = classes.index < 0
+        if missing.any():
+            areas[missing].plot(
+                ax=ax, facecolor="none", edgecolor="#7f7f7f", hatch="////", linewidth=0.1
+            )
+        if state.level != "lad":
+            outlines.boundary.plot(ax=ax, color="#000000", linewidth=1.0)
+        for row in outlines.itertuples():
+            point = row.geometry.representative_point()
+            ax.text(
+                point.x,
+                point.y,
+                row.name,
+                fontsize=8,
+                ha="center",
+                va="center",
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
+            )
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        handles = [
+            Patch(facecolor=c, edgecolor="#4d4d4d", label=label)
+            for c, label in maps.legend_rows(classes, colours, view.unit)
+        ]
+        handles.append(
+            Patch(
+                facecolor=maps.NO_DATA_COLOUR,
+                edgecolor="#7f7f7f",
+                hatch="////",
+                label="Suppressed or no data",
+            )
+        )
+        legend_anchor = (1.01, 1.0) if not portrait else (0.0, -0.02)
+        ax.legend(
+            handles=handles,
+            title=textwrap.fill(view.unit, 28),
+            loc="upper left",
+            bbox_to_anchor=legend_anchor,
+            frameon=True,
+            fontsize=9,
+            title_fontsize=9,
+            ncol=1 if not portrait else 3,
+        )
+        _footer(fig, context, 0.2 if not portrait else 0.17, 150 if not portrait else 110)
+        qr = fig.add_axes(
+            [0.86, 0.02, 0.11, 0.11 * width / height]
+            if not portrait
+            else [0.80, 0.015, 0.17, 0.17 * width / height]
+        )
+        _qr(qr, context.link)
+        link_text = textwrap.fill(
+            f"Open this view: {context.link}", 120 if not portrait else 80, break_long_words=True
+        )
+        fig.text(0.03, 0.012, link_text, fontsize=6.5, color="#333333", va="bottom")
+        fig.savefig(out, dpi=dpi, facecolor="white")
+        plt.close(fig)
+    return context
+
+
+def render_profile(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    code: str,
+    out: Path,
+    public_url: str = PUBLIC_URL_DEFAULT,
+    today: date | None = None,
+) -> ExportContext:
+    """An A4 PDF for one area: its indicators against benchmarks, its people, sources."""
+    info, table = explorer.profile(con, framework, code)
+    name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
+    state = explorer.ViewState(area=code)
+    context = ExportContext(
+        title=name,
+        subtitle=f"{info['level'].upper()} {code} · area profile",
+        attributions=attributions(
+            con, [s for i in framework.indicators.values() for e in i.sources for s in e.split("|")]
+        ),
+        period="latest release of each source (see the Period column)",
+        caveat="Values resting on fewer than 10 counted, or on fewer than 50 people, are suppressed.",
+        link=view_link(state, public_url, "area_profile"),
+        exported=today or date.today(),
+    )
+    composition = explorer.ethnic_composition(con, code)
+    with plt.rc_context(STYLE), PdfPages(out, metadata={"Title": f"Area profile: {name}"}) as pdf:
+        fig = plt.figure(figsize=SIZES["a4"][:2])
+        fig.text(0.06, 0.96, context.title, fontsize=18, fontweight="bold", va="top")
+        fig.text(0.06, 0.925, context.subtitle, fontsize=10, va="top", color="#333333")
+        fig.text(
+            0.06,
+            0.905,
+            f"Exported {context.exported:%d %B %Y}. {context.link}",
+            fontsize=7,
+            va="top",
+            color="#333333",
+        )
+        ax = fig.add_axes([0.04, 0.06, 0.92, 0.82])
+        ax.set_axis_off()
+        shown = table.head(34)
+        cells = [
+            [
+                textwrap.shorten(row["Indicator"], 46),
+                maps.format_value(row["Value"], ""),
+                row["95% CI"],
+                maps.format_value(row["Area mapped"], ""),
+                maps.format_value(row["England"], ""),
+                row["Worst 10%"] or row["Note"][:18],
+            ]
+            for _, row in shown.iterrows()
+        ]
+        if cells:
+            grid = ax.table(
+                cellText=cells,
+                colLabels=[
+                    "Indicator",
+                    "Value",
+                    "95% CI",
+                    "Area mapped",
+                    "England",
+                    "Worst 10% / note",
+                ],
+                loc="upper center",
+                colWidths=[0.44, 0.09, 0.14, 0.11, 0.09, 0.13],
+                cellLoc="left",
+            )
+            grid.auto_set_font_size(False)
+            grid.set_fontsize(7)
+            grid.scale(1, 1.25)
+        else:
+            ax.text(0, 1, "No indicator has a value for this area.", va="top")
+        pdf.savefig(fig)
+        plt.close(fig)
+
+        fig = plt.figure(figsize=SIZES["a4"][:2])
+        fig.text(
+            0.06,
+            0.96,
+            f"{name}: who lives here (Census 2021)",
+            fontsize=13,
+            fontweight="bold",
+            va="top",
+        )
+        broad = composition[composition["group_level"] == "broad"]
+        if len(broad):
+            ax = fig.add_axes([0.42, 0.70, 0.52, 0.22])
+            ax.barh(broad["ethnic_group"], broad["share"], color="#2171b5")
+            ax.set_xlabel("% of residents")
+            ax.invert_yaxis()
+            ax.tick_params(labelsize=7)
+        _footer(fig, context, 0.6, 95)
+        pdf.savefig(fig)
+        plt.close(fig)
+    return context
