@@ -52,6 +52,11 @@ class ViewState:
             params["present"] = "1"
         return params
 
+    def short_params(self) -> dict[str, str]:
+        """Only what differs from the default view: the shortest link to the same view."""
+        defaults = ViewState().to_params()
+        return {k: v for k, v in self.to_params().items() if defaults.get(k) != v}
+
 
 def parse_state(
     params: Mapping[str, str],
@@ -314,11 +319,17 @@ def profile(
 
 
 def ethnic_composition(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
-    """Residents by Census 2021 group: broad groups, and detailed ones where published."""
+    """Residents by Census 2021 group (broad, and detailed where published), with the share
+    of all residents of the area."""
     return con.execute(
-        """select ethnic_group, group_level, residents,
-                  residents / max(residents) filter (where group_level = 'total') over () * 100 as share
-           from population_by_ethnicity where area_code = $code and group_level <> 'total'
+        """with groups as (
+               select ethnic_group, group_level, residents from population_by_ethnicity
+               where area_code = $code
+           )
+           select ethnic_group, group_level, residents,
+                  residents / (select residents from groups where group_level = 'total') * 100
+                      as share
+           from groups where group_level <> 'total'
            order by group_level, residents desc""",
         {"code": code},
     ).df()

@@ -21,12 +21,13 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display on a server
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import segno
 from matplotlib import patheffects
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.patches import Patch
 
-from arp import explorer, maps
+from arp import db, explorer, gaps, maps
 from arp.framework import Framework
 from arp.workshop import Scenario
 
@@ -59,7 +60,8 @@ class ExportContext:
 
 def view_link(state: explorer.ViewState, public_url: str, page: str = "") -> str:
     """A link that reopens the same view in the app."""
-    return f"{public_url.rstrip('/')}/{page}?{urlencode(state.to_params())}"
+    query = urlencode(state.short_params())
+    return f"{public_url.rstrip('/')}/{page}" + (f"?{query}" if query else "")
 
 
 def attributions(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list[str]:
@@ -308,12 +310,135 @@ def render_profile(
         )
         broad = composition[composition["group_level"] == "broad"]
         if len(broad):
-            ax = fig.add_axes([0.42, 0.70, 0.52, 0.22])
+            ax = fig.add_axes([0.45, 0.50, 0.50, 0.18])
             ax.barh(broad["ethnic_group"], broad["share"], color="#2171b5")
             ax.set_xlabel("% of residents")
             ax.invert_yaxis()
             ax.tick_params(labelsize=7)
-        _footer(fig, context, 0.6, 95)
+        _locator_map(con, fig.add_axes([0.06, 0.72, 0.30, 0.20]), code)
+        gap_lines = _group_gap_lines(con, framework, code, info["level"])
+        if gap_lines:
+            fig.text(
+                0.06, 0.45, "Gaps between ethnic groups", fontsize=11, fontweight="bold", va="top"
+            )
+            fig.text(
+                0.06, 0.425, "\n".join(gap_lines), fontsize=7.5, va="top", family="DejaVu Sans Mono"
+            )
+        _footer(fig, context, 0.21, 95)
         pdf.savefig(fig)
         plt.close(fig)
     return context
+
+
+def _locator_map(con: duckdb.DuckDBPyConnection, ax, code: str) -> None:
+    """The area (dark) within its district (light), so the page says where it is."""
+    rows = con.execute(
+        """select a.code, a.geometry_display_wkb from areas a, areas t
+           where t.code = $code and a.level = 'lsoa' and a.lad_code = t.lad_code
+           union all select code, geometry_display_wkb from areas where code = $code""",
+        {"code": code},
+    ).df()
+    shapes = gpd.GeoSeries.from_wkb([bytes(b) for b in rows["geometry_display_wkb"]], crs=4326)
+    shapes = shapes.to_crs(27700)
+    shapes.iloc[:-1].plot(ax=ax, color="#e0e0e0", edgecolor="#ffffff", linewidth=0.2)
+    shapes.iloc[-1:].plot(ax=ax, color="#7f0000", edgecolor="#000000", linewidth=0.6)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+
+
+def _group_gap_lines(con, framework: Framework, code: str, level: str) -> list[str]:
+    """The IMD exposure by broad group inside the area, and stop-and-search rates."""
+    lines = []
+    if level != "lsoa" and "imd_score_2025" in framework.indicators:
+        try:
+            table = gaps.exposure(con, framework.indicators["imd_score_2025"], code)
+        except gaps.GapError:
+            table = None
+        if table is not None:
+            lines.append(
+                "IMD 2025 score experienced by residents of each group (White = reference):"
+            )
+            for row in table.itertuples():
+                lines.append(
+                    f"  {textwrap.shorten(row.ethnic_group, 52):52} {row.mean_value:6.1f}"
+                    f"  ratio {row.ratio_to_reference:4.2f}"
+                )
+    if level in ("ward", "lad", "ca") and db.has_table(con, "stop_search_ethnicity"):
+        table = gaps.stop_search_disproportionality(con, code)
+        lines.append("")
+        lines.append("Stop and search per 1,000 residents (13 months), ratio to White:")
+        for row in table.itertuples():
+            rate = "" if pd.isna(row.rate_per_1000) else f"{row.rate_per_1000:6.1f}"
+            ratio = "" if pd.isna(row.ratio_to_white) else f"ratio {row.ratio_to_white:4.2f}"
+            lines.append(f"  {textwrap.shorten(row.ethnic_group, 52):52} {rate:>6}  {ratio}")
+    return lines
+
+
+def render_chart(
+    labels: list[str],
+    values: list[float],
+    title: str,
+    subtitle: str,
+    value_label: str,
+    source_lines: list[str],
+    out: Path,
+    intervals: list[tuple[float, float]] | None = None,
+    reference: float | None = None,
+    today: date | None = None,
+) -> None:
+    """A horizontal bar chart (PNG or SVG by suffix) with the same footer as the maps:
+    for the compare and gaps views. `intervals` draws 95% intervals; `reference` a line."""
+    height = max(4.5, 1.6 + 0.42 * len(labels))
+    with plt.rc_context(STYLE):
+        fig = plt.figure(figsize=(11, height), dpi=120)
+        fig.text(0.03, 0.97, title, fontsize=15, fontweight="bold", va="top")
+        fig.text(0.03, 0.97 - 0.55 / height, subtitle, fontsize=10, va="top", color="#333333")
+        ax = fig.add_axes([0.38, 1.9 / height, 0.58, 1 - 3.0 / height])
+        positions = np.arange(len(labels))
+        ax.barh(positions, [0 if pd.isna(v) else v for v in values], color="#2171b5")
+        if intervals:
+            low = [
+                v - lo if not pd.isna(lo) else 0
+                for v, (lo, _) in zip(values, intervals, strict=True)
+            ]
+            high = [
+                hi - v if not pd.isna(hi) else 0
+                for v, (_, hi) in zip(values, intervals, strict=True)
+            ]
+            ax.errorbar(
+                values,
+                positions,
+                xerr=[low, high],
+                fmt="none",
+                ecolor="#000000",
+                capsize=3,
+                linewidth=1,
+            )
+        if reference is not None:
+            ax.axvline(reference, color="#000000", linestyle="--", linewidth=1)
+        for y, value in zip(positions, values, strict=True):
+            text = "no value" if pd.isna(value) else maps.format_value(value, "")
+            ax.text(
+                0,
+                y,
+                f" {text}",
+                va="center",
+                ha="left",
+                fontsize=8,
+                color="#ffffff" if not pd.isna(value) and value > 0 else TEXT,
+            )
+        ax.set_yticks(positions, [textwrap.shorten(label, 55) for label in labels], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel(value_label, fontsize=9)
+        ax.spines[["top", "right"]].set_visible(False)
+        lines = [f"Exported {(today or date.today()):%d %B %Y}.", *source_lines]
+        fig.text(
+            0.03,
+            1.2 / height,
+            "\n".join(textwrap.fill(line, 160) for line in lines),
+            fontsize=7,
+            va="top",
+            color="#333333",
+        )
+        fig.savefig(out, facecolor="white")
+        plt.close(fig)

@@ -405,3 +405,24 @@ def presentation_mode() -> bool:
         return False
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # fixed CSS, no user text
     return True
+
+
+def chart_png(
+    labels, values, title, subtitle, value_label, source_ids, intervals=None, reference=None
+) -> bytes:
+    """A chart of the current view as a PNG, with the same footer of sources as the maps."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "chart.png"
+        lines = exports.attributions(connection(), source_ids)
+        exports.render_chart(
+            list(labels),
+            list(values),
+            title,
+            subtitle,
+            value_label,
+            lines,
+            out,
+            intervals=intervals,
+            reference=reference,
+        )
+        return out.read_bytes()

@@ -41,3 +41,17 @@ st.download_button(
 indicator = st.selectbox("Chart", sorted(set(table["Indicator"])))
 chart = table[table["Indicator"] == indicator].set_index("Area")["Value"]
 st.bar_chart(chart, horizontal=True, x_label=indicator, y_label="")
+chosen_indicator = next(i for i in framework.indicators.values() if i.title == indicator)
+st.download_button(
+    "Download this chart (PNG)",
+    ui.chart_png(
+        chart.index,
+        chart.to_numpy(),
+        indicator,
+        f"{ui.LEVEL_LABELS[level]} compared · {chosen_indicator.period}",
+        chosen_indicator.unit,
+        [s for e in chosen_indicator.sources for s in e.split("|")],
+    ),
+    file_name=f"arp-compare-{chosen_indicator.id}.png",
+    mime="image/png",
+)

@@ -59,6 +59,23 @@ else:
     )
     st.dataframe(table.round(2), hide_index=True, width="stretch")
     st.download_button(
+        "Download this chart (PNG)",
+        ui.chart_png(
+            table["ethnic_group"],
+            table["mean_value"],
+            indicator.title,
+            f"Average experienced by each group in {within_names[within]}. "
+            f"{gaps.REFERENCE_NOTE[detail]}",
+            indicator.unit,
+            [s for e in indicator.sources for s in e.split("|")] + ["census_ts021_lsoa"],
+            reference=float(
+                table.loc[table["ethnic_group"] == "All residents", "mean_value"].iloc[0]
+            ),
+        ),
+        file_name=f"arp-gaps-{gap}-{within}.png",
+        mime="image/png",
+    )
+    st.download_button(
         "Download (CSV)",
         table.to_csv(index=False).encode("utf-8"),
         file_name=f"arp-gaps-{gap}-{within}.csv",
@@ -69,3 +86,19 @@ st.subheader("Stop and search by ethnic group")
 stop = ui.stop_search_table(within)
 if stop is not None:
     st.dataframe(stop, hide_index=True, width="stretch")
+    groups = stop[stop["ratio_to_white"].notna()]
+    st.download_button(
+        "Download the ratios as a chart (PNG)",
+        ui.chart_png(
+            groups["ethnic_group"],
+            groups["ratio_to_white"],
+            "Stop and search: rate ratio to White residents",
+            f"{within_names[within]} · 95% intervals · 1 = the same rate as White residents",
+            "rate ratio",
+            ["stop_search_wmp", "census_ts021_lsoa"],
+            intervals=list(zip(groups["ratio_ci_low"], groups["ratio_ci_high"], strict=True)),
+            reference=1.0,
+        ),
+        file_name=f"arp-stop-search-{within}.png",
+        mime="image/png",
+    )

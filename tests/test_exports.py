@@ -63,7 +63,8 @@ def test_map_pdf_carries_title_legend_sources_and_date(con, tmp_path):
     for line in context.attributions:
         assert line in text.replace("\n", " ")
     assert "Exported 14 March 2026" in text
-    assert "https://arp.example/?level=lsoa" in text.replace("\n", "")
+    # the link back carries only what differs from the default view
+    assert "https://arp.example/?show=no_car&scheme=equal_interval" in text.replace("\n", "")
 
 
 def test_markup_and_dollar_signs_appear_literally(con, tmp_path):
@@ -137,3 +138,27 @@ def test_cli_exports(fixture_db, tmp_path, capsys, monkeypatch):
         == 2
     )
     assert "No area with code 'E99'" in capsys.readouterr().err
+
+
+def test_chart_export_with_intervals_and_footer(tmp_path):
+    out = tmp_path / "chart.svg"
+    exports.render_chart(
+        ["Group <A>", "Group B"],
+        [2.5, np.nan],
+        "Rate ratio",
+        "to White",
+        "ratio",
+        ["Source: invented for the test"],
+        out,
+        intervals=[(2.0, 3.1), (np.nan, np.nan)],
+        reference=1.0,
+        today=EXPORT_DAY,
+    )
+    svg = out.read_text()
+    assert "Group &lt;A&gt;" in svg  # the label is text, escaped in the SVG
+    assert "no value" in svg
+    assert "Exported 14 March 2026" in svg
+    assert "Source: invented for the test" in svg
+    png = tmp_path / "chart.png"
+    exports.render_chart(["a", "b"], [1.0, 2.0], "t", "s", "x", [], png)
+    assert matplotlib.image.imread(png).shape[1] == 1320

@@ -119,3 +119,11 @@ def test_stop_and_search_overlay_renders(open_page):
     at = open_page(show="no_car")
     at.sidebar.multiselect[0].set_value(["stop_search", "gp_practice"]).run()
     assert not at.exception
+
+
+def test_area_profile_shows_the_ethnic_composition_as_shares(open_page):
+    at = open_page(page="pages/area_profile.py", area="E01000901")
+    composition = next(d.value for d in at.dataframe if "share" in d.value.columns)
+    shares = composition.set_index("ethnic_group")["share"]
+    assert shares["Asian, Asian British or Asian Welsh"] == pytest.approx(40.0)  # 600 of 1,500
+    assert shares["White"] == pytest.approx(30.0)
