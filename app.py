@@ -16,6 +16,10 @@ if ui.current_status().ready:
         st.Page("pages/area_profile.py", title="Area profile", icon=":material/location_on:"),
         st.Page("pages/compare.py", title="Compare areas", icon=":material/compare_arrows:"),
         st.Page("pages/equity_gaps.py", title="Gaps between groups", icon=":material/balance:"),
+        st.Page("pages/capture.py", title="Add an insight", icon=":material/edit_note:"),
+        st.Page(
+            "pages/moderate.py", title="Moderate (facilitators)", icon=":material/shield_person:"
+        ),
         st.Page("pages/overview.py", title="About the data", icon=":material/info:"),
         st.Page("pages/framework.py", title="Framework", icon=":material/account_tree:"),
         st.Page("pages/sources.py", title="Data sources", icon=":material/source:"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from arp import db, explorer, exports, gaps, maps, settings, workshop
+from arp import db, explorer, exports, gaps, insights, maps, settings, workshop
 from arp.build import BuildError, build, rescore
 from arp.framework import load_framework
 from arp.status import database_status
@@ -189,12 +190,36 @@ def _export(args: argparse.Namespace) -> int:
                 con, framework, state, scenarios[args.scenario], args.out, args.size, public_url
             )
         else:
+            said = insights.approved_for_areas(
+                settings.workshop_database_path(),
+                [
+                    r[0]
+                    for r in con.execute(
+                        "select code from areas where $c in (code, msoa_code, ward_code, lad_code, ca_code)",
+                        {"c": args.area},
+                    ).fetchall()
+                ],
+            )["text"].tolist()
             try:
-                exports.render_profile(con, framework, args.area, args.out, public_url)
+                exports.render_profile(con, framework, args.area, args.out, public_url, said=said)
             except KeyError:
                 print(f"No area with code {args.area!r}", file=sys.stderr)
                 return 2
     print(f"Wrote {args.out}")
+    return 0
+
+
+def _hash_password(args: argparse.Namespace) -> int:
+    """Read a facilitator password without echoing it; print its hash for the settings."""
+    password = (
+        getpass.getpass("Facilitator password: ")
+        if sys.stdin.isatty()
+        else sys.stdin.readline().rstrip("\n")
+    )
+    if len(password) < 10:
+        print("Choose a password of at least 10 characters.", file=sys.stderr)
+        return 1
+    print(insights.hash_password(password))
     return 0
 
 
@@ -277,6 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     profile_export.add_argument("--out", type=Path, required=True)
     profile_export.add_argument("--db", type=Path, help="database path; default: $ARP_DB")
     export_parser.set_defaults(handler=_export)
+    hash_parser = commands.add_parser(
+        "hash-password", help="hash a facilitator password for ARP_FACILITATOR_PASSWORD_HASH"
+    )
+    hash_parser.set_defaults(handler=_hash_password)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "app":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -243,6 +243,8 @@ def tooltip_lines(row: pd.Series, view: MapView) -> list[str]:
         lines.append(f"Percentile in the area mapped: {row['percentile_wmca']:.0f}")
     if _is_true(row.get("flag_worst10_wmca")):
         lines.append("⚑ In the worst 10% of areas mapped")
+    if row.get("insights"):
+        lines.append(f"Workshop insights here: {int(row['insights'])}")
     return lines
 
 
@@ -260,6 +262,8 @@ def table_view(view: MapView) -> pd.DataFrame:
         table.loc[frame["value"].isna() & (table["Note"] == ""), "Note"] = "no data"
     else:
         table["Indicators in worst 10%"] = frame["flag_count"]
+    if "insights" in frame:
+        table["Workshop insights"] = frame["insights"].astype(int)
     return table
 
 

@@ -233,6 +233,7 @@ def render_profile(
     out: Path,
     public_url: str = PUBLIC_URL_DEFAULT,
     today: date | None = None,
+    said: list[str] | None = None,
 ) -> ExportContext:
     """An A4 PDF for one area: its indicators against benchmarks, its people, sources."""
     info, table = explorer.profile(con, framework, code)
@@ -327,6 +328,24 @@ def render_profile(
         _footer(fig, context, 0.21, 95)
         pdf.savefig(fig)
         plt.close(fig)
+        if said:
+            fig = plt.figure(figsize=SIZES["a4"][:2])
+            fig.text(
+                0.06, 0.96, f"{name}: what people said", fontsize=13, fontweight="bold", va="top"
+            )
+            fig.text(
+                0.06,
+                0.93,
+                "Approved workshop insights, anonymous, as moderated.",
+                fontsize=8,
+                va="top",
+                color="#333333",
+            )
+            # Each note is set as plain text (mathtext off): markup shows as typed.
+            notes = "\n\n".join(textwrap.fill(f"• {text}", 100) for text in said[:25])
+            fig.text(0.06, 0.90, notes, fontsize=8, va="top")
+            pdf.savefig(fig)
+            plt.close(fig)
     return context
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from arp import composites, db, explorer, exports, gaps, maps, settings, workshop
+from arp import composites, db, explorer, exports, gaps, insights, maps, settings, workshop
 from arp.framework import Framework, load_framework
 from arp.status import DatabaseStatus, database_status
 from arp.workshop import Scenario
@@ -258,8 +259,13 @@ def show_options() -> list[str]:
 
 def map_view(state: explorer.ViewState) -> explorer.MapView:
     if state.show in framework().indicators:
-        return explorer.indicator_view(connection(), framework(), state)
-    return explorer.composite_view(connection(), framework(), state, scenario_named(state.scenario))
+        view = explorer.indicator_view(connection(), framework(), state)
+    else:
+        view = explorer.composite_view(
+            connection(), framework(), state, scenario_named(state.scenario)
+        )
+    view.frame["insights"] = view.frame["code"].map(insight_counts(state.level)).fillna(0)
+    return view
 
 
 def attribution_for(state: explorer.ViewState) -> list[str]:
@@ -321,7 +327,9 @@ def clicked_area(result: dict | None) -> str | None:
     return None
 
 
-def find_area_box(on_map: bool = False) -> tuple[str | None, str | None]:
+def find_area_box(
+    on_map: bool = False, pick_label: str = "Open its profile"
+) -> tuple[str | None, str | None]:
     """Search by name or postcode. Returns (code, action): action is 'map' (show it on the
     map) or 'profile' (open its profile) once a button is pressed."""
     text = st.text_input("Find an area (name or postcode)", key="find_area")
@@ -335,7 +343,7 @@ def find_area_box(on_map: bool = False) -> tuple[str | None, str | None]:
     picked = st.selectbox("Matches", list(labels), format_func=labels.get, key="find_match")
     if on_map and st.button("Show on the map"):
         return picked, "map"
-    if st.button("Open its profile"):
+    if st.button(pick_label):
         return picked, "profile"
     return None, None
 
@@ -385,7 +393,8 @@ def map_image(state: explorer.ViewState, size: str, suffix: str = ".png") -> byt
 def profile_pdf(code: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "profile.pdf"
-        exports.render_profile(connection(), framework(), code, out, public_url())
+        said = approved_insights(code)["text"].tolist()
+        exports.render_profile(connection(), framework(), code, out, public_url(), said=said)
         return out.read_bytes()
 
 
@@ -426,3 +435,113 @@ def chart_png(
             reference=reference,
         )
         return out.read_bytes()
+
+
+# --- workshop insights ----------------------------------------------------------------
+
+
+def area_codes() -> set[str]:
+    path = settings.database_path()
+    return _area_codes(str(path), path.stat().st_mtime)
+
+
+def area_label(code: str) -> str:
+    row = (
+        connection()
+        .execute(
+            "select coalesce(name_hcl || ' (' || name || ')', name), level from areas where code = $c",
+            {"c": code},
+        )
+        .fetchone()
+    )
+    return f"{row[0]} ({LEVEL_LABELS.get(row[1], row[1])})" if row else code
+
+
+@st.cache_data(show_spinner=False)
+def _census_groups(path: str, modified: float) -> list[str]:
+    rows = (
+        connection()
+        .execute(
+            """select distinct ethnic_group from population_by_ethnicity
+           where group_level = 'detailed' order by 1"""
+        )
+        .fetchall()
+    )
+    return [row[0] for row in rows]
+
+
+def census_ethnic_groups() -> list[str]:
+    path = settings.database_path()
+    return _census_groups(str(path), path.stat().st_mtime)
+
+
+def submission_token() -> str:
+    """One token per note being written: a double tap saves it once."""
+    if "submission_token" not in st.session_state:
+        new_submission_token()
+    return st.session_state["submission_token"]
+
+
+def new_submission_token() -> None:
+    st.session_state["submission_token"] = uuid.uuid4().hex
+
+
+def facilitator_password_hash() -> str | None:
+    """From ARP_FACILITATOR_PASSWORD_HASH, or Streamlit secrets; there is no default."""
+    configured = os.environ.get("ARP_FACILITATOR_PASSWORD_HASH")
+    if configured:
+        return configured
+    try:
+        return st.secrets.get("facilitator_password_hash")
+    except FileNotFoundError:
+        return None
+
+
+def facilitator_signed_in() -> bool:
+    if st.session_state.get("facilitator"):
+        return True
+    stored = facilitator_password_hash()
+    if not stored:
+        st.error(
+            "No facilitator password is set. Set ARP_FACILITATOR_PASSWORD_HASH (make one with "
+            "`arp hash-password`) or facilitator_password_hash in Streamlit secrets."
+        )
+        return False
+    password = st.text_input("Facilitator password", type="password")
+    if st.button("Sign in"):
+        if insights.check_password(password, stored):
+            st.session_state["facilitator"] = True
+            st.rerun()
+        st.error("That password is not right.")
+    return False
+
+
+def approved_insights(code: str) -> pd.DataFrame:
+    """Approved insights placed in this area or any LSOA inside it."""
+    codes = [
+        row[0]
+        for row in connection()
+        .execute(
+            """select code from areas where $code in (code, msoa_code, ward_code, lad_code, ca_code)""",
+            {"code": code},
+        )
+        .fetchall()
+    ]
+    return insights.approved_for_areas(settings.workshop_database_path(), codes)
+
+
+def insight_counts(level: str) -> pd.Series:
+    """Approved insights per area of `level` (an insight placed in an LSOA counts for the
+    MSOA, ward and district it lies in)."""
+    approved = insights.approved_for_areas(settings.workshop_database_path(), list(area_codes()))
+    if approved.empty:
+        return pd.Series(dtype="int64")
+    column = {"lsoa": "code", "msoa": "msoa_code", "ward": "ward_code", "lad": "lad_code"}[level]
+    placed = (
+        connection()
+        .execute(f"select code, {column} as parent from areas where level = 'lsoa'")
+        .df()
+        .set_index("code")["parent"]
+    )
+    parents = approved["area_code"].map(placed).fillna(approved["area_code"])
+    return parents.value_counts()

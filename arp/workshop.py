@@ -29,6 +29,34 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
                updated_at timestamptz not null
            )""",
     ),
+    (
+        2,
+        """create sequence insight_ids;
+           create table insights (
+               insight_id bigint primary key default nextval('insight_ids'),
+               client_token varchar unique not null,
+               session_id varchar,
+               area_code varchar not null,
+               domain varchar not null,
+               indicator_id varchar,
+               kind varchar not null,
+               text varchar not null,
+               age_band varchar,
+               ethnic_group varchar,
+               status varchar not null default 'pending',
+               submitted_at timestamptz not null,
+               moderated_at timestamptz,
+               check (status in ('pending', 'approved', 'rejected')),
+               check (length(text) <= 1000)
+           );
+           create table moderation_log (
+               insight_id bigint not null,
+               action varchar not null,
+               facilitator varchar not null,
+               acted_at timestamptz not null,
+               previous_text varchar
+           )""",
+    ),
 )
 EQUAL_WEIGHTS = "Equal weights"
 MAX_NAME_LENGTH = 80
@@ -60,7 +88,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             continue
         con.execute("begin transaction")
         try:
-            con.execute(statement)
+            for part in statement.split(";"):
+                if part.strip():
+                    con.execute(part)
             con.execute(
                 "insert into schema_migrations values ($version, $now)",
                 {"version": version, "now": datetime.now(UTC)},

@@ -64,6 +64,13 @@ if info["level"] in ("ward", "lad", "ca"):
     if table is not None:
         st.dataframe(table, hide_index=True, width="stretch")
 
+st.subheader("What people said about this place")
+said = ui.approved_insights(code)
+if said.empty:
+    st.caption("No approved workshop insight here yet.")
+else:
+    st.dataframe(said[["kind", "domain", "text"]], hide_index=True, width="stretch")
+
 st.subheader("Services here")
 services = explorer.nearby_services(ui.connection(), code)
 if services.empty:

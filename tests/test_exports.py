@@ -162,3 +162,10 @@ def test_chart_export_with_intervals_and_footer(tmp_path):
     png = tmp_path / "chart.png"
     exports.render_chart(["a", "b"], [1.0, 2.0], "t", "s", "x", [], png)
     assert matplotlib.image.imread(png).shape[1] == 1320
+
+
+def test_profile_pdf_shows_approved_insights_literally(con, tmp_path):
+    out = tmp_path / "profile.pdf"
+    hostile = "<b>bold?</b> $x^2$ <script>alert(1)</script>"
+    exports.render_profile(con, load_framework(), "E01000901", out, said=[hostile])
+    assert hostile in pdf_text(out)

@@ -34,13 +34,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(fixture_db, tmp_path_factory):
+def workshop_path(tmp_path_factory):
+    return tmp_path_factory.mktemp("workshop") / "workshop.duckdb"
+
+
+@pytest.fixture(scope="module")
+def server(fixture_db, workshop_path):
     port = _free_port()
-    env = {
-        **os.environ,
-        "ARP_DB": str(fixture_db),
-        "ARP_WORKSHOP_DB": str(tmp_path_factory.mktemp("workshop") / "workshop.duckdb"),
-    }
+    env = {**os.environ, "ARP_DB": str(fixture_db), "ARP_WORKSHOP_DB": str(workshop_path)}
     process = subprocess.Popen(
         [
             sys.executable,

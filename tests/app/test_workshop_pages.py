@@ -1,0 +1,100 @@
+"""Capture and moderation through AppTest, and where insights may (and may not) appear."""
+
+from __future__ import annotations
+
+import pytest
+
+from arp import insights, settings
+from arp.insights import Insight
+
+HOSTILE = "<script>alert('x')</script> <img src=x onerror=alert(1)> $x$ '); drop table insights; --"
+
+
+@pytest.fixture
+def start(app_with, fixture_db, monkeypatch):
+    password = insights.hash_password("a long facilitator password")
+    monkeypatch.setenv("ARP_FACILITATOR_PASSWORD_HASH", password)
+
+    def open_page(page, **params):
+        return app_with(fixture_db, page=page, **params)
+
+    return open_page
+
+
+def save(text, status=None, area="E01000901"):
+    path = settings.workshop_database_path()
+    saved = insights.save(
+        path, Insight(area_code=area, domain="access", kind="barrier", text=text, consent=True)
+    )
+    if status:
+        insights.moderate(path, saved, status, "test")
+    return saved
+
+
+def test_capture_saves_a_pending_redacted_note(start):
+    at = start("pages/capture.py")
+    at.text_input[0].set_value("B1 1AA").run()  # a postcode finds its LSOA
+    at.button[0].click().run()  # "Use this place"
+    at.text_area[0].set_value("No step-free bus stop; call 0121 496 0000").run()
+    assert "[phone number removed]" in at.text[0].value
+    at.checkbox[0].check().run()
+    at.button[-1].click().run()
+    assert at.success, [e.value for e in at.error]
+    pending = insights.listing(settings.workshop_database_path(), "pending")
+    assert pending["text"].tolist() == ["No step-free bus stop; call [phone number removed]"]
+    assert pending["area_code"].tolist() == ["E01000901"]
+
+
+def test_capture_refuses_without_consent_and_says_why(start):
+    at = start("pages/capture.py")
+    at.text_input[0].set_value("B1 1AA").run()
+    at.button[0].click().run()
+    at.text_area[0].set_value("a note").run()
+    at.button[-1].click().run()
+    assert any("tick the box" in e.value for e in at.error)
+    assert insights.listing(settings.workshop_database_path(), "pending").empty
+
+
+def test_moderation_needs_the_password(start):
+    at = start("pages/moderate.py")
+    at.text_input[0].set_value("wrong password").run()
+    at.button[0].click().run()
+    assert any("not right" in e.value for e in at.error)
+    assert not any(c.value.startswith("#") for c in at.caption)
+
+
+def test_moderation_without_a_configured_password_lets_nobody_in(start, monkeypatch):
+    monkeypatch.delenv("ARP_FACILITATOR_PASSWORD_HASH")
+    at = start("pages/moderate.py")
+    assert any("No facilitator password is set" in e.value for e in at.error)
+    assert not at.text_input
+
+
+def test_facilitator_approves_and_only_approved_notes_appear(start):
+    approved = save("approve me")
+    save("leave me pending")
+    save("reject me", status="reject")
+    at = start("pages/moderate.py")
+    at.text_input[0].set_value("a long facilitator password").run()
+    at.button[0].click().run()
+    assert "2 note(s) waiting." in [m.value for m in at.markdown]
+    at.button(key=f"approve-{approved}").click().run()
+    profile = start("pages/area_profile.py", area="E01000901")
+    said = next(d.value for d in profile.dataframe if "text" in d.value.columns)
+    assert said["text"].tolist() == ["approve me"]
+    ward = start("pages/area_profile.py", area="E05000901")  # the LSOA's ward shows it too
+    assert (
+        "approve me"
+        in next(d.value for d in ward.dataframe if "text" in d.value.columns)["text"].tolist()
+    )
+
+
+def test_hostile_note_is_shown_as_text_in_the_profile_table_and_map(start):
+    save(HOSTILE, status="approve")
+    profile = start("pages/area_profile.py", area="E01000901")
+    said = next(d.value for d in profile.dataframe if "text" in d.value.columns)
+    assert said["text"].tolist() == [HOSTILE]
+    explorer_page = start(None, show="no_car")
+    table = explorer_page.dataframe[0].value.set_index("Code")
+    assert table.loc["E01000901", "Workshop insights"] == 1
+    assert table.loc["E01000902", "Workshop insights"] == 0

@@ -1,0 +1,147 @@
+"""Workshop insights: redaction, validation, storage under concurrency, moderation."""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import pytest
+
+from arp import insights
+from arp.insights import Insight, InsightError
+
+DOMAINS = {"health", "housing"}
+AREAS = {"E01000901", "E05000901"}
+GROUPS = {"White", "Black, Black British, Black Welsh, Caribbean or African"}
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> '); drop table insights; --"
+
+
+def note(**changes) -> Insight:
+    values = {
+        "area_code": "E01000901",
+        "domain": "health",
+        "kind": "barrier",
+        "text": "The surgery has no interpreter on Fridays.",
+        "consent": True,
+    }
+    return Insight(**{**values, **changes})
+
+
+def check(insight):
+    return insights.validate(insight, DOMAINS, {"no_car"}, AREAS, GROUPS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "found"),
+    [
+        (
+            "mail me at jo.bloggs+x@example.org please",
+            "mail me at [email removed] please",
+            ["an email address"],
+        ),
+        (
+            "ring 0121 496 0000 or +44 7700 900123",
+            "ring [phone number removed] or [phone number removed]",
+            ["a phone number"],
+        ),
+        (
+            "I live at B13 0HN near the park",
+            "I live at [postcode removed] near the park",
+            ["a full postcode"],
+        ),
+        ("the B13 area and 2 buses an hour", "the B13 area and 2 buses an hour", []),
+    ],
+)
+def test_personal_details_are_redacted(text, expected, found):
+    assert insights.redact(text) == (expected, found)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"consent": False}, "tick the box"),
+        ({"text": "   "}, "write your note"),
+        ({"text": "x" * 1001}, "1,001 characters; the limit is 1,000"),
+        ({"area_code": "E99999999"}, "choose a place"),
+        ({"domain": "wealth"}, "what your note is about"),
+        ({"kind": "rant"}, "kind of note"),
+        ({"age_band": "42"}, "age band"),
+        ({"ethnic_group": "not a Census group"}, "Census list"),
+        ({"indicator_id": "nope"}, "not in the framework"),
+    ],
+)
+def test_bad_entries_are_refused_with_the_reason(changes, message):
+    with pytest.raises(InsightError, match=message):
+        check(note(**changes))
+
+
+def test_hostile_text_and_sql_are_stored_literally(tmp_path):
+    path = tmp_path / "workshop.duckdb"
+    saved = insights.save(path, check(note(text=HOSTILE, age_band="25 to 34")))
+    insights.moderate(path, saved, "approve", "facilitator")
+    approved = insights.approved_for_areas(path, ["E01000901"])
+    assert approved["text"].tolist() == [HOSTILE]
+
+
+def test_the_same_submission_twice_is_stored_once(tmp_path):
+    path = tmp_path / "workshop.duckdb"
+    insight = check(note())
+    assert insights.save(path, insight) == insights.save(path, insight)
+    assert len(insights.listing(path, "pending")) == 1
+
+
+def test_thirty_concurrent_submitters_lose_and_duplicate_nothing(tmp_path):
+    path = tmp_path / "workshop.duckdb"
+    errors = []
+
+    def submitter(person: int) -> None:
+        try:
+            for n in range(20):
+                insight = check(note(text=f"person {person} note {n}"))
+                insights.save(path, insight)
+                insights.save(path, insight)  # a double tap on a phone
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=submitter, args=(p,)) for p in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    texts = insights.listing(path, "pending")["text"]
+    assert len(texts) == 600
+    assert texts.is_unique
+
+
+def test_only_approved_insights_are_public_and_moderation_is_logged(tmp_path):
+    path = tmp_path / "workshop.duckdb"
+    kept = insights.save(path, check(note(text="kept")))
+    dropped = insights.save(path, check(note(text="dropped")))
+    edited = insights.save(path, check(note(text="my neighbour Sam Jones said")))
+    waiting = insights.save(path, check(note(text="waiting")))
+    insights.moderate(path, kept, "approve", "fac")
+    insights.moderate(path, dropped, "reject", "fac")
+    insights.moderate(path, edited, "redact", "fac", redacted_text="my neighbour said")
+    public = insights.approved_for_areas(path, ["E01000901"])["text"].tolist()
+    assert public == ["kept", "my neighbour said"]
+    assert insights.listing(path, "pending")["insight_id"].tolist() == [waiting]
+    with duckdb.connect(str(path), read_only=True) as con:
+        log = con.execute(
+            "select insight_id, action, previous_text from moderation_log order by insight_id"
+        ).fetchall()
+    assert log == [
+        (kept, "approve", None),
+        (dropped, "reject", None),
+        (edited, "redact", "my neighbour Sam Jones said"),
+    ]
+
+
+def test_passwords_are_compared_as_hashes():
+    stored = insights.hash_password("correct horse", salt=b"0123456789abcdef")
+    assert stored.startswith("pbkdf2_sha256$200000$")
+    assert "correct horse" not in stored
+    assert insights.check_password("correct horse", stored)
+    assert not insights.check_password("Correct horse", stored)
+    assert not insights.check_password("anything", None)  # no default password
+    assert not insights.check_password("anything", "not a hash")
