@@ -17,6 +17,7 @@ if ui.current_status().ready:
         st.Page("pages/compare.py", title="Compare areas", icon=":material/compare_arrows:"),
         st.Page("pages/equity_gaps.py", title="Gaps between groups", icon=":material/balance:"),
         st.Page("pages/capture.py", title="Add an insight", icon=":material/edit_note:"),
+        st.Page("pages/vote.py", title="Vote on priorities", icon=":material/how_to_vote:"),
         st.Page(
             "pages/moderate.py", title="Moderate (facilitators)", icon=":material/shield_person:"
         ),

@@ -12,7 +12,18 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from arp import composites, db, explorer, exports, gaps, insights, maps, settings, workshop
+from arp import (
+    composites,
+    db,
+    explorer,
+    exports,
+    gaps,
+    insights,
+    maps,
+    settings,
+    transfer,
+    workshop,
+)
 from arp.framework import Framework, load_framework
 from arp.status import DatabaseStatus, database_status
 from arp.workshop import Scenario
@@ -545,3 +556,25 @@ def insight_counts(level: str) -> pd.Series:
     )
     parents = approved["area_code"].map(placed).fillna(approved["area_code"])
     return parents.value_counts()
+
+
+def check_import(content: bytes):
+    """Validate an uploaded CSV of notes against the areas, postcodes and framework."""
+    con = connection()
+    postcodes = {}
+    if db.has_table(con, "postcodes"):
+        postcodes = dict(
+            con.execute(
+                "select postcode_key, lsoa21cd from postcodes where lsoa21cd is not null"
+            ).fetchall()
+        )
+    fw = framework()
+    return transfer.check_import(
+        content,
+        postcodes,
+        {d.id for d in fw.scored_domains},
+        set(fw.indicators),
+        area_codes(),
+        set(census_ethnic_groups()),
+        transfer.saved_keys(settings.workshop_database_path()),
+    )

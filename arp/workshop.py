@@ -57,6 +57,25 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
                previous_text varchar
            )""",
     ),
+    (
+        3,
+        """create table sessions (
+               session_id varchar primary key,
+               title varchar not null,
+               held_on date not null,
+               venue varchar,
+               district_code varchar,
+               created_at timestamptz not null
+           );
+           create table votes (
+               session_id varchar not null,
+               voter_token varchar not null,
+               domain varchar not null,
+               dots integer not null check (dots between 0 and 10),
+               voted_at timestamptz not null,
+               primary key (session_id, voter_token, domain)
+           )""",
+    ),
 )
 EQUAL_WEIGHTS = "Equal weights"
 MAX_NAME_LENGTH = 80

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import insights, settings, ui
+from arp import insights, sessions, settings, transfer, ui, workshop
 
 st.title("Moderate insights")
 if not ui.facilitator_signed_in():
@@ -38,3 +38,72 @@ for row in pending.itertuples():
                 st.error(str(error))
             else:
                 st.rerun()
+
+st.header("Sessions")
+framework = ui.framework()
+with st.form("new_session"):
+    title = st.text_input("Title")
+    held_on = st.date_input("Date")
+    venue = st.text_input("Venue (optional)")
+    if st.form_submit_button("Create session"):
+        try:
+            sessions.create(path, title, held_on, venue)
+        except sessions.SessionError as error:
+            st.error(str(error))
+for session in sessions.listing(path):
+    with st.expander(f"{session.title} · {session.held_on:%d %b %Y}"):
+        link = sessions.join_link(ui.public_url(), session.session_id)
+        st.text(f"Join link: {link}")
+        st.image(sessions.qr_png(link), caption="Scan to add a note", width=200)
+        st.text(f"Dot-voting: {link.replace('/capture?', '/vote?')}")
+        results = sessions.results(path, session.session_id)
+        if len(results):
+            st.dataframe(results, hide_index=True)
+            name = st.text_input(
+                "Save the room's dots as weights named",
+                value=f"{session.title} dots",
+                key=f"name-{session.session_id}",
+            )
+            if st.button("Save as weighting scenario", key=f"scenario-{session.session_id}"):
+                try:
+                    scenario = sessions.as_scenario(
+                        path, session, name, [d.id for d in framework.scored_domains]
+                    )
+                    scenario = workshop.validate(
+                        scenario,
+                        {d.id for d in framework.scored_domains},
+                        set(framework.indicators),
+                    )
+                    workshop.save_scenario(path, scenario)
+                except (sessions.SessionError, workshop.ScenarioError) as error:
+                    st.error(str(error))
+                else:
+                    st.success(f"Saved '{scenario.name}': choose it under Weights on the map.")
+
+st.header("Import, export, backup")
+upload = st.file_uploader(
+    "Import transcribed sticky notes (CSV: place, domain, kind, text)", type=["csv"]
+)
+if upload is not None:
+    check = ui.check_import(upload.getvalue())
+    st.dataframe(check.preview, hide_index=True)
+    if check.errors:
+        st.error(f"{len(check.errors)} row(s) need fixing; nothing will be saved until they are:")
+        st.text("\n".join(check.errors[:50]))
+    elif st.button(f"Save {len(check.rows)} note(s) as pending"):
+        saved = transfer.import_all(path, check)
+        st.success(f"Saved {saved} note(s); they wait for moderation above.")
+csv_bytes, json_bytes = transfer.export_approved(path)
+left, middle, right, far = st.columns(4)
+left.download_button("Approved insights (CSV)", csv_bytes, "arp-insights.csv", "text/csv")
+middle.download_button(
+    "Approved insights (JSON)", json_bytes, "arp-insights.json", "application/json"
+)
+right.download_button("Votes (CSV)", transfer.export_votes(path), "arp-votes.csv", "text/csv")
+if path.exists():
+    far.download_button(
+        "Backup (DuckDB)",
+        transfer.backup(path),
+        "workshop-backup.duckdb",
+        "application/octet-stream",
+    )

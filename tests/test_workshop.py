@@ -17,7 +17,7 @@ def test_migrations_run_once_and_record_the_version(tmp_path):
         pass
     with workshop.connect(path) as con:
         versions = con.execute("select version from schema_migrations").fetchall()
-    assert versions == [(1,), (2,)]
+    assert versions == [(1,), (2,), (3,)]
 
 
 def test_save_list_update_and_delete_a_scenario(tmp_path):

@@ -98,3 +98,33 @@ def test_hostile_note_is_shown_as_text_in_the_profile_table_and_map(start):
     table = explorer_page.dataframe[0].value.set_index("Code")
     assert table.loc["E01000901", "Workshop insights"] == 1
     assert table.loc["E01000902", "Workshop insights"] == 0
+
+
+def test_vote_page_needs_a_session_and_counts_dots(start):
+    from datetime import date
+
+    from arp import sessions
+
+    at = start("pages/vote.py")
+    assert any("join link" in i.value for i in at.info)
+    session = sessions.create(settings.workshop_database_path(), "Room 2", date(2026, 3, 14))
+    at = start("pages/vote.py", session=session.session_id)
+    at.number_input[0].set_value(4).run()
+    at.button[0].click().run()
+    assert any("place all 10 dots: you have placed 4" in e.value for e in at.error)
+    at.number_input[1].set_value(6).run()
+    at.button[0].click().run()
+    assert at.success
+    results = sessions.results(settings.workshop_database_path(), session.session_id)
+    assert results["dots"].sum() == 10
+
+
+def test_facilitator_creates_a_session_with_a_join_link(start):
+    at = start("pages/moderate.py")
+    at.text_input[0].set_value("a long facilitator password").run()
+    at.button[0].click().run()
+    # A form commits its fields on submit: set them, then click, then run once.
+    next(t for t in at.text_input if t.label == "Title").set_value("Handsworth listening event")
+    next(b for b in at.button if b.label == "Create session").click().run()
+    texts = " ".join(t.value for t in at.text)
+    assert "Join link: http://localhost:8501/capture?session=" in texts

@@ -1,0 +1,141 @@
+"""Workshop sessions, their join links, and dot-voting on what matters most.
+
+Each participant has 10 dots to spread across the framework's domains; a session's dots,
+summed, can be saved as a weighting scenario, so the map reflects the room's priorities.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import segno
+
+from arp import workshop
+
+DOTS = 10
+
+
+class SessionError(ValueError):
+    """A session or a vote was refused; the message says why."""
+
+
+@dataclass(frozen=True)
+class Session:
+    session_id: str
+    title: str
+    held_on: date
+    venue: str = ""
+    district_code: str | None = None
+
+
+def create(
+    path: Path, title: str, held_on: date, venue: str = "", district_code: str | None = None
+) -> Session:
+    title = " ".join(title.split())
+    if not title:
+        raise SessionError("give the session a title")
+    if len(title) > 120 or len(venue) > 120:
+        raise SessionError("keep the title and venue under 120 characters")
+    session = Session(secrets.token_urlsafe(6), title, held_on, venue.strip(), district_code)
+    with workshop.connect(path) as con:
+        con.execute(
+            "insert into sessions values ($id, $title, $day, $venue, $district, $now)",
+            {
+                "id": session.session_id,
+                "title": session.title,
+                "day": held_on,
+                "venue": session.venue,
+                "district": district_code,
+                "now": datetime.now(UTC),
+            },
+        )
+    return session
+
+
+def listing(path: Path) -> list[Session]:
+    if not path.exists():
+        return []
+    with workshop.connect(path) as con:
+        rows = con.execute(
+            "select session_id, title, held_on, venue, district_code from sessions "
+            "order by held_on desc, title"
+        ).fetchall()
+    return [Session(*row) for row in rows]
+
+
+def join_link(public_url: str, session_id: str) -> str:
+    return f"{public_url.rstrip('/')}/capture?{urlencode({'session': session_id})}"
+
+
+def qr_png(link: str, scale: int = 8) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+def vote(
+    path: Path, session_id: str, voter_token: str, dots: dict[str, int], domains: set[str]
+) -> None:
+    """Record (or replace) one participant's dots: whole numbers, all 10 placed."""
+    unknown = [d for d in dots if d not in domains]
+    if unknown:
+        raise SessionError(f"unknown domain {unknown[0]!r}")
+    if any(not isinstance(n, int) or n < 0 for n in dots.values()):
+        raise SessionError("dots are whole numbers, 0 or more")
+    placed = sum(dots.values())
+    if placed != DOTS:
+        raise SessionError(f"place all {DOTS} dots: you have placed {placed}")
+    with workshop.connect(path) as con:
+        if not con.execute(
+            "select 1 from sessions where session_id = $s", {"s": session_id}
+        ).fetchone():
+            raise SessionError("this session does not exist (check the join link)")
+        now = datetime.now(UTC)
+        con.execute("begin transaction")
+        try:
+            con.execute(
+                "delete from votes where session_id = $s and voter_token = $v",
+                {"s": session_id, "v": voter_token},
+            )
+            for domain, count in dots.items():
+                if count:
+                    con.execute(
+                        "insert into votes values ($s, $v, $d, $n, $now)",
+                        {"s": session_id, "v": voter_token, "d": domain, "n": count, "now": now},
+                    )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+
+
+def results(path: Path, session_id: str) -> pd.DataFrame:
+    """Dots per domain in a session, and how many people voted."""
+    if not path.exists():
+        return pd.DataFrame(columns=["domain", "dots", "voters"])
+    with workshop.connect(path) as con:
+        return con.execute(
+            """select domain, sum(dots) as dots, count(distinct voter_token) as voters
+               from votes where session_id = $s group by domain order by dots desc""",
+            {"s": session_id},
+        ).df()
+
+
+def as_scenario(path: Path, session: Session, name: str, domains: list[str]) -> workshop.Scenario:
+    """The room's dots as domain weights: each domain's share of all dots, times 10; a
+    domain nobody chose weighs 0."""
+    table = results(path, session.session_id)
+    total = float(table["dots"].sum())
+    if not total:
+        raise SessionError("no votes in this session yet")
+    dots = dict(zip(table["domain"], table["dots"], strict=True))
+    weights = {domain: round(float(dots.get(domain, 0)) / total * 10, 2) for domain in domains}
+    return workshop.Scenario(
+        name, weights, {}, f"Dot votes of '{session.title}', {session.held_on}"
+    )
