@@ -388,3 +388,39 @@ def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 def _is_true(flag) -> bool:
     """A flag from the database: True, False, or missing (NA, None)."""
     return flag is not None and not pd.isna(flag) and bool(flag)
+
+
+def evidence_and_experience(
+    composite: pd.DataFrame,
+    insights_by_area_domain: pd.DataFrame,
+    names: pd.Series,
+    domain_titles: dict[str, str],
+) -> pd.DataFrame:
+    """Per area and domain: the domain's composite score (100 = worst-placed) beside the
+    number of approved insights, so facilitators see where data and lived experience agree.
+
+    `composite` is composites.composite_scores output (index area code); the insights frame
+    has area_code (at the same level), domain and insights columns."""
+    rows = []
+    for domain, title in domain_titles.items():
+        column = f"{domain}_score"
+        if column not in composite:
+            continue
+        counts = insights_by_area_domain[insights_by_area_domain["domain"] == domain]
+        counts = counts.set_index("area_code")["insights"]
+        for code, score in composite[column].items():
+            rows.append(
+                {
+                    "Area": names.get(code, code),
+                    "Code": code,
+                    "Domain": title,
+                    "Data: domain score": None if pd.isna(score) else round(score, 1),
+                    "Lived experience: insights": int(counts.get(code, 0)),
+                }
+            )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    return table.sort_values(
+        ["Lived experience: insights", "Data: domain score"], ascending=False
+    ).reset_index(drop=True)

@@ -348,6 +348,7 @@ def choropleth(
     districts: pd.DataFrame | None = None,
     services: pd.DataFrame | None = None,
     stop_search: pd.DataFrame | None = None,
+    insight_points: pd.DataFrame | None = None,
     tiles: bool = True,
     focus: str | None = None,
 ) -> tuple[folium.Map, Classes, list[str]]:
@@ -395,7 +396,26 @@ def choropleth(
                 tooltip=html.escape(f"{row.searches:,} stop and searches (13 months)"),
             ).add_to(group)
         group.add_to(fmap)
+    if insight_points is not None and len(insight_points):
+        group = folium.FeatureGroup(name="Workshop insights (approved)", show=True)
+        for row in insight_points.itertuples():
+            folium.CircleMarker(
+                location=(row.label_lat, row.label_lon),
+                radius=float(5 + 2 * np.sqrt(row.insights)),
+                color="#ffffff",
+                weight=1.5,
+                fill=True,
+                fill_color="#1b7837",
+                fill_opacity=0.9,
+                tooltip=html.escape(f"{row.insights} approved workshop insight(s)"),
+            ).add_to(group)
+        group.add_to(fmap)
     fmap.add_child(Legend(title, unit, legend_rows(classes, colours, unit), source_line))
-    if tiles or (services is not None and len(services)) or stop_search is not None:
+    if (
+        tiles
+        or (services is not None and len(services))
+        or stop_search is not None
+        or insight_points is not None
+    ):
         folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap, classes, colours

@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from arp import (
     composites,
@@ -298,6 +300,7 @@ ONS_GEOGRAPHY_LINE = (
 
 
 STOP_SEARCH_OVERLAY = "stop_search"
+INSIGHTS_OVERLAY = "insights"
 
 
 def map_figure(state: explorer.ViewState, view: explorer.MapView, overlays: list[str], tiles: bool):
@@ -307,6 +310,12 @@ def map_figure(state: explorer.ViewState, view: explorer.MapView, overlays: list
     stop_search = None
     if STOP_SEARCH_OVERLAY in overlays and db.has_table(connection(), "stop_search_events"):
         stop_search = query("stop_search_by_lsoa", within=state.within)
+    insight_points = None
+    if INSIGHTS_OVERLAY in overlays:
+        counts = insight_counts("lsoa")
+        points = query("area_points", level="lsoa", within=state.within)
+        points["insights"] = points["code"].map(counts).fillna(0).astype(int)
+        insight_points = points[points["insights"] > 0]
     tooltips = [explorer.tooltip_lines(row, view) for _, row in view.frame.iterrows()]
     source = f"{view.period}. Made {date.today():%d %b %Y}. Contains ONS and OS data, OGL v3.0"
     figure, _, _ = maps.choropleth(
@@ -321,6 +330,7 @@ def map_figure(state: explorer.ViewState, view: explorer.MapView, overlays: list
         districts=districts if state.level != "lad" else None,
         services=services,
         stop_search=stop_search,
+        insight_points=insight_points,
         tiles=tiles,
         focus=state.area,
     )
@@ -578,3 +588,50 @@ def check_import(content: bytes):
         set(census_ethnic_groups()),
         transfer.saved_keys(settings.workshop_database_path()),
     )
+
+
+def evidence_table(level: str, scenario: Scenario) -> pd.DataFrame:
+    path = settings.database_path()
+    matrix = _matrix(level, str(path), path.stat().st_mtime)
+    scores = composites.composite_scores(matrix, framework(), scenario)
+    approved = insights.approved_for_areas(settings.workshop_database_path(), list(area_codes()))
+    column = {"lsoa": "code", "msoa": "msoa_code", "ward": "ward_code", "lad": "lad_code"}[level]
+    placed = (
+        connection()
+        .execute(f"select code, {column} as parent from areas where level = 'lsoa'")
+        .df()
+        .set_index("code")["parent"]
+    )
+    approved["area_code"] = approved["area_code"].map(placed).fillna(approved["area_code"])
+    counts = approved.groupby(["area_code", "domain"]).size().rename("insights").reset_index()
+    names = query("area_names", level=level).set_index("code")["name"]
+    titles = {d.id: d.title for d in framework().scored_domains}
+    return explorer.evidence_and_experience(scores, counts, names, titles)
+
+
+def place_picker(within: str) -> str | None:
+    """A small map of LSOAs: tapping one chooses it (stored at LSOA, never as a point)."""
+    areas = query("area_points", level="lsoa", within=within)
+    frame = explorer.areas_within(connection(), "lsoa", within)
+    if frame.empty:
+        return None
+    figure = maps.base_map(
+        (float(areas["label_lat"].mean()), float(areas["label_lon"].mean())), 11, tiles=True
+    )
+    figure.add_child(
+        maps.AreaLayer(
+            frame,
+            np.zeros(len(frame), dtype=int),
+            ["#c6dbef"],
+            [[name] for name in frame["name"]],
+            fit=True,
+        )
+    )
+    result = st_folium(
+        figure,
+        height=360,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        key="place_picker",
+    )
+    return clicked_area(result)

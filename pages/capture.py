@@ -11,7 +11,10 @@ st.write(
     "Places are kept at neighbourhood level (LSOA), never as the exact point of a home."
 )
 
+st.caption("Tap your neighbourhood on the map, or search for it by name or postcode.")
+tapped = ui.place_picker(ui.query("within_options")["code"].iloc[0])
 place, _ = ui.find_area_box(pick_label="Use this place")
+place = place or tapped
 chosen_place = place or st.session_state.get("capture_place")
 if place:
     st.session_state["capture_place"] = place

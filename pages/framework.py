@@ -68,3 +68,19 @@ st.download_button(
     file_name=f"arp-composites-{level}.csv",
     mime="text/csv",
 )
+
+st.header("Evidence meets experience")
+st.write(
+    "For each area and domain: the domain's composite score from open data (100 = the "
+    "worst-placed area) beside the number of approved workshop insights. Where they disagree "
+    "is worth a conversation."
+)
+evidence_level = st.radio(
+    "Areas",
+    ["ward", "lad", "msoa"],
+    format_func=ui.LEVEL_LABELS.get,
+    horizontal=True,
+    key="evidence_level",
+)
+evidence = ui.evidence_table(evidence_level, Scenario("current", domain_weights=weights))
+st.dataframe(evidence, hide_index=True, width="stretch")

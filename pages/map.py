@@ -51,6 +51,7 @@ with st.sidebar:
     overlay_labels = {
         **{k: v[0] for k, v in maps.SERVICE_STYLE.items()},
         ui.STOP_SEARCH_OVERLAY: "Stop and search",
+        ui.INSIGHTS_OVERLAY: "Workshop insights",
     }
     overlays = st.multiselect(
         "Show on the map", list(overlay_labels), format_func=overlay_labels.get

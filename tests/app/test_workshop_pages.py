@@ -128,3 +128,17 @@ def test_facilitator_creates_a_session_with_a_join_link(start):
     next(b for b in at.button if b.label == "Create session").click().run()
     texts = " ".join(t.value for t in at.text)
     assert "Join link: http://localhost:8501/capture?session=" in texts
+
+
+def test_evidence_meets_experience_counts_approved_insights_by_ward_and_domain(start):
+    save("approved in Birmingham 001A", status="approve")  # access domain, LSOA E01000901
+    save("still pending")
+    at = start("pages/framework.py")
+    evidence = next(
+        d.value for d in at.dataframe if "Lived experience: insights" in d.value.columns
+    )
+    row = evidence[
+        (evidence["Code"] == "E05000901") & (evidence["Domain"] == "Access to services & transport")
+    ]
+    assert row["Lived experience: insights"].tolist() == [1]  # the pending note is not counted
+    assert row["Data: domain score"].notna().all()

@@ -103,3 +103,27 @@ def test_a_hostile_insight_runs_no_script(server, phone, workshop_path):
     assert "Workshop insights here: 1" in frame.locator(".leaflet-tooltip").inner_text()
     phone.wait_for_timeout(500)
     assert dialogs == []
+
+
+def test_capture_a_note_on_a_phone(server, phone, workshop_path):
+    from arp import insights
+
+    phone.goto(f"{server}/capture")
+    phone.wait_for_selector("h1:has-text('Add what you know about a place')", timeout=30_000)
+    search = phone.get_by_label("Find an area (name or postcode)")
+    search.fill("B1 1AB")
+    search.press("Enter")
+    phone.get_by_role("button", name="Use this place").click()
+    phone.get_by_text("Place: Solihull 001B").wait_for(timeout=30_000)
+    note = phone.get_by_label("Your note")
+    note.fill("The bus to the hospital stopped running in the evening. Email me a@b.org")
+    note.press("Tab")
+    phone.get_by_text("We removed an email address").wait_for(timeout=30_000)
+    phone.get_by_text("I agree that this note").click()
+    phone.get_by_role("button", name="Save my note").click()
+    phone.get_by_text("Thank you. Your note is saved").wait_for(timeout=30_000)
+    pending = insights.listing(workshop_path, "pending")
+    saved = pending[pending["area_code"] == "E01000904"]["text"].tolist()
+    assert saved == [
+        "The bus to the hospital stopped running in the evening. Email me [email removed]"
+    ]
