@@ -328,6 +328,34 @@ def base_map(center: tuple[float, float], zoom: int, tiles: bool) -> folium.Map:
     return fmap
 
 
+def _point_layer(
+    fmap: folium.Map,
+    name: str,
+    points: pd.DataFrame,
+    count: str,
+    base: float,
+    scale: float,
+    edge: str,
+    fill: str,
+    label: str,
+) -> None:
+    """Circles at area label points, their area growing with the count."""
+    group = folium.FeatureGroup(name=name, show=True)
+    for row in points.itertuples():
+        value = getattr(row, count)
+        folium.CircleMarker(
+            location=(row.label_lat, row.label_lon),
+            radius=float(base + scale * np.sqrt(value)),
+            color=edge,
+            weight=1,
+            fill=True,
+            fill_color=fill,
+            fill_opacity=0.8,
+            tooltip=html.escape(label.format(value)),
+        ).add_to(group)
+    group.add_to(fmap)
+
+
 SERVICE_STYLE = {
     "gp_practice": ("GP practices", "#1b7837"),
     "pharmacy": ("Pharmacies", "#762a83"),
@@ -383,33 +411,29 @@ def choropleth(
                 ).add_to(group)
             group.add_to(fmap)
     if stop_search is not None and len(stop_search):
-        group = folium.FeatureGroup(name="Stop and search (LSOAs with 10 or more)", show=True)
-        for row in stop_search.itertuples():
-            folium.CircleMarker(
-                location=(row.label_lat, row.label_lon),
-                radius=float(2 + np.sqrt(row.searches)),
-                color="#000000",
-                weight=1,
-                fill=True,
-                fill_color="#ffffff",
-                fill_opacity=0.6,
-                tooltip=html.escape(f"{row.searches:,} stop and searches (13 months)"),
-            ).add_to(group)
-        group.add_to(fmap)
+        _point_layer(
+            fmap,
+            "Stop and search (LSOAs with 10 or more)",
+            stop_search,
+            "searches",
+            2,
+            1,
+            "#000000",
+            "#ffffff",
+            "{:,} stop and searches (13 months)",
+        )
     if insight_points is not None and len(insight_points):
-        group = folium.FeatureGroup(name="Workshop insights (approved)", show=True)
-        for row in insight_points.itertuples():
-            folium.CircleMarker(
-                location=(row.label_lat, row.label_lon),
-                radius=float(5 + 2 * np.sqrt(row.insights)),
-                color="#ffffff",
-                weight=1.5,
-                fill=True,
-                fill_color="#1b7837",
-                fill_opacity=0.9,
-                tooltip=html.escape(f"{row.insights} approved workshop insight(s)"),
-            ).add_to(group)
-        group.add_to(fmap)
+        _point_layer(
+            fmap,
+            "Workshop insights (approved)",
+            insight_points,
+            "insights",
+            5,
+            2,
+            "#ffffff",
+            "#1b7837",
+            "{} approved workshop insight(s)",
+        )
     fmap.add_child(Legend(title, unit, legend_rows(classes, colours, unit), source_line))
     if (
         tiles

@@ -551,12 +551,12 @@ def approved_insights(code: str) -> pd.DataFrame:
     return insights.approved_for_areas(settings.workshop_database_path(), codes)
 
 
-def insight_counts(level: str) -> pd.Series:
-    """Approved insights per area of `level` (an insight placed in an LSOA counts for the
-    MSOA, ward and district it lies in)."""
+def approved_at_level(level: str) -> pd.DataFrame:
+    """Approved insights with their place lifted to `level`: a note placed in an LSOA
+    belongs to the MSOA, ward and district the LSOA lies in."""
     approved = insights.approved_for_areas(settings.workshop_database_path(), list(area_codes()))
     if approved.empty:
-        return pd.Series(dtype="int64")
+        return approved
     column = {"lsoa": "code", "msoa": "msoa_code", "ward": "ward_code", "lad": "lad_code"}[level]
     placed = (
         connection()
@@ -564,8 +564,14 @@ def insight_counts(level: str) -> pd.Series:
         .df()
         .set_index("code")["parent"]
     )
-    parents = approved["area_code"].map(placed).fillna(approved["area_code"])
-    return parents.value_counts()
+    approved["area_code"] = approved["area_code"].map(placed).fillna(approved["area_code"])
+    return approved
+
+
+def insight_counts(level: str) -> pd.Series:
+    """Approved insights per area of `level`."""
+    approved = approved_at_level(level)
+    return approved["area_code"].value_counts() if len(approved) else pd.Series(dtype="int64")
 
 
 def check_import(content: bytes):
@@ -594,15 +600,7 @@ def evidence_table(level: str, scenario: Scenario) -> pd.DataFrame:
     path = settings.database_path()
     matrix = _matrix(level, str(path), path.stat().st_mtime)
     scores = composites.composite_scores(matrix, framework(), scenario)
-    approved = insights.approved_for_areas(settings.workshop_database_path(), list(area_codes()))
-    column = {"lsoa": "code", "msoa": "msoa_code", "ward": "ward_code", "lad": "lad_code"}[level]
-    placed = (
-        connection()
-        .execute(f"select code, {column} as parent from areas where level = 'lsoa'")
-        .df()
-        .set_index("code")["parent"]
-    )
-    approved["area_code"] = approved["area_code"].map(placed).fillna(approved["area_code"])
+    approved = approved_at_level(level)
     counts = approved.groupby(["area_code", "domain"]).size().rename("insights").reset_index()
     names = query("area_names", level=level).set_index("code")["name"]
     titles = {d.id: d.title for d in framework().scored_domains}

@@ -142,3 +142,10 @@ def test_evidence_meets_experience_counts_approved_insights_by_ward_and_domain(s
     ]
     assert row["Lived experience: insights"].tolist() == [1]  # the pending note is not counted
     assert row["Data: domain score"].notna().all()
+
+
+def test_insights_and_stop_search_layers_render_on_the_map(start):
+    save("approved", status="approve")
+    at = start(None, show="no_car")
+    at.sidebar.multiselect[0].set_value(["insights", "stop_search"]).run()
+    assert not at.exception
