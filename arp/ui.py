@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
 from datetime import date
@@ -22,6 +23,7 @@ from arp import (
     gaps,
     insights,
     maps,
+    sessions,
     settings,
     transfer,
     workshop,
@@ -633,3 +635,19 @@ def place_picker(within: str) -> str | None:
         key="place_picker",
     )
     return clicked_area(result)
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+def plain(text: str) -> str:
+    """User-typed text made safe inside Streamlit labels and messages, which render Markdown:
+    every Markdown character is escaped, so it shows exactly as typed."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def session_from_link() -> str | None:
+    """The workshop session named in the join link, if it exists."""
+    wanted = st.query_params.get("session")
+    known = {s.session_id for s in sessions.listing(settings.workshop_database_path())}
+    return wanted if wanted in known else None

@@ -59,7 +59,7 @@ if st.button("Save my note", type="primary"):
                 indicator_id=indicator or None,
                 age_band=age_band or None,
                 ethnic_group=ethnic_group or None,
-                session_id=st.query_params.get("session"),
+                session_id=ui.session_from_link(),
                 client_token=ui.submission_token(),
             ),
             set(domains),

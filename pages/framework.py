@@ -54,7 +54,7 @@ if st.button("Save scenario"):
     except ScenarioError as error:
         st.error(f"Not saved: {error}")
     else:
-        st.success(f"Saved '{scenario.name}'.")
+        st.success(f"Saved '{ui.plain(scenario.name)}'.")
 
 st.subheader("Composite scores with these weights")
 level = st.radio(

@@ -51,7 +51,7 @@ with st.form("new_session"):
         except sessions.SessionError as error:
             st.error(str(error))
 for session in sessions.listing(path):
-    with st.expander(f"{session.title} · {session.held_on:%d %b %Y}"):
+    with st.expander(f"{ui.plain(session.title)} · {session.held_on:%d %b %Y}"):
         link = sessions.join_link(ui.public_url(), session.session_id)
         st.text(f"Join link: {link}")
         st.image(sessions.qr_png(link), caption="Scan to add a note", width=200)
@@ -78,7 +78,9 @@ for session in sessions.listing(path):
                 except (sessions.SessionError, workshop.ScenarioError) as error:
                     st.error(str(error))
                 else:
-                    st.success(f"Saved '{scenario.name}': choose it under Weights on the map.")
+                    st.success(
+                        f"Saved '{ui.plain(scenario.name)}': choose it under Weights on the map."
+                    )
 
 st.header("Import, export, backup")
 upload = st.file_uploader(

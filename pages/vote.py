@@ -13,7 +13,7 @@ if session_id not in known:
     st.info("Open this page from your session's join link or QR code.")
     st.stop()
 session = known[session_id]
-st.caption(f"{session.title} · {session.held_on:%d %B %Y}")
+st.caption(f"{ui.plain(session.title)} · {session.held_on:%d %B %Y}")
 st.write(f"You have {sessions.DOTS} dots. Give more to what matters more.")
 dots = {}
 for domain in framework.scored_domains:

@@ -98,3 +98,11 @@ def test_framework_page_saves_a_scenario_and_refuses_a_bad_one(
     saved = workshop.list_scenarios(path)[1]
     assert saved.name == "<b>Room 2</b>"
     assert saved.domain_weights["health"] == 3.0
+
+
+def test_a_scenario_name_with_markdown_is_shown_as_typed(app_with, fixture_db):
+    at = app_with(fixture_db, page="pages/framework.py")
+    at.text_input[0].set_value("[click](javascript:alert(1)) **Room**").run()
+    at.button[0].click().run()
+    message = at.success[0].value
+    assert "\\[click\\]\\(javascript:alert\\(1\\)\\)" in message  # escaped, not a link
