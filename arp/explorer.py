@@ -424,3 +424,21 @@ def evidence_and_experience(
     return table.sort_values(
         ["Lived experience: insights", "Data: domain score"], ascending=False
     ).reset_index(drop=True)
+
+
+def view_map(view: MapView, scheme: str, source_line: str, **layers):
+    """The folium map of a view: classes, tooltips, legend, and any optional layers
+    (districts, services, stop_search, insight_points, tiles, focus) for maps.choropleth."""
+    tooltips = [tooltip_lines(row, view) for _, row in view.frame.iterrows()]
+    figure, _, _ = maps.choropleth(
+        view.frame,
+        view.title,
+        view.unit,
+        view.polarity,
+        view.kind,
+        tooltips,
+        scheme,
+        source_line,
+        **layers,
+    )
+    return figure

@@ -260,6 +260,17 @@ def write_state(state: explorer.ViewState) -> None:
         st.query_params.from_dict(params)
 
 
+def level_picker(current: str) -> str:
+    """The geography level radio, shared by the map and compare pages."""
+    return st.radio(
+        "Areas",
+        explorer.LEVELS,
+        index=explorer.LEVELS.index(current),
+        format_func=LEVEL_LABELS.get,
+        horizontal=True,
+    )
+
+
 def scenario_named(name: str) -> Scenario:
     return next((s for s in scenarios() if s.name == name), scenarios()[0])
 
@@ -318,15 +329,9 @@ def map_figure(state: explorer.ViewState, view: explorer.MapView, overlays: list
         points = query("area_points", level="lsoa", within=state.within)
         points["insights"] = points["code"].map(counts).fillna(0).astype(int)
         insight_points = points[points["insights"] > 0]
-    tooltips = [explorer.tooltip_lines(row, view) for _, row in view.frame.iterrows()]
     source = f"{view.period}. Made {date.today():%d %b %Y}. Contains ONS and OS data, OGL v3.0"
-    figure, _, _ = maps.choropleth(
-        view.frame,
-        view.title,
-        view.unit,
-        view.polarity,
-        view.kind,
-        tooltips,
+    return explorer.view_map(
+        view,
         state.scheme,
         source,
         districts=districts if state.level != "lad" else None,
@@ -336,7 +341,6 @@ def map_figure(state: explorer.ViewState, view: explorer.MapView, overlays: list
         tiles=tiles,
         focus=state.area,
     )
-    return figure
 
 
 def clicked_area(result: dict | None) -> str | None:

@@ -56,17 +56,7 @@ def server_switch_ms(runs: int) -> list[float]:
             state = explorer.ViewState(show=show)
             started = time.perf_counter()
             view = explorer.indicator_view(con, framework, state)
-            tooltips = [explorer.tooltip_lines(r, view) for _, r in view.frame.iterrows()]
-            fmap, _, _ = maps.choropleth(
-                view.frame,
-                view.title,
-                view.unit,
-                view.polarity,
-                view.kind,
-                tooltips,
-                "quantiles",
-                "bench",
-            )
+            fmap = explorer.view_map(view, "quantiles", "bench")
             fmap.get_root().render()
             timings.append((time.perf_counter() - started) * 1000)
     return timings

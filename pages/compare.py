@@ -10,13 +10,7 @@ for problem in problems:
     st.warning(problem)
 
 st.title("Compare areas")
-level = st.radio(
-    "Areas",
-    explorer.LEVELS,
-    index=explorer.LEVELS.index(state.level),
-    format_func=ui.LEVEL_LABELS.get,
-    horizontal=True,
-)
+level = ui.level_picker(state.level)
 names = ui.query("area_names", level=level).set_index("code")["name"]
 default = [c for c in state.compare if c in names.index]
 chosen = st.multiselect(

@@ -25,13 +25,7 @@ with st.sidebar:
         index=options.index(state.show),
         format_func=lambda v: explorer.show_label(v, framework),
     )
-    level = st.radio(
-        "Areas",
-        explorer.LEVELS,
-        index=explorer.LEVELS.index(state.level),
-        format_func=ui.LEVEL_LABELS.get,
-        horizontal=True,
-    )
+    level = ui.level_picker(state.level)
     within = st.selectbox(
         "Within",
         list(within_names),
