@@ -232,11 +232,10 @@ def tooltip_lines(row: pd.Series, view: MapView) -> list[str]:
     if pd.isna(row.get("value")):
         lines.append("No data")
         return lines
-    text = f"{maps.format_value(row['value'], view.unit)} {view.unit}"
+    text = f"{maps.format_value(row['value'])} {view.unit}"
     if pd.notna(row.get("ci_low")):
         text += (
-            f" (95% CI {maps.format_value(row['ci_low'], view.unit)} to "
-            f"{maps.format_value(row['ci_high'], view.unit)})"
+            f" (95% CI {maps.format_value(row['ci_low'])} to {maps.format_value(row['ci_high'])})"
         )
     lines.append(text)
     if pd.notna(row.get("percentile_wmca")):
@@ -302,7 +301,7 @@ def profile(
                 "Value": None if row["suppressed"] else row["value"],
                 "95% CI": ""
                 if pd.isna(row["ci_low"])
-                else f"{maps.format_value(row['ci_low'], '')} to {maps.format_value(row['ci_high'], '')}",
+                else f"{maps.format_value(row['ci_low'])} to {maps.format_value(row['ci_high'])}",
                 "Unit": indicator.unit,
                 "Area mapped": row["benchmark_value"],
                 "England": row["england_value"],

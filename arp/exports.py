@@ -189,7 +189,7 @@ def render_map(
         ax.set_aspect("equal")
         handles = [
             Patch(facecolor=c, edgecolor="#4d4d4d", label=label)
-            for c, label in maps.legend_rows(classes, colours, view.unit)
+            for c, label in maps.legend_rows(classes, colours)
         ]
         handles.append(
             Patch(
@@ -269,10 +269,10 @@ def render_profile(
         cells = [
             [
                 textwrap.shorten(row["Indicator"], 46),
-                maps.format_value(row["Value"], ""),
+                maps.format_value(row["Value"]),
                 row["95% CI"],
-                maps.format_value(row["Area mapped"], ""),
-                maps.format_value(row["England"], ""),
+                maps.format_value(row["Area mapped"]),
+                maps.format_value(row["England"]),
                 row["Worst 10%"] or row["Note"][:18],
             ]
             for _, row in shown.iterrows()
@@ -436,7 +436,7 @@ def render_chart(
         if reference is not None:
             ax.axvline(reference, color="#000000", linestyle="--", linewidth=1)
         for y, value in zip(positions, values, strict=True):
-            text = "no value" if pd.isna(value) else maps.format_value(value, "")
+            text = "no value" if pd.isna(value) else maps.format_value(value)
             ax.text(
                 0,
                 y,

@@ -120,7 +120,8 @@ def colours_for(polarity: str, kind: str, n: int) -> list[str]:
     return colours[::-1] if polarity == "higher_is_better" else colours
 
 
-def format_value(value: float | None, unit: str) -> str:
+def format_value(value: float | None) -> str:
+    """A number to read: fewer decimals for larger values; 'no value' when missing."""
     if value is None or pd.isna(value):
         return "no value"
     digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
@@ -307,11 +308,11 @@ MAP_CSS = """
 """
 
 
-def legend_rows(classes: Classes, colours: list[str], unit: str) -> list[tuple[str, str]]:
+def legend_rows(classes: Classes, colours: list[str]) -> list[tuple[str, str]]:
     rows = []
     low = classes.minimum
     for colour, high in zip(colours, classes.bounds, strict=False):
-        rows.append((colour, f"{format_value(low, unit)} to {format_value(high, unit)}"))
+        rows.append((colour, f"{format_value(low)} to {format_value(high)}"))
         low = high
     return rows
 
@@ -434,7 +435,7 @@ def choropleth(
             "#1b7837",
             "{} approved workshop insight(s)",
         )
-    fmap.add_child(Legend(title, unit, legend_rows(classes, colours, unit), source_line))
+    fmap.add_child(Legend(title, unit, legend_rows(classes, colours), source_line))
     if (
         tiles
         or (services is not None and len(services))
