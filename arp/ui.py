@@ -272,7 +272,15 @@ def level_picker(current: str) -> str:
 
 
 def scenario_named(name: str) -> Scenario:
-    return next((s for s in scenarios() if s.name == name), scenarios()[0])
+    options = scenarios()
+    return next((s for s in options if s.name == name), options[0])
+
+
+def csv_download(label: str, frame: pd.DataFrame, file_name: str, index: bool = False) -> None:
+    """A download button for a table, as UTF-8 CSV."""
+    st.download_button(
+        label, frame.to_csv(index=index).encode("utf-8"), file_name=file_name, mime="text/csv"
+    )
 
 
 def show_options() -> list[str]:

@@ -44,12 +44,7 @@ if indicators.empty:
     st.info("No indicator has a value for this area.")
 else:
     st.dataframe(indicators, hide_index=True, width="stretch")
-    st.download_button(
-        "Download (CSV)",
-        indicators.to_csv(index=False).encode("utf-8"),
-        file_name=f"arp-profile-{code}.csv",
-        mime="text/csv",
-    )
+    ui.csv_download("Download (CSV)", indicators, f"arp-profile-{code}.csv")
 
 st.subheader("Who lives here (Census 2021)")
 composition = explorer.ethnic_composition(ui.connection(), code)

@@ -26,12 +26,7 @@ if len(chosen) < 2:
     st.stop()
 table = ui.comparison(level, chosen)
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(
-    "Download (CSV)",
-    table.to_csv(index=False).encode("utf-8"),
-    file_name=f"arp-compare-{level}.csv",
-    mime="text/csv",
-)
+ui.csv_download("Download (CSV)", table, f"arp-compare-{level}.csv")
 indicator = st.selectbox("Chart", sorted(set(table["Indicator"])))
 chart = table[table["Indicator"] == indicator].set_index("Area")["Value"]
 st.bar_chart(chart, horizontal=True, x_label=indicator, y_label="")

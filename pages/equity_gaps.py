@@ -75,12 +75,7 @@ else:
         file_name=f"arp-gaps-{gap}-{within}.png",
         mime="image/png",
     )
-    st.download_button(
-        "Download (CSV)",
-        table.to_csv(index=False).encode("utf-8"),
-        file_name=f"arp-gaps-{gap}-{within}.csv",
-        mime="text/csv",
-    )
+    ui.csv_download("Download (CSV)", table, f"arp-gaps-{gap}-{within}.csv")
 
 st.subheader("Stop and search by ethnic group")
 stop = ui.stop_search_table(within)

@@ -62,12 +62,7 @@ level = st.radio(
 )
 table = ui.composite_table(level, Scenario("current", domain_weights=weights))
 st.dataframe(table, width="stretch")
-st.download_button(
-    "Download (CSV)",
-    table.to_csv().encode("utf-8"),
-    file_name=f"arp-composites-{level}.csv",
-    mime="text/csv",
-)
+ui.csv_download("Download (CSV)", table, f"arp-composites-{level}.csv", index=True)
 
 st.header("Evidence meets experience")
 st.write(

@@ -123,9 +123,4 @@ with st.expander("Sources"):
 st.subheader("The same data as a table")
 table = explorer.table_view(view)
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(
-    "Download table (CSV)",
-    table.to_csv(index=False).encode("utf-8"),
-    file_name=f"arp-{show.replace(':', '-')}-{level}-{within}.csv",
-    mime="text/csv",
-)
+ui.csv_download("Download table (CSV)", table, f"arp-{show.replace(':', '-')}-{level}-{within}.csv")

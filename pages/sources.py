@@ -16,12 +16,7 @@ st.dataframe(
     width="stretch",
     column_config={"Landing page": st.column_config.LinkColumn("Landing page")},
 )
-st.download_button(
-    "Download this list (CSV)",
-    loaded.to_csv(index=False).encode("utf-8"),
-    file_name="arp-data-sources.csv",
-    mime="text/csv",
-)
+ui.csv_download("Download this list (CSV)", loaded, "arp-data-sources.csv")
 st.subheader("Attribution")
 for line in ui.attribution_lines(loaded):
     st.text(line)
