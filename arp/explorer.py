@@ -216,10 +216,10 @@ def composite_view(
     )
 
 
-def tooltip_lines(row: pd.Series, view: MapView) -> list[str]:
+def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
     """Plain-text lines for one area's tooltip (set as text in the browser, never HTML)."""
     lines = [str(row["name"]), str(row["code"])]
-    if "flag_count" in row.index:
+    if "flag_count" in row:
         if pd.notna(row.get("value")):
             lines.append(f"Score: {row['value']:.0f} of 100")
             lines.append(f"Indicators in worst 10%: {int(row['flag_count'])}")
@@ -425,11 +425,11 @@ def evidence_and_experience(
     ).reset_index(drop=True)
 
 
-def view_map(view: MapView, scheme: str, source_line: str, **layers):
-    """The folium map of a view: classes, tooltips, legend, and any optional layers
-    (districts, services, stop_search, insight_points, tiles, focus) for maps.choropleth."""
-    tooltips = [tooltip_lines(row, view) for _, row in view.frame.iterrows()]
-    figure, _, _ = maps.choropleth(
+def view_map(view: MapView, scheme: str, source_line: str, **layers) -> maps.MapSpec:
+    """The map of a view: classes, tooltips, legend, and what maps.choropleth takes besides
+    (geometry_version, held, districts, overlays, tiles, focus, height)."""
+    tooltips = [tooltip_lines(row, view) for row in view.frame.to_dict("records")]
+    return maps.choropleth(
         view.frame,
         view.title,
         view.unit,
@@ -440,4 +440,3 @@ def view_map(view: MapView, scheme: str, source_line: str, **layers):
         source_line,
         **layers,
     )
-    return figure

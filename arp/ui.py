@@ -6,14 +6,13 @@ import os
 import re
 import tempfile
 import uuid
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from arp import (
     composites,
@@ -260,12 +259,27 @@ def write_state(state: explorer.ViewState) -> None:
         st.query_params.from_dict(params)
 
 
-def level_picker(current: str) -> str:
+def from_view(key: str, current, options=None) -> str:
+    """Start the widget `key` at the view's value (from the URL) the first time it is drawn,
+    and leave it to the user after that. Passing index= or default= from the URL on every
+    run instead makes Streamlit treat a changed index as a new widget, which drops the
+    user's next choice. Returns the key, for the widget call."""
+    value = st.session_state.get(key)
+    valid = value is not None and (
+        options is None
+        or (all(v in options for v in value) if isinstance(value, list) else value in options)
+    )
+    if not valid:
+        st.session_state[key] = current
+    return key
+
+
+def level_picker(current: str, key: str) -> str:
     """The geography level radio, shared by the map and compare pages."""
     return st.radio(
         "Areas",
         explorer.LEVELS,
-        index=explorer.LEVELS.index(current),
+        key=from_view(key, current, explorer.LEVELS),
         format_func=LEVEL_LABELS.get,
         horizontal=True,
     )
@@ -324,42 +338,83 @@ STOP_SEARCH_OVERLAY = "stop_search"
 INSIGHTS_OVERLAY = "insights"
 
 
-def map_figure(state: explorer.ViewState, view: explorer.MapView, overlays: list[str], tiles: bool):
-    districts = query("district_outlines", within=state.within)
+def map_layers(state: explorer.ViewState, overlays: list[str]) -> dict:
+    """District outlines and the point overlays the user picked, for maps.choropleth."""
+    layers: list[dict] = []
     types = [o for o in overlays if o in maps.SERVICE_STYLE]
-    services = query("services_within", within=state.within, types=types) if types else None
-    stop_search = None
+    if types:
+        layers += maps.service_overlays(query("services_within", within=state.within, types=types))
     if STOP_SEARCH_OVERLAY in overlays and db.has_table(connection(), "stop_search_events"):
-        stop_search = query("stop_search_by_lsoa", within=state.within)
-    insight_points = None
+        layers.append(
+            maps.count_overlay(
+                "Stop and search (LSOAs with 10 or more)",
+                query("stop_search_by_lsoa", within=state.within),
+                "searches",
+                2,
+                1,
+                ("#000000", "#ffffff"),
+                "{:,} stop and searches (13 months)",
+            )
+        )
     if INSIGHTS_OVERLAY in overlays:
         counts = insight_counts("lsoa")
         points = query("area_points", level="lsoa", within=state.within)
         points["insights"] = points["code"].map(counts).fillna(0).astype(int)
-        insight_points = points[points["insights"] > 0]
-    source = f"{view.period}. Made {date.today():%d %b %Y}. Contains ONS and OS data, OGL v3.0"
-    return explorer.view_map(
-        view,
-        state.scheme,
-        source,
-        districts=districts if state.level != "lad" else None,
-        services=services,
-        stop_search=stop_search,
-        insight_points=insight_points,
-        tiles=tiles,
-        focus=state.area,
+        layers.append(
+            maps.count_overlay(
+                "Workshop insights (approved)",
+                points[points["insights"] > 0],
+                "insights",
+                5,
+                2,
+                ("#ffffff", "#1b7837"),
+                "{} approved workshop insight(s)",
+            )
+        )
+    districts = query("district_outlines", within=state.within) if state.level != "lad" else None
+    return {"districts": districts, "overlays": layers}
+
+
+def map_source_line(view: explorer.MapView) -> str:
+    return f"{view.period}. Made {date.today():%d %b %Y}. Contains ONS and OS data, OGL v3.0"
+
+
+_AREA_MAP = st.components.v2.component(
+    "arp.area_map",
+    js=(Path(__file__).parent / "area_map.js").read_text(),
+    css=(Path(__file__).parent / "area_map.css").read_text(),
+    isolate_styles=False,  # Leaflet's stylesheet must reach the map
+)
+
+
+def area_map(
+    key: str, build: Callable[..., maps.MapSpec], geometry_version: str | None = None
+) -> str | None:
+    """Draw a map in the page and return the code of an area just clicked, if any.
+
+    build(geometry_version=..., held=..., base_url_path=...) makes the map's spec. Geometry
+    the browser already holds (sent earlier in this session) is left out of it; if the
+    browser reports it missing, the next run sends it again. The geometry's version is the
+    database file's, unless given."""
+    held_key = f"_arp_geometry_held_{key}"
+    if geometry_version is None:
+        path = settings.database_path()
+        geometry_version = f"{path}:{path.stat().st_mtime}"
+    spec = build(
+        geometry_version=geometry_version,
+        held=st.session_state.get(held_key, frozenset()),
+        base_url_path=st.get_option("server.baseUrlPath") or "",
     )
-
-
-def clicked_area(result: dict | None) -> str | None:
-    """The code of the area just clicked on the map, if any."""
-    drawing = (result or {}).get("last_active_drawing") or {}
-    code = (drawing.get("properties") or {}).get("code")
-    previous = st.session_state.get("_last_clicked_area")
-    if code and code != previous:
-        st.session_state["_last_clicked_area"] = code
-        return code
-    return None
+    result = _AREA_MAP(
+        key=key,
+        data=spec.data,
+        on_clicked_change=lambda: None,
+        on_missing_geometry_change=lambda: st.session_state.pop(held_key, None),
+    )
+    st.session_state[held_key] = st.session_state.get(held_key, frozenset()) | set(
+        spec.geometry_ids
+    )
+    return result.clicked
 
 
 def find_area_box(
@@ -623,30 +678,26 @@ def evidence_table(level: str, scenario: Scenario) -> pd.DataFrame:
 
 def place_picker(within: str) -> str | None:
     """A small map of LSOAs: tapping one chooses it (stored at LSOA, never as a point)."""
-    areas = query("area_points", level="lsoa", within=within)
     frame = explorer.areas_within(connection(), "lsoa", within)
     if frame.empty:
         return None
-    figure = maps.base_map(
-        (float(areas["label_lat"].mean()), float(areas["label_lon"].mean())), 11, tiles=True
-    )
-    figure.add_child(
-        maps.AreaLayer(
+    frame = frame.assign(value=1.0)
+    return area_map(
+        "place_picker",
+        lambda **common: maps.choropleth(
             frame,
-            np.zeros(len(frame), dtype=int),
-            ["#c6dbef"],
+            "Tap the area your note is about",
+            "LSOAs: small neighbourhoods of about 1,500 residents",
+            "no_judgement",
+            "context",
             [[name] for name in frame["name"]],
-            fit=True,
-        )
+            "quantiles",
+            "Contains ONS and OS data, OGL v3.0",
+            height=360,
+            label="Map of neighbourhoods: tap one to choose it, or find it by name or postcode",
+            **common,
+        ),
     )
-    result = st_folium(
-        figure,
-        height=360,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        key="place_picker",
-    )
-    return clicked_area(result)
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")

@@ -1,6 +1,12 @@
-"""Map speed: bytes sent and time to draw, in Chromium, at WMCA scale (the real build) and
-at England scale (35,000 synthetic polygons, labelled as such); and the server time to
-switch indicator. Medians of repeated runs.
+"""Map speed, measured in Chromium against the real Streamlit server. Medians of repeated runs.
+
+- WMCA LSOA map (the real build at ARP_DB): time from opening the page to the polygons
+  drawn, on a first visit (empty browser cache) and a return visit (cache warm), beside the
+  time an empty Streamlit page takes to show its title on the same machine in the same run
+  (the floor no map can beat); bytes of the map's message; switching indicator in the
+  browser (time to the new legend, bytes received); server time to switch indicator.
+- England scale: SYNTHETIC geometry (35,000 generated polygons, labelled as such) through
+  the same map, canvas renderer: time to draw, bytes, server time to switch.
 
     .venv/bin/python bench/map_payload.py [--runs N] [--england-areas 35000]
 
@@ -10,6 +16,8 @@ Needs a real build at ARP_DB and Debian's chromium.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import socket
 import statistics
@@ -33,11 +41,76 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-quic",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
 ]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+DRAWN = "(n) => { const m = document.querySelector('.arp-map'); return m && m.dataset.areas == n; }"
+EMPTY_PAGE = "import streamlit as st\nst.title('An empty page')\n"
+ENGLAND_PAGE = """
+import sys
+sys.path.insert(0, {bench!r})
+import map_payload
+import streamlit as st
+from arp import ui
+st.title("England scale: SYNTHETIC geometry")
+frame = map_payload.synthetic_england({areas})
+ui.area_map("england", map_payload.england_builder(frame), geometry_version="synthetic")
+"""
+
+
+def synthetic_england(n: int) -> pd.DataFrame:
+    """n 'areas' on a grid over England's extent: SYNTHETIC geometry, for scale only."""
+    side = int(np.ceil(np.sqrt(n)))
+    xs, ys = np.meshgrid(np.linspace(-5.5, 1.7, side), np.linspace(50.0, 55.7, side))
+    dx, dy = 7.2 / side, 5.7 / side
+    angles = np.linspace(0, 2 * np.pi, 34)  # about the vertices of a generalised LSOA
+    cells = [
+        shapely.to_wkb(
+            shapely.Polygon(
+                np.c_[
+                    x + dx / 2 * (1 + 0.9 * np.cos(angles)), y + dy / 2 * (1 + 0.9 * np.sin(angles))
+                ]
+            )
+        )
+        for x, y in list(zip(xs.ravel(), ys.ravel(), strict=True))[:n]
+    ]
+    values = np.random.default_rng(1).random(n) * 100
+    return pd.DataFrame(
+        {
+            "code": [f"S{i:08d}" for i in range(n)],
+            "name": [f"Synthetic {i}" for i in range(n)],
+            "geometry_display_wkb": cells,
+            "value": values,
+            "label_lat": 52.5,
+            "label_lon": -1.5,
+        }
+    )
+
+
+def england_builder(frame: pd.DataFrame, scheme: str = "quantiles"):
+    """A map spec builder for ui.area_map over the synthetic frame."""
+    tooltips = [[name, code] for name, code in zip(frame["name"], frame["code"], strict=True)]
+
+    def build(**common):
+        return maps.choropleth(
+            frame,
+            "SYNTHETIC geometry",
+            "%",
+            "higher_is_worse",
+            "level",
+            tooltips,
+            scheme,
+            "synthetic",
+            tiles=False,
+            **common,
+        )
+
+    return build
 
 
 def _port() -> int:
@@ -46,24 +119,8 @@ def _port() -> int:
         return probe.getsockname()[1]
 
 
-def server_switch_ms(runs: int) -> list[float]:
-    """Server work when the indicator changes: query, classify, build the map HTML."""
-    framework = load_framework()
-    timings = []
-    with duckdb.connect(str(settings.database_path()), read_only=True) as con:
-        for run in range(runs):
-            show = ["imd_score_2025", "no_car", "no_qualifications"][run % 3]
-            state = explorer.ViewState(show=show)
-            started = time.perf_counter()
-            view = explorer.indicator_view(con, framework, state)
-            fmap = explorer.view_map(view, "quantiles", "bench")
-            fmap.get_root().render()
-            timings.append((time.perf_counter() - started) * 1000)
-    return timings
-
-
-def app_draw(runs: int) -> tuple[list[float], list[int], int]:
-    """Open the running app in Chromium: time until the polygons are drawn, websocket bytes."""
+@contextlib.contextmanager
+def streamlit_server(script: Path):
     port = _port()
     process = subprocess.Popen(
         [
@@ -71,120 +128,162 @@ def app_draw(runs: int) -> tuple[list[float], list[int], int]:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            str(script),
             "--server.port",
             str(port),
             "--server.headless",
             "true",
+            "--server.enableStaticServing",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
         ],
         cwd=settings.REPO_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}/?show=imd_score_2025&level=lsoa"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    draw, sent, polygons = [], [], 0
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for _ in range(runs + 1):  # the first run warms the server's caches
-                page = browser.new_page(viewport={"width": 390, "height": 844})
-                received = []
-                page.on(
-                    "websocket",
-                    lambda ws, r=received: ws.on(
-                        "framereceived", lambda data, r=r: r.append(len(data))
-                    ),
-                )
-                started = time.perf_counter()
-                page.goto(base)
-                page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
-                frame = None
-                while frame is None:
-                    frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
-                frame.wait_for_function(
-                    "document.querySelectorAll('path.leaflet-interactive').length > 1700",
-                    timeout=60_000,
-                )
-                draw.append(time.perf_counter() - started)
-                polygons = frame.evaluate(
-                    "document.querySelectorAll('path.leaflet-interactive').length"
-                )
-                sent.append(sum(received))
-                page.close()
-            browser.close()
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
-    return draw[1:], sent[1:], polygons
+        process.wait(timeout=20)
 
 
-def synthetic_england(n: int) -> pd.DataFrame:
-    """n square 'areas' on a grid over England's extent: synthetic, for scale only."""
-    side = int(np.ceil(np.sqrt(n)))
-    xs, ys = np.meshgrid(np.linspace(-5.5, 1.7, side), np.linspace(50.0, 55.7, side))
-    dx, dy = 7.2 / side, 5.7 / side
-    cells = []
-    rng = np.random.default_rng(1)
-    for x, y in list(zip(xs.ravel(), ys.ravel(), strict=True))[:n]:
-        # 40 vertices per polygon, like a generalised LSOA
-        t = np.linspace(0, 2 * np.pi, 40)
-        ring = np.c_[x + dx / 2 * (1 + 0.9 * np.cos(t)), y + dy / 2 * (1 + 0.9 * np.sin(t))]
-        cells.append(shapely.to_wkb(shapely.Polygon(ring)))
-    return pd.DataFrame(
-        {
-            "code": [f"S{i:08d}" for i in range(n)],
-            "name": "synthetic",
-            "geometry_display_wkb": cells,
-            "value": rng.random(n) * 100,
-            "label_lat": 52.5,
-            "label_lon": -1.5,
-        }
-    )
+def _listen(page) -> list[int | str]:
+    """Websocket messages received: their text where they carry the map's geometry."""
+    received: list = []
+
+    def frame(data):
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        received.append(("geometry" if '"geometry":' in text else "other", len(data)))
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    return received
 
 
-def england_draw(n: int, runs: int) -> tuple[list[float], int]:
-    frame = synthetic_england(n)
-    tooltips = [["synthetic", code] for code in frame["code"]]
-    maps.use_local_leaflet()
-    fmap, _, _ = maps.choropleth(
-        frame,
-        "Synthetic",
-        "%",
-        "higher_is_worse",
-        "level",
-        tooltips,
-        "quantiles",
-        "synthetic geometry",
-        tiles=False,
-    )
-    html = (
-        fmap.get_root()
-        .render()
-        .replace("/app/static/vendor/leaflet/", f"file://{maps.LOCAL_LEAFLET.parent}/")
-    )
+def open_timings(browser, url: str, areas: int, runs: int, warm: bool):
+    """Seconds to the first h1 and to the map drawn; bytes of the map's message."""
+    title, drawn, geometry_bytes = [], [], []
+    shared = browser.new_context(viewport=PHONE) if warm else None
+    for run in range(runs + 1):  # the first run warms the server's caches (and the browser's)
+        context = shared or browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        received = _listen(page)
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector("h1", timeout=120_000)
+        at_title = time.perf_counter() - started
+        page.wait_for_function(DRAWN, arg=areas, timeout=180_000)
+        page.evaluate("new Promise(r => requestAnimationFrame(() => r()))")
+        if run:
+            title.append(at_title)
+            drawn.append(time.perf_counter() - started)
+            geometry_bytes.append(sum(n for kind, n in received if kind == "geometry"))
+        page.close()
+        if not shared:
+            context.close()
+    return title, drawn, geometry_bytes
+
+
+def floor_timings(browser, url: str, runs: int) -> list[float]:
     timings = []
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "england.html"
-        path.write_text(html)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for _ in range(runs):
-                page = browser.new_page()
-                started = time.perf_counter()
-                page.goto(f"file://{path}")
-                page.wait_for_function(
-                    "document.querySelector('canvas.leaflet-zoom-animated')", timeout=120_000
-                )
-                page.evaluate("new Promise(r => requestAnimationFrame(() => r()))")
-                timings.append(time.perf_counter() - started)
-                page.close()
-            browser.close()
-    return timings, len(html.encode())
+    for run in range(runs + 1):
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector("h1", timeout=60_000)
+        if run:
+            timings.append(time.perf_counter() - started)
+        context.close()
+    return timings
+
+
+def lsoa_indicator_titles(limit: int) -> list[str]:
+    """Titles of indicators with LSOA values in the build, to switch between."""
+    framework = load_framework()
+    with duckdb.connect(str(settings.database_path()), read_only=True) as con:
+        computed = {
+            row[0]
+            for row in con.execute(
+                "select indicator_id from indicator_status where status = 'computed'"
+            ).fetchall()
+        }
+    return [
+        i.title
+        for i in framework.indicators.values()
+        if i.id in computed and "lsoa" in i.levels and i.id != "imd_score_2025"
+    ][:limit]
+
+
+def switch_timings(browser, base: str, runs: int):
+    """Choose another indicator in the sidebar: seconds to the new legend, bytes received.
+    Each choice is a view not seen before: Streamlit sends a view it has sent already as a
+    reference to the browser's copy, which would flatter the bytes."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    received = _listen(page)
+    page.goto(f"{base}/?show=imd_score_2025&level=lsoa")
+    page.wait_for_function(DRAWN, arg=1719, timeout=120_000)
+    timings, sent, geometry = [], [], 0
+    for title in lsoa_indicator_titles(runs):
+        received.clear()
+        box = page.get_by_role("combobox", name="Show", exact=True)
+        started = time.perf_counter()
+        box.click()
+        box.fill(title)
+        page.get_by_role("option", name=title, exact=True).click()
+        page.locator(".arp-legend-title", has_text=title).wait_for(timeout=60_000)
+        timings.append(time.perf_counter() - started)
+        page.wait_for_timeout(1000)  # the rest of the page's messages (table, downloads)
+        sent.append(sum(n for _, n in received))
+        geometry += sum(1 for kind, _ in received if kind == "geometry")
+    context.close()
+    return timings, sent, geometry
+
+
+def server_switch_ms(runs: int) -> list[float]:
+    """Server work when the indicator changes: query, classify, tooltips, the spec as JSON,
+    with the geometry already held by the browser (as in a session)."""
+    framework = load_framework()
+    timings = []
+    with duckdb.connect(str(settings.database_path()), read_only=True) as con:
+        first = explorer.indicator_view(con, framework, explorer.ViewState())
+        held = explorer.view_map(first, "quantiles", "", geometry_version="v").geometry_ids
+        for run in range(runs):
+            show = ["imd_score_2025", "no_car", "no_qualifications"][run % 3]
+            started = time.perf_counter()
+            view = explorer.indicator_view(con, framework, explorer.ViewState(show=show))
+            spec = explorer.view_map(view, "quantiles", "", geometry_version="v", held=held)
+            json.dumps(spec.data)
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def england_server_ms(n: int, runs: int) -> tuple[list[float], int, int]:
+    """Server time for a new view of the synthetic areas (tooltips, classes, spec as JSON)
+    with the geometry held by the browser; the JSON sizes with and without geometry."""
+    frame = synthetic_england(n)
+    first = england_builder(frame)(geometry_version="synthetic")
+    full = len(json.dumps(first.data))
+    timings = []
+    for run in range(runs):
+        started = time.perf_counter()
+        build = england_builder(frame, ["deciles", "quantiles"][run % 2])
+        data = build(geometry_version="synthetic", held=first.geometry_ids).data
+        size = len(json.dumps(data))
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings, full, size
+
+
+def median(values) -> float:
+    return statistics.median(values)
 
 
 def main() -> None:
@@ -192,24 +291,59 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--england-areas", type=int, default=35_000)
     args = parser.parse_args()
-    switch = server_switch_ms(args.runs * 3)
+    runs = args.runs
+
+    switch = server_switch_ms(runs * 3)
+    print(f"server time to switch indicator (WMCA LSOAs): median {median(switch):.0f} ms")
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        folder = Path(folder)
+        (folder / "static").symlink_to(settings.REPO_ROOT / "static")
+        (folder / "empty.py").write_text(EMPTY_PAGE)
+        england_page = folder / "england.py"
+        england_page.write_text(
+            ENGLAND_PAGE.format(bench=str(Path(__file__).parent), areas=args.england_areas)
+        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+        with streamlit_server(folder / "empty.py") as base:
+            floor = floor_timings(browser, base, runs)
+        with streamlit_server(settings.REPO_ROOT / "app.py") as base:
+            url = f"{base}/?show=imd_score_2025&level=lsoa"
+            cold_title, cold, geometry_bytes = open_timings(browser, url, 1719, runs, warm=False)
+            warm_title, warm, _ = open_timings(browser, url, 1719, runs, warm=True)
+            switching, switch_bytes, geometry_again = switch_timings(browser, base, runs * 2)
+        print(
+            f"empty Streamlit page, title shown: median {median(floor):.2f} s (the floor)\n"
+            f"WMCA LSOA map, phone viewport, first visit: 1,719 areas drawn in median "
+            f"{median(cold):.2f} s (title at {median(cold_title):.2f} s; "
+            f"{median(cold) / median(floor):.2f}x the empty page)\n"
+            f"  return visit (browser cache warm): median {median(warm):.2f} s "
+            f"(title at {median(warm_title):.2f} s; {median(warm) / median(floor):.2f}x)\n"
+            f"  the map's message: median {median(geometry_bytes) / 1e6:.2f} MB "
+            f"(geometry, classes, tooltips, legend; before websocket compression)\n"
+            f"  switching indicator in the browser: new legend in median "
+            f"{median(switching):.2f} s; {median(switch_bytes) / 1e6:.2f} MB received for "
+            f"the whole page (map and table); messages carrying geometry again: "
+            f"{geometry_again} of {len(switching)} switches"
+        )
+
+        england_switch, england_full, england_view = england_server_ms(args.england_areas, 3)
+        with streamlit_server(england_page) as base:
+            _, england, england_bytes = open_timings(
+                browser, base, args.england_areas, max(2, runs // 2), warm=False
+            )
+        browser.close()
     print(
-        f"server time to switch indicator (WMCA LSOAs): median {statistics.median(switch):.0f} ms"
-    )
-    draw, sent, polygons = app_draw(args.runs)
-    print(
-        f"WMCA LSOA map in the app, phone viewport: {polygons} paths drawn in median "
-        f"{statistics.median(draw):.2f} s; websocket bytes received median "
-        f"{statistics.median(sent) / 1e6:.2f} MB (whole page)"
-    )
-    england, size = england_draw(args.england_areas, max(2, args.runs // 2))
-    print(
-        f"England scale (SYNTHETIC {args.england_areas:,} polygons, canvas renderer): "
-        f"{size / 1e6:.1f} MB HTML, drawn in median {statistics.median(england):.2f} s"
+        f"England scale, SYNTHETIC geometry ({args.england_areas:,} polygons, canvas "
+        f"renderer): drawn in median {median(england):.2f} s on a first visit; map message "
+        f"{median(england_bytes) / 1e6:.1f} MB with geometry ({england_full / 1e6:.1f} MB "
+        f"JSON), {england_view / 1e6:.1f} MB for a later view; server time to switch "
+        f"median {median(england_switch):.0f} ms"
     )
     print(
         f"reproduce: ARP_DB={settings.database_path()} .venv/bin/python bench/map_payload.py "
-        f"--runs {args.runs}"
+        f"--runs {runs}"
     )
 
 

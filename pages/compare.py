@@ -10,13 +10,13 @@ for problem in problems:
     st.warning(problem)
 
 st.title("Compare areas")
-level = ui.level_picker(state.level)
+level = ui.level_picker(state.level, "compare_level")
 names = ui.query("area_names", level=level).set_index("code")["name"]
-default = [c for c in state.compare if c in names.index]
+listed = [c for c in state.compare if c in names.index]
 chosen = st.multiselect(
     "Areas (two to six)",
     list(names.index),
-    default=default,
+    key=ui.from_view("compare_areas", listed, set(names.index)),
     format_func=names.get,
     max_selections=explorer.MAX_COMPARE,
 )

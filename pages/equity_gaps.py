@@ -22,7 +22,9 @@ ids = [i.id for i in candidates]
 gap = st.selectbox(
     "Indicator",
     ids,
-    index=ids.index(state.gap_indicator) if state.gap_indicator in ids else 0,
+    key=ui.from_view(
+        "gap_indicator", state.gap_indicator if state.gap_indicator in ids else ids[0], ids
+    ),
     format_func=lambda i: framework.indicators[i].title,
 )
 within_options = ui.query("within_options")
@@ -30,7 +32,7 @@ within_names = dict(zip(within_options["code"], within_options["name"], strict=T
 within = st.selectbox(
     "Within",
     list(within_names),
-    index=list(within_names).index(state.within),
+    key=ui.from_view("gap_within", state.within, within_names),
     format_func=within_names.get,
 )
 detail = st.radio(

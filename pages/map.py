@@ -3,7 +3,6 @@
 from datetime import date
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from arp import explorer, maps, ui
 
@@ -22,25 +21,30 @@ with st.sidebar:
     show = st.selectbox(
         "Show",
         options,
-        index=options.index(state.show),
+        key=ui.from_view("map_show", state.show, options),
         format_func=lambda v: explorer.show_label(v, framework),
     )
-    level = ui.level_picker(state.level)
+    level = ui.level_picker(state.level, "map_level")
     within = st.selectbox(
         "Within",
         list(within_names),
-        index=list(within_names).index(state.within),
+        key=ui.from_view("map_within", state.within, within_names),
         format_func=within_names.get,
     )
     schemes = list(maps.SCHEMES)
     scheme = st.selectbox(
-        "Classes", schemes, index=schemes.index(state.scheme), format_func=maps.SCHEMES.get
+        "Classes",
+        schemes,
+        key=ui.from_view("map_scheme", state.scheme, schemes),
+        format_func=maps.SCHEMES.get,
     )
     scenario_names = [s.name for s in ui.scenarios()]
     scenario = state.scenario
     if show not in framework.indicators:
         scenario = st.selectbox(
-            "Weights", scenario_names, index=scenario_names.index(state.scenario)
+            "Weights",
+            scenario_names,
+            key=ui.from_view("map_weights", state.scenario, scenario_names),
         )
     overlay_labels = {
         **{k: v[0] for k, v in maps.SERVICE_STYLE.items()},
@@ -78,15 +82,19 @@ st.caption(
 if view.message:
     st.info(view.message)
 
-figure = ui.map_figure(state, view, overlays, tiles)
-clicked = st_folium(
-    figure,
-    height=760 if presenting else 560,
-    use_container_width=True,
-    returned_objects=["last_active_drawing"],
-    key="explorer_map",
+code = ui.area_map(
+    "explorer_map",
+    lambda **common: explorer.view_map(
+        view,
+        state.scheme,
+        ui.map_source_line(view),
+        **ui.map_layers(state, overlays),
+        tiles=tiles,
+        focus=state.area,
+        height=760 if presenting else 560,
+        **common,
+    ),
 )
-code = ui.clicked_area(clicked)
 if code:
     st.switch_page("pages/area_profile.py", query_params={**state.to_params(), "area": code})
 

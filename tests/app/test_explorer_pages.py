@@ -3,6 +3,8 @@ fixture database (four LSOAs in two districts; values in tests/fixtures/sources)
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 
@@ -33,6 +35,36 @@ def test_choosing_an_indicator_changes_the_map_table_and_url(open_page):
     wards = at.dataframe[0].value.set_index("Code")
     assert wards.loc["E05000901", "Value (% of households)"] == pytest.approx(36.36, abs=0.01)
     assert at.query_params["level"] in ("ward", ["ward"])
+
+
+def test_every_choice_sticks_including_going_back_to_the_first_one(open_page):
+    # The first view comes from the URL; later choices must not be undone by it.
+    at = open_page(show="no_car")
+    at.sidebar.selectbox[0].set_value("overall").run()
+    assert at.title[0].value == "Overall composite score"
+    at.sidebar.selectbox[0].set_value("no_car").run()
+    assert at.title[0].value == "Households with no car or van"
+    for level in ("ward", "lsoa", "ward"):
+        at.sidebar.radio[0].set_value(level).run()
+        assert at.sidebar.radio[0].value == level
+        assert at.query_params["level"] in (level, [level])
+
+
+def test_the_map_sends_its_polygons_once_then_only_what_changes(open_page):
+    at = open_page(show="no_car")
+    (first,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    assert first["areas"]["codes"] == ["E01000901", "E01000902", "E01000903", "E01000904"]
+    assert len(first["areas"]["geometry"]) == 4
+    assert first["outlines"]["geometry"]  # the two districts' outlines
+    at.sidebar.selectbox[0].set_value("overall").run()
+    (second,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    assert second["areas"] == {"geometry_id": first["areas"]["geometry_id"]}
+    assert second["outlines"] == {"geometry_id": first["outlines"]["geometry_id"]}
+    assert second["legend"]["title"] == "Overall composite score"
+    assert second["view"]["tooltips"][0][:2] == ["Birmingham 001A", "E01000901"]
+    at.sidebar.radio[0].set_value("ward").run()  # other polygons: sent
+    (third,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    assert len(third["areas"]["geometry"]) == 3
 
 
 def test_a_copied_link_reopens_the_view(open_page):
@@ -93,6 +125,17 @@ def test_compare_areas(open_page):
     table = at.dataframe[0].value
     no_car = table[table["Indicator"] == "Households with no car or van"].set_index("Area")
     assert no_car["Value"].to_dict() == {"Birmingham 001A": 50.0, "Solihull 001B": 10.0}
+
+
+def test_compare_keeps_each_area_added(open_page):
+    at = open_page(page="pages/compare.py", level="lsoa", compare="E01000901,E01000904")
+    at.multiselect[0].select("E01000902").run()
+    at.multiselect[0].select("E01000903").run()
+    assert at.multiselect[0].value == ["E01000901", "E01000904", "E01000902", "E01000903"]
+    assert at.query_params["compare"] in (
+        "E01000901,E01000904,E01000902,E01000903",
+        ["E01000901,E01000904,E01000902,E01000903"],
+    )
 
 
 def test_compare_needs_two_areas(open_page):

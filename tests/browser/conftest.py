@@ -101,6 +101,17 @@ def phone(browser, request, tmp_path):
     context.close()
 
 
+@pytest.fixture
+def desktop(browser, request):
+    """A laptop-sized page, where the sidebar's controls are open."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
+        page.screenshot(path=str(REPO_ROOT / f"browser-failure-{request.node.name}.png"))
+    context.close()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -8,41 +8,34 @@ import re
 import pytest
 
 pytestmark = pytest.mark.browser
-MAP_FRAME = re.compile(r"streamlit_folium")
+AREAS = ".arp-map path.leaflet-interactive"
 
 
-def map_frame(page):
-    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=30_000)
-    for _ in range(100):
-        frame = next((f for f in page.frames if MAP_FRAME.search(f.url)), None)
-        if frame is not None:
-            frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
-            return frame
-        page.wait_for_timeout(100)
-    raise AssertionError("no map frame")
+def wait_for_map(page) -> None:
+    """The map, once its areas are drawn (it is part of the page: no iframe)."""
+    page.wait_for_selector(AREAS, timeout=30_000)
 
 
-def area_polygons(frame) -> int:
-    return frame.evaluate(
-        """() => [...document.querySelectorAll('path.leaflet-interactive')]
-                 .filter(p => p.getAttribute('fill') && p.getAttribute('fill') !== 'none').length"""
-    )
+def area_polygons(page) -> int:
+    return page.locator(AREAS).count()
 
 
 def test_the_map_draws_every_area(server, phone):
     phone.goto(f"{server}/?show=no_car")
-    frame = map_frame(phone)
-    assert area_polygons(frame) == 4  # the four fixture LSOAs; district outlines have no fill
-    legend = frame.locator(".arp-legend").inner_text()
+    wait_for_map(phone)
+    assert (
+        area_polygons(phone) == 4
+    )  # the four fixture LSOAs; district outlines are not interactive
+    legend = phone.locator(".arp-legend").inner_text()
     assert "Households with no car or van" in legend
     assert "Suppressed or no data" in legend
 
 
 def test_hovering_an_area_shows_its_value(server, phone):
     phone.goto(f"{server}/?show=no_car")
-    frame = map_frame(phone)
-    frame.locator("path.leaflet-interactive").first.hover()
-    tooltip = frame.locator(".leaflet-tooltip")
+    wait_for_map(phone)
+    phone.locator(AREAS).first.hover()
+    tooltip = phone.locator(".leaflet-tooltip")
     tooltip.wait_for(timeout=10_000)
     text = tooltip.inner_text()
     assert "Birmingham 001A" in text
@@ -52,17 +45,73 @@ def test_hovering_an_area_shows_its_value(server, phone):
 
 def test_clicking_an_area_opens_its_profile(server, phone):
     phone.goto(f"{server}/?show=no_car")
-    frame = map_frame(phone)
-    frame.locator("path.leaflet-interactive").nth(3).click()
+    wait_for_map(phone)
+    phone.locator(AREAS).nth(3).click()
     phone.wait_for_url(re.compile(r"/area_profile\?.*area=E01000904"), timeout=30_000)
     assert phone.locator("h1").first.inner_text(timeout=30_000) == "Solihull 001B"
+
+
+def map_messages(page) -> list[str]:
+    """The text of every websocket message the page receives from now on."""
+    received: list[str] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived",
+            lambda data: received.append(
+                data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+            ),
+        ),
+    )
+    return received
+
+
+def choose(page, label: str, option: str) -> None:
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_switching_indicator_restyles_the_map_without_sending_geometry_again(server, desktop):
+    received = map_messages(desktop)
+    desktop.goto(f"{server}/?show=no_car")
+    wait_for_map(desktop)
+    assert any('"geometry":' in m and "Households with no car or van" in m for m in received)
+    desktop.evaluate("document.querySelector('.arp-map path.leaflet-interactive').arpMark = 1")
+    received.clear()
+    choose(desktop, "Show", "Overall composite score")
+    desktop.locator(".arp-legend-title", has_text="Overall composite score").wait_for()
+    assert any("Overall composite score" in m for m in received)
+    assert not any('"geometry":' in m for m in received)
+    # The same polygons, restyled: not redrawn from scratch.
+    assert desktop.evaluate("document.querySelector('.arp-map path.leaflet-interactive').arpMark")
+    assert area_polygons(desktop) == 4
+    desktop.locator(AREAS).first.hover()
+    assert "Score:" in desktop.locator(".leaflet-tooltip").inner_text()
+
+
+def test_a_map_that_lost_its_geometry_asks_for_it_again(server, desktop):
+    received = map_messages(desktop)
+    desktop.goto(f"{server}/?show=no_car")
+    wait_for_map(desktop)
+    desktop.evaluate("window.arpGeometryCache.clear()")
+    received.clear()
+    choose(desktop, "Classes", "Equal intervals")
+    desktop.wait_for_function(
+        "document.querySelector('.arp-map').dataset.view !== undefined"
+        " && [...window.arpGeometryCache.keys()].length >= 1",
+        timeout=30_000,
+    )
+    assert any('"geometry":' in m for m in received)
+    assert area_polygons(desktop) == 4
 
 
 def test_a_copied_link_restores_the_view_across_pages(server, phone):
     phone.goto(f"{server}/?show=no_car&level=ward&scheme=equal_interval")
     phone.wait_for_selector("h1:has-text('Households with no car or van')", timeout=30_000)
-    frame = map_frame(phone)
-    assert area_polygons(frame) == 3  # the three fixture wards
+    wait_for_map(phone)
+    assert area_polygons(phone) == 3  # the three fixture wards
     phone.goto(f"{server}/area_profile?show=no_car&level=ward&area=E05000901")
     phone.wait_for_selector("h1:has-text('Northfield Test')", timeout=30_000)
     phone.get_by_text("Back to the map").click()
@@ -72,10 +121,10 @@ def test_a_copied_link_restores_the_view_across_pages(server, phone):
 
 def test_presentation_mode_hides_the_controls(server, phone):
     phone.goto(f"{server}/?show=no_car")
-    map_frame(phone)
+    wait_for_map(phone)
     assert phone.locator('[data-testid="stSidebar"]').count() == 1
     phone.goto(f"{server}/?show=no_car&present=1")
-    map_frame(phone)
+    wait_for_map(phone)
     assert not phone.locator('[data-testid="stSidebar"]').is_visible()
     assert not phone.get_by_text("The same data as a table").is_visible()
     assert phone.locator("h1").first.inner_text() == "Households with no car or van"
@@ -98,9 +147,9 @@ def test_a_hostile_insight_runs_no_script(server, phone, workshop_path):
     phone.wait_for_selector("h1:has-text('Birmingham 001A')", timeout=30_000)
     phone.get_by_text("What people said about this place").wait_for(timeout=30_000)
     phone.goto(f"{server}/?show=no_car")
-    frame = map_frame(phone)
-    frame.locator("path.leaflet-interactive").first.hover()
-    assert "Workshop insights here: 1" in frame.locator(".leaflet-tooltip").inner_text()
+    wait_for_map(phone)
+    phone.locator(AREAS).first.hover()
+    assert "Workshop insights here: 1" in phone.locator(".leaflet-tooltip").inner_text()
     phone.wait_for_timeout(500)
     assert dialogs == []
 
@@ -115,7 +164,7 @@ def test_capture_a_note_on_a_phone(server, phone, workshop_path):
     search.press("Enter")
     phone.get_by_role("button", name="Use this place").click()
     phone.get_by_text("Place: Solihull 001B").wait_for(timeout=30_000)
-    note = phone.get_by_label("Your note")
+    note = phone.get_by_label("Your note", exact=True)
     note.fill("The bus to the hospital stopped running in the evening. Email me a@b.org")
     note.press("Tab")
     phone.get_by_text("We removed an email address").wait_for(timeout=30_000)

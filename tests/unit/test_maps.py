@@ -47,17 +47,107 @@ def test_geometry_round_trips_through_the_compact_encoding():
     assert np.allclose(decoded, np.asarray(polygon.exterior.coords), atol=1e-5)
 
 
-def test_untrusted_text_cannot_close_the_script_or_become_markup():
-    frame = pd.DataFrame(
+def squares(codes, values):
+    return pd.DataFrame(
         {
-            "code": ["E01000901"],
-            "name": ["</script><script>alert(1)</script>"],
-            "geometry_display_wkb": [shapely.to_wkb(shapely.box(-1.9, 52.48, -1.89, 52.49))],
+            "code": codes,
+            "name": [f"Area {c}" for c in codes],
+            "geometry_display_wkb": [
+                shapely.to_wkb(shapely.box(-1.9 + i / 100, 52.48, -1.89 + i / 100, 52.49))
+                for i in range(len(codes))
+            ],
+            "value": values,
         }
     )
-    layer = maps.AreaLayer(frame, np.array([0]), ["#000000"], [["<img src=x onerror=alert(1)>"]])
-    assert "</script>" not in layer.payload
-    legend = maps.Legend("<b>title</b>", "unit", [("#000000", "<i>1 to 2</i>")], "<script>")
-    assert "<b>" not in legend.html_json
-    assert "&lt;b&gt;title&lt;/b&gt;" in legend.html_json
-    assert "&lt;script&gt;" in legend.html_json
+
+
+def spec_for(frame, **options):
+    return maps.choropleth(
+        frame,
+        "Title",
+        "%",
+        "higher_is_worse",
+        "level",
+        [[name] for name in frame["name"]],
+        "quantiles",
+        "Source line",
+        geometry_version="build-1",
+        **options,
+    )
+
+
+def test_geometry_is_sent_until_the_browser_holds_it():
+    frame = squares(["A", "B", "C"], [1.0, 2.0, 3.0])
+    first = spec_for(frame)
+    areas = first.data["areas"]
+    assert areas["codes"] == ["A", "B", "C"]
+    assert len(areas["geometry"]) == 3
+    again = spec_for(frame, held=first.geometry_ids)
+    assert again.data["areas"] == {"geometry_id": areas["geometry_id"]}
+    # Other polygons, another order or another build: another id, so they are sent.
+    assert (
+        spec_for(squares(["B", "A", "C"], [1.0, 2.0, 3.0]), held=first.geometry_ids)
+        .data["areas"]
+        .get("geometry")
+    )
+    assert maps.geometry_id(["A", "B", "C"], "build-2") != areas["geometry_id"]
+
+
+def test_the_spec_carries_classes_and_legend_for_each_area():
+    frame = squares(["A", "B", "C", "D"], [1.0, 2.0, None, 4.0])
+    spec = spec_for(frame)
+    view = spec.data["view"]
+    assert view["classes"][2] == -1  # no value: the hatched no-data swatch
+    assert view["classes"][0] == 0
+    assert next(label for _, label in spec.data["legend"]["rows"]).startswith("1.00 to")
+    assert len(view["palette"]) == len(spec.classes.bounds)
+    assert spec.data["canvas"] is False
+    assert (
+        spec_for(frame, districts=frame).data["outlines"]["geometry_id"]
+        == (spec.data["areas"]["geometry_id"])
+    )
+
+
+def test_a_new_view_of_the_same_areas_gets_a_new_view_id():
+    frame = squares(["A", "B", "C"], [1.0, 2.0, 3.0])
+    first = spec_for(frame).data["view"]["id"]
+    assert spec_for(frame).data["view"]["id"] == first
+    assert spec_for(frame.assign(value=[3.0, 2.0, 1.0])).data["view"]["id"] != first
+
+
+def test_untrusted_text_travels_as_typed_for_the_browser_to_set_as_text():
+    hostile = "</script><img src=x onerror=alert(1)>"
+    frame = squares(["A"], [1.0]).assign(name=[hostile])
+    spec = maps.choropleth(
+        frame,
+        hostile,
+        "%",
+        "higher_is_worse",
+        "level",
+        [[hostile]],
+        "quantiles",
+        hostile,
+        geometry_version="v",
+    )
+    # Not pre-escaped (the browser would show "&lt;"), never used as HTML by area_map.js.
+    assert spec.data["view"]["tooltips"] == [[hostile]]
+    assert spec.data["legend"]["title"] == hostile
+    script = (maps.REPO_ROOT / "arp" / "area_map.js").read_text()
+    assert "innerHTML" not in script
+    assert "insertAdjacentHTML" not in script
+
+
+def test_point_overlays_keep_labels_and_scale_circles_by_count():
+    points = pd.DataFrame({"label_lat": [52.5, 52.6], "label_lon": [-1.9, -1.8], "n": [1, 16]})
+    overlay = maps.count_overlay("Searches", points, "n", 2, 1, ("#000", "#fff"), "{} searches")
+    assert overlay["points"] == [[52.5, -1.9, 3.0, "1 searches"], [52.6, -1.8, 6.0, "16 searches"]]
+
+
+def test_leaflet_is_served_by_the_app_under_its_base_path(monkeypatch, tmp_path):
+    local = tmp_path / "leaflet.js"
+    local.write_text("")
+    monkeypatch.setattr(maps, "LOCAL_LEAFLET", local)
+    assert maps.leaflet_urls("")["script"] == "/app/static/vendor/leaflet/leaflet.js"
+    assert maps.leaflet_urls("/arp/")["stylesheet"] == "/arp/app/static/vendor/leaflet/leaflet.css"
+    monkeypatch.setattr(maps, "LOCAL_LEAFLET", tmp_path / "missing.js")
+    assert maps.leaflet_urls("")["script"].startswith("https://unpkg.com/leaflet@1.9.4/")

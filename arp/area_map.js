@@ -1,0 +1,300 @@
+// The area map: a Streamlit (components v2) element drawing classed polygons with Leaflet,
+// in the page itself rather than an iframe, so it appears as soon as the page's data does.
+//
+// Geometry travels once per page load: the server sends it with an id, this module keeps
+// it, and later views (another indicator, other classes) send only classes, tooltips and
+// legend. If the geometry is ever missing here, the map asks the server for it again.
+//
+// Every string from the server is set as text (textContent), never as HTML: area names
+// and workshop notes are untrusted.
+
+const geometryCache = new Map(); // geometry id -> {features, codes}, most recent last
+const GEOMETRY_CACHE_SIZE = 4;
+window.arpGeometryCache = geometryCache; // reachable, so the browser tests can empty it
+const maps = new WeakMap(); // parent element -> the Leaflet map drawn in it
+
+function loadLeaflet(script, stylesheet) {
+  if (window.L) return Promise.resolve(window.L);
+  if (!window.arpLeafletLoading) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = stylesheet;
+    document.head.appendChild(link);
+    window.arpLeafletLoading = new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = script;
+      tag.onload = () => resolve(window.L);
+      tag.onerror = () => reject(new Error(`Leaflet could not load from ${script}`));
+      document.head.appendChild(tag);
+    });
+  }
+  return window.arpLeafletLoading;
+}
+
+// Polygons -> rings -> delta-encoded integer coordinates (see arp/maps.py).
+function decodeGeometry(encoded, scale) {
+  return encoded.map((polygons) => ({
+    type: "MultiPolygon",
+    coordinates: polygons.map((rings) =>
+      rings.map((ring) => {
+        const out = [];
+        let x = 0;
+        let y = 0;
+        for (let i = 0; i < ring.length; i += 2) {
+          x += ring[i];
+          y += ring[i + 1];
+          out.push([x / scale, y / scale]);
+        }
+        return out;
+      }),
+    ),
+  }));
+}
+
+function rememberGeometry(id, geometry) {
+  geometryCache.delete(id);
+  geometryCache.set(id, geometry);
+  while (geometryCache.size > GEOMETRY_CACHE_SIZE) {
+    geometryCache.delete(geometryCache.keys().next().value);
+  }
+}
+
+function geometryFor(layer, scale) {
+  if (layer.geometry) {
+    const features = decodeGeometry(layer.geometry, scale);
+    rememberGeometry(layer.geometry_id, { features: features, codes: layer.codes });
+  }
+  return geometryCache.get(layer.geometry_id);
+}
+
+function textBox(lines, className) {
+  const box = document.createElement("div");
+  if (className) box.className = className;
+  lines.forEach((line, n) => {
+    const row = document.createElement(n === 0 ? "strong" : "div");
+    row.textContent = line;
+    box.appendChild(row);
+  });
+  return box;
+}
+
+function legendBox(legend) {
+  const box = document.createElement("div");
+  box.className = "arp-legend";
+  box.setAttribute("role", "group");
+  box.setAttribute("aria-label", `Legend: ${legend.title}`);
+  const line = (className, text) => {
+    const element = document.createElement("div");
+    element.className = className;
+    element.textContent = text;
+    box.appendChild(element);
+  };
+  const swatchRow = (colour, label, extraClass) => {
+    const row = document.createElement("div");
+    row.className = "arp-legend-row";
+    const swatch = document.createElement("span");
+    swatch.className = `arp-swatch ${extraClass || ""}`;
+    if (colour) swatch.style.background = colour;
+    row.appendChild(swatch);
+    row.appendChild(document.createTextNode(label));
+    box.appendChild(row);
+  };
+  line("arp-legend-title", legend.title);
+  line("arp-legend-unit", legend.unit);
+  legend.rows.forEach(([colour, label]) => swatchRow(colour, label));
+  swatchRow(null, "Suppressed or no data", "arp-no-data");
+  line("arp-legend-source", legend.footer);
+  return box;
+}
+
+function areaStyle(view, index) {
+  const c = view.classes[index];
+  return {
+    fillColor: c >= 0 ? view.palette[c] : view.no_data,
+    fillOpacity: c >= 0 ? 0.78 : 0.5,
+    color: "#4d4d4d",
+    weight: view.weight,
+    dashArray: c >= 0 ? null : "3 3",
+  };
+}
+
+function drawAreas(L, state, areas, held) {
+  if (state.areas && state.areasId === areas.geometry_id) {
+    state.areas.setStyle((feature) => areaStyle(state.view, feature.properties.i));
+    return false;
+  }
+  if (state.areas) state.areas.remove();
+  const collection = {
+    type: "FeatureCollection",
+    features: held.features.map((geometry, i) => ({
+      type: "Feature",
+      properties: { i: i },
+      geometry: geometry,
+    })),
+  };
+  state.codes = held.codes;
+  state.areas = L.geoJSON(collection, {
+    renderer: state.areaRenderer,
+    style: (feature) => areaStyle(state.view, feature.properties.i),
+    onEachFeature: (feature, shape) => {
+      const i = feature.properties.i;
+      shape.bindTooltip(() => textBox(state.view.tooltips[i] || [], "arp-tooltip"), {
+        sticky: true,
+      });
+      shape.on("click", () => state.send("clicked", state.codes[i]));
+    },
+  }).addTo(state.map);
+  state.areasId = areas.geometry_id;
+  return true;
+}
+
+function drawOutlines(L, state, outlines, scale) {
+  if (!outlines) {
+    if (state.outlines) state.outlines.remove();
+    state.outlines = null;
+    state.outlinesId = null;
+    return;
+  }
+  if (state.outlines && state.outlinesId === outlines.geometry_id) return;
+  const held = geometryFor(outlines, scale);
+  if (!held) return state.send("missing_geometry", outlines.geometry_id);
+  if (state.outlines) state.outlines.remove();
+  const features = held.features.map((g) => ({ type: "Feature", geometry: g }));
+  state.outlines = L.geoJSON(
+    { type: "FeatureCollection", features: features },
+    {
+      renderer: state.areaRenderer,
+      interactive: false,
+      style: { fill: false, color: "#1a1a1a", weight: 1.6 },
+    },
+  ).addTo(state.map);
+  state.outlinesId = outlines.geometry_id;
+}
+
+function drawOverlays(L, state, overlays) {
+  state.overlays.forEach((layer) => layer.remove());
+  if (state.layerControl) state.layerControl.remove();
+  state.overlays = [];
+  const named = {};
+  overlays.forEach((overlay) => {
+    const group = L.layerGroup();
+    overlay.points.forEach(([lat, lon, radius, label]) => {
+      L.circleMarker([lat, lon], {
+        renderer: state.pointRenderer,
+        radius: radius,
+        color: overlay.edge,
+        weight: 1,
+        fillColor: overlay.fill,
+        fillOpacity: 0.85,
+      })
+        .bindTooltip(() => textBox([label]))
+        .addTo(group);
+    });
+    group.addTo(state.map);
+    state.overlays.push(group);
+    named[overlay.name] = group;
+  });
+  const bases = state.tiles ? { "Street map": state.tiles } : {};
+  if (overlays.length || state.tiles) {
+    state.layerControl = L.control.layers(bases, named, { collapsed: true }).addTo(state.map);
+  } else {
+    state.layerControl = null;
+  }
+}
+
+function setTiles(L, state, tiles) {
+  if (tiles && !state.tiles) {
+    // Without internet the tiles fail quietly and the polygons stay on white.
+    state.tiles = L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 });
+    state.tiles.addTo(state.map);
+  } else if (!tiles && state.tiles) {
+    state.tiles.remove();
+    state.tiles = null;
+  }
+}
+
+function focusArea(state, code, geometryChanged) {
+  let focused = null;
+  if (code && state.areas) {
+    state.areas.eachLayer((shape) => {
+      if (state.codes[shape.feature.properties.i] === code) focused = shape;
+    });
+  }
+  if (focused) {
+    focused.setStyle({ weight: 4, color: "#000000", dashArray: null });
+    focused.bringToFront();
+    if (state.focused !== code) state.map.fitBounds(focused.getBounds(), { maxZoom: 14 });
+  } else if (geometryChanged && state.areas) {
+    // Keep the areas clear of the legend (bottom right): beside it on a wide map, above it
+    // on a phone.
+    const legend = state.legend.getContainer();
+    const wide = state.container.offsetWidth >= 3 * legend.offsetWidth;
+    const padding = wide ? [legend.offsetWidth + 10, 0] : [0, legend.offsetHeight + 10];
+    state.map.fitBounds(state.areas.getBounds(), { paddingBottomRight: padding });
+  }
+  state.focused = code;
+}
+
+function setUp(L, parentElement, spec) {
+  const container = document.createElement("div");
+  container.className = "arp-map";
+  container.style.height = `${spec.height}px`;
+  container.setAttribute("role", "region");
+  container.setAttribute("aria-label", spec.label);
+  parentElement.appendChild(container);
+  const map = L.map(container, { zoomControl: true, attributionControl: true });
+  L.control.scale({ imperial: false }).addTo(map);
+  const legend = L.control({ position: "bottomright" });
+  legend.onAdd = () => L.DomUtil.create("div", "arp-legend-holder");
+  legend.addTo(map);
+  const state = {
+    map: map,
+    container: container,
+    legend: legend,
+    areaRenderer: spec.canvas ? L.canvas({ padding: 0.2 }) : L.svg(),
+    pointRenderer: L.svg(),
+    overlays: [],
+    tiles: null,
+    layerControl: null,
+  };
+  maps.set(parentElement, state);
+  return state;
+}
+
+function draw(L, component) {
+  const { data: spec, parentElement } = component;
+  const state = maps.get(parentElement) || setUp(L, parentElement, spec);
+  state.send = component.setTriggerValue;
+  state.container.style.height = `${spec.height}px`;
+  state.container.setAttribute("aria-label", spec.label);
+  const held = geometryFor(spec.areas, spec.scale);
+  if (!held) {
+    // Sent earlier in this session but not held here: ask for it again.
+    state.send("missing_geometry", spec.areas.geometry_id);
+    return;
+  }
+  state.view = spec.view;
+  setTiles(L, state, spec.tiles);
+  const geometryChanged = drawAreas(L, state, spec.areas, held);
+  drawOutlines(L, state, spec.outlines, spec.scale);
+  drawOverlays(L, state, spec.overlays || []);
+  const holder = state.legend.getContainer();
+  holder.replaceChildren(legendBox(spec.legend));
+  focusArea(state, spec.focus, geometryChanged);
+  if (geometryChanged) state.map.invalidateSize();
+  // For tests and benchmarks: what is drawn, whatever the renderer.
+  state.container.dataset.areas = String(held.features.length);
+  state.container.dataset.view = spec.view.id;
+}
+
+export default function (component) {
+  const { data: spec, parentElement } = component;
+  loadLeaflet(spec.leaflet.script, spec.leaflet.stylesheet)
+    .then((L) => draw(L, component))
+    .catch((error) => {
+      const message = document.createElement("p");
+      message.className = "arp-map-error";
+      message.textContent = `The map could not be drawn: ${error.message}. The table below has the same values.`;
+      parentElement.replaceChildren(message);
+    });
+}
