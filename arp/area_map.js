@@ -213,7 +213,15 @@ function setTiles(L, state, tiles) {
   }
 }
 
-function focusArea(state, code, geometryChanged) {
+function focusArea(state, spec, geometryChanged) {
+  const code = spec.focus;
+  const fromLink = !state.placed && spec.start_view;
+  if (fromLink) {
+    // A copied link: open where its sender left the map.
+    const [latitude, longitude, zoom] = spec.start_view;
+    state.map.setView([latitude, longitude], zoom);
+    state.focused = code;
+  }
   let focused = null;
   if (code && state.areas) {
     state.areas.eachLayer((shape) => {
@@ -224,7 +232,7 @@ function focusArea(state, code, geometryChanged) {
     focused.setStyle({ weight: 4, color: "#000000", dashArray: null });
     focused.bringToFront();
     if (state.focused !== code) state.map.fitBounds(focused.getBounds(), { maxZoom: 14 });
-  } else if (geometryChanged && state.areas) {
+  } else if (geometryChanged && !fromLink && state.areas) {
     // Keep the areas clear of the legend (bottom right): beside it on a wide map, above it
     // on a phone.
     const legend = state.legend.getContainer();
@@ -232,7 +240,38 @@ function focusArea(state, code, geometryChanged) {
     const padding = wide ? [legend.offsetWidth + 10, 0] : [0, legend.offsetHeight + 10];
     state.map.fitBounds(state.areas.getBounds(), { paddingBottomRight: padding });
   }
+  state.placed = true;
   state.focused = code;
+}
+
+// The map's centre and zoom in the page's URL, so a copied link reopens this very view.
+// Written in place (no reload, no rerun): the server reads it when a link is opened.
+function viewParam(map) {
+  const centre = map.getCenter();
+  return `${centre.lat.toFixed(5)},${centre.lng.toFixed(5)},${Math.round(map.getZoom())}`;
+}
+
+function withView(url) {
+  const state = window.arpUrlMap;
+  if (!url || !state || !state.container.isConnected) return url;
+  const next = new URL(url, window.location.href);
+  if (next.pathname !== window.location.pathname) return url; // another page: leave it
+  next.searchParams.set("map", viewParam(state.map));
+  return next.toString();
+}
+
+function keepViewInUrl(state) {
+  window.arpUrlMap = state;
+  if (!window.arpHistoryWrapped) {
+    // Streamlit rewrites the query string from the server's view, which has not seen the
+    // map move: each rewrite of this page's URL keeps the map's view in it.
+    for (const name of ["replaceState", "pushState"]) {
+      const original = window.history[name].bind(window.history);
+      window.history[name] = (data, unused, url) => original(data, unused, withView(url));
+    }
+    window.arpHistoryWrapped = true;
+  }
+  window.history.replaceState(window.history.state, "", window.location.href);
 }
 
 function setUp(L, parentElement, spec) {
@@ -280,7 +319,12 @@ function draw(L, component) {
   drawOverlays(L, state, spec.overlays || []);
   const holder = state.legend.getContainer();
   holder.replaceChildren(legendBox(spec.legend));
-  focusArea(state, spec.focus, geometryChanged);
+  focusArea(state, spec, geometryChanged);
+  if (spec.view_in_url) {
+    if (!state.writesUrl) state.map.on("moveend", () => keepViewInUrl(state));
+    state.writesUrl = true;
+    keepViewInUrl(state);
+  }
   if (geometryChanged) state.map.invalidateSize();
   // For tests and benchmarks: what is drawn, whatever the renderer.
   state.container.dataset.areas = String(held.features.length);

@@ -34,6 +34,7 @@ class ViewState:
     compare: tuple[str, ...] = field(default_factory=tuple)
     gap_indicator: str = "imd_score_2025"
     present: bool = False
+    map_view: str | None = None  # "latitude,longitude,zoom" where the map was left
 
     def to_params(self) -> dict[str, str]:
         params = {
@@ -50,6 +51,8 @@ class ViewState:
             params["compare"] = ",".join(self.compare)
         if self.present:
             params["present"] = "1"
+        if self.map_view:
+            params["map"] = self.map_view
         return params
 
     def short_params(self) -> dict[str, str]:
@@ -88,6 +91,7 @@ def parse_state(
     take("area", lambda v: v in area_codes)
     take("gap", lambda v: v in framework.indicators)
     take("present", lambda v: v in ("0", "1"), lambda v: v == "1")
+    take("map", lambda v: map_view_from(v) is not None)
     take(
         "compare",
         lambda v: all(c in area_codes for c in v.split(",")) and len(v.split(",")) <= MAX_COMPARE,
@@ -106,7 +110,23 @@ _FIELDS = {
     "compare": "compare",
     "gap": "gap_indicator",
     "present": "present",
+    "map": "map_view",
 }
+
+
+def map_view_from(text: str) -> tuple[float, float, int] | None:
+    """(latitude, longitude, zoom) from a link's "map" value, or None if it is not one.
+    The browser writes it there as the map is panned and zoomed."""
+    parts = text.split(",")
+    if len(parts) != 3:
+        return None
+    try:
+        latitude, longitude, zoom = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    if -90 <= latitude <= 90 and -180 <= longitude <= 180 and 0 <= zoom <= 19:
+        return latitude, longitude, zoom
+    return None
 
 
 def is_showable(show: str, framework: Framework) -> bool:

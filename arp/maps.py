@@ -133,9 +133,10 @@ def _encode_ring(coords: np.ndarray) -> list[int]:
     return deltas.ravel().tolist()
 
 
-def encode_geometry(wkb: bytes) -> list[list[list[int]]]:
-    """Polygons -> rings -> delta-encoded integer coordinates."""
-    geometry = shapely.from_wkb(bytes(wkb))
+def encode_geometry(geometry) -> list[list[list[int]]]:
+    """Polygons -> rings -> delta-encoded integer coordinates (from a geometry or its WKB)."""
+    if isinstance(geometry, bytes | bytearray | memoryview):
+        geometry = shapely.from_wkb(bytes(geometry))
     polygons = geometry.geoms if hasattr(geometry, "geoms") else [geometry]
     encoded = []
     for polygon in polygons:
@@ -184,6 +185,21 @@ def geometry_id(codes: Collection[str], version: str) -> str:
     return digest.hexdigest()[:16]
 
 
+VIEW_PIXELS = 1500  # the widest a map is drawn; finer detail than a pixel is never seen
+
+
+def view_geometry(wkbs: pd.Series) -> list:
+    """Display geometry for one view. A view of many areas (England's LSOAs, say) is seen
+    whole at a scale where each is a few pixels: its shared edges are simplified again to
+    about a pixel of the whole view, keeping neighbours touching, which cuts the bytes
+    and the drawing several times over. Smaller views keep the build's display geometry."""
+    geometries = shapely.from_wkb([bytes(w) for w in wkbs])
+    if len(geometries) <= CANVAS_ABOVE:
+        return list(geometries)
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geometries)
+    return list(shapely.coverage_simplify(geometries, max(xmax - xmin, ymax - ymin) / VIEW_PIXELS))
+
+
 _ENCODED: OrderedDict[str, list] = OrderedDict()  # geometry id -> encoded polygons
 _ENCODED_KEEP = 8
 
@@ -197,7 +213,7 @@ def geometry_layer(frame: pd.DataFrame, version: str, held: Collection[str]) -> 
         return layer
     encoded = _ENCODED.pop(layer["geometry_id"], None)
     if encoded is None:
-        encoded = [encode_geometry(w) for w in frame["geometry_display_wkb"]]
+        encoded = [encode_geometry(w) for w in view_geometry(frame["geometry_display_wkb"])]
     _ENCODED[layer["geometry_id"]] = encoded
     while len(_ENCODED) > _ENCODED_KEEP:
         _ENCODED.popitem(last=False)
@@ -284,6 +300,8 @@ def choropleth(
     height: int = 560,
     base_url_path: str = "",
     label: str | None = None,
+    start_view: tuple[float, float, int] | None = None,
+    view_in_url: bool = False,
 ) -> MapSpec:
     """Classed polygons, district outlines, optional point overlays and the legend."""
     classes = classify(frame["value"], scheme)
@@ -320,6 +338,10 @@ def choropleth(
             "footer": source_line,
         },
         "focus": focus,
+        # Where a copied link left the map (else it fits the areas), and whether the map
+        # writes its centre and zoom into the page's URL as it moves.
+        "start_view": list(start_view) if start_view else None,
+        "view_in_url": view_in_url,
     }
     ids = tuple(layer["geometry_id"] for layer in (areas, outlines) if layer)
     return MapSpec(data, classes, colours, ids)

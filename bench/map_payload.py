@@ -8,7 +8,7 @@
 - England scale: SYNTHETIC geometry (35,000 generated polygons, labelled as such) through
   the same map, canvas renderer: time to draw, bytes, server time to switch.
 
-    .venv/bin/python bench/map_payload.py [--runs N] [--england-areas 35000]
+    .venv/bin/python bench/map_payload.py [--runs N] [--england-areas 35000] [--only wmca|england]
 
 Needs a real build at ARP_DB and Debian's chromium.
 """
@@ -266,12 +266,11 @@ def server_switch_ms(runs: int) -> list[float]:
     return timings
 
 
-def england_server_ms(n: int, runs: int) -> tuple[list[float], int, int]:
+def england_server_ms(n: int, runs: int) -> tuple[list[float], int]:
     """Server time for a new view of the synthetic areas (tooltips, classes, spec as JSON)
-    with the geometry held by the browser; the JSON sizes with and without geometry."""
+    with the geometry held by the browser; the JSON size of such a view."""
     frame = synthetic_england(n)
     first = england_builder(frame)(geometry_version="synthetic")
-    full = len(json.dumps(first.data))
     timings = []
     for run in range(runs):
         started = time.perf_counter()
@@ -279,22 +278,59 @@ def england_server_ms(n: int, runs: int) -> tuple[list[float], int, int]:
         data = build(geometry_version="synthetic", held=first.geometry_ids).data
         size = len(json.dumps(data))
         timings.append((time.perf_counter() - started) * 1000)
-    return timings, full, size
+    return timings, size
 
 
 def median(values) -> float:
     return statistics.median(values)
 
 
+def wmca(browser, folder: Path, runs: int) -> None:
+    with streamlit_server(folder / "empty.py") as base:
+        floor = floor_timings(browser, base, runs)
+    with streamlit_server(settings.REPO_ROOT / "app.py") as base:
+        url = f"{base}/?show=imd_score_2025&level=lsoa"
+        cold_title, cold, geometry_bytes = open_timings(browser, url, 1719, runs, warm=False)
+        warm_title, warm, _ = open_timings(browser, url, 1719, runs, warm=True)
+        switching, switch_bytes, geometry_again = switch_timings(browser, base, runs * 2)
+    print(
+        f"empty Streamlit page, title shown: median {median(floor):.2f} s (the floor)\n"
+        f"WMCA LSOA map, phone viewport, first visit: 1,719 areas drawn in median "
+        f"{median(cold):.2f} s (title at {median(cold_title):.2f} s; "
+        f"{median(cold) / median(floor):.2f}x the empty page)\n"
+        f"  return visit (browser cache warm): median {median(warm):.2f} s "
+        f"(title at {median(warm_title):.2f} s; {median(warm) / median(floor):.2f}x)\n"
+        f"  the map's message: median {median(geometry_bytes) / 1e6:.2f} MB "
+        f"(geometry, classes, tooltips, legend; before websocket compression)\n"
+        f"  switching indicator in the browser: new legend in median "
+        f"{median(switching):.2f} s; {median(switch_bytes) / 1e6:.2f} MB received for "
+        f"the whole page (map and table); messages carrying geometry again: "
+        f"{geometry_again} of {len(switching)} switches"
+    )
+
+
+def england(browser, page: Path, areas: int, runs: int) -> None:
+    switch, later = england_server_ms(areas, 3)
+    with streamlit_server(page) as base:
+        _, drawn, sent = open_timings(browser, base, areas, max(2, runs // 2), warm=False)
+    print(
+        f"England scale, SYNTHETIC geometry ({areas:,} polygons, canvas renderer, edges "
+        f"simplified to the view's scale): drawn in median {median(drawn):.2f} s on a first "
+        f"visit; map message {median(sent) / 1e6:.1f} MB with geometry, {later / 1e6:.1f} MB "
+        f"for a later view; server time to switch median {median(switch):.0f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--england-areas", type=int, default=35_000)
+    parser.add_argument("--only", choices=["wmca", "england"])
     args = parser.parse_args()
     runs = args.runs
-
-    switch = server_switch_ms(runs * 3)
-    print(f"server time to switch indicator (WMCA LSOAs): median {median(switch):.0f} ms")
+    if args.only != "england":
+        switch = server_switch_ms(runs * 3)
+        print(f"server time to switch indicator (WMCA LSOAs): median {median(switch):.0f} ms")
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         folder = Path(folder)
@@ -306,41 +342,11 @@ def main() -> None:
         )
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
-        with streamlit_server(folder / "empty.py") as base:
-            floor = floor_timings(browser, base, runs)
-        with streamlit_server(settings.REPO_ROOT / "app.py") as base:
-            url = f"{base}/?show=imd_score_2025&level=lsoa"
-            cold_title, cold, geometry_bytes = open_timings(browser, url, 1719, runs, warm=False)
-            warm_title, warm, _ = open_timings(browser, url, 1719, runs, warm=True)
-            switching, switch_bytes, geometry_again = switch_timings(browser, base, runs * 2)
-        print(
-            f"empty Streamlit page, title shown: median {median(floor):.2f} s (the floor)\n"
-            f"WMCA LSOA map, phone viewport, first visit: 1,719 areas drawn in median "
-            f"{median(cold):.2f} s (title at {median(cold_title):.2f} s; "
-            f"{median(cold) / median(floor):.2f}x the empty page)\n"
-            f"  return visit (browser cache warm): median {median(warm):.2f} s "
-            f"(title at {median(warm_title):.2f} s; {median(warm) / median(floor):.2f}x)\n"
-            f"  the map's message: median {median(geometry_bytes) / 1e6:.2f} MB "
-            f"(geometry, classes, tooltips, legend; before websocket compression)\n"
-            f"  switching indicator in the browser: new legend in median "
-            f"{median(switching):.2f} s; {median(switch_bytes) / 1e6:.2f} MB received for "
-            f"the whole page (map and table); messages carrying geometry again: "
-            f"{geometry_again} of {len(switching)} switches"
-        )
-
-        england_switch, england_full, england_view = england_server_ms(args.england_areas, 3)
-        with streamlit_server(england_page) as base:
-            _, england, england_bytes = open_timings(
-                browser, base, args.england_areas, max(2, runs // 2), warm=False
-            )
+        if args.only != "england":
+            wmca(browser, folder, runs)
+        if args.only != "wmca":
+            england(browser, england_page, args.england_areas, runs)
         browser.close()
-    print(
-        f"England scale, SYNTHETIC geometry ({args.england_areas:,} polygons, canvas "
-        f"renderer): drawn in median {median(england):.2f} s on a first visit; map message "
-        f"{median(england_bytes) / 1e6:.1f} MB with geometry ({england_full / 1e6:.1f} MB "
-        f"JSON), {england_view / 1e6:.1f} MB for a later view; server time to switch "
-        f"median {median(england_switch):.0f} ms"
-    )
     print(
         f"reproduce: ARP_DB={settings.database_path()} .venv/bin/python bench/map_payload.py "
         f"--runs {runs}"

@@ -68,6 +68,7 @@ state = explorer.ViewState(
     compare=state.compare,
     gap_indicator=state.gap_indicator,
     present=presenting,
+    map_view=state.map_view,
 )
 ui.write_state(state)
 if action == "profile":
@@ -92,6 +93,8 @@ code = ui.area_map(
         tiles=tiles,
         focus=state.area,
         height=760 if presenting else 560,
+        start_view=explorer.map_view_from(state.map_view or ""),
+        view_in_url=True,
         **common,
     ),
 )

@@ -107,6 +107,32 @@ def test_a_map_that_lost_its_geometry_asks_for_it_again(server, desktop):
     assert area_polygons(desktop) == 4
 
 
+def first_area_box(page) -> dict:
+    return page.locator(AREAS).first.bounding_box()
+
+
+def test_the_map_view_travels_in_the_link(server, desktop):
+    desktop.goto(f"{server}/?show=no_car")
+    wait_for_map(desktop)
+    desktop.locator(".leaflet-control-zoom-in").click()
+    desktop.wait_for_url(re.compile(r"[?&]map=[-0-9.]+%2C[-0-9.]+%2C\d+"), timeout=10_000)
+    desktop.wait_for_timeout(500)  # the zoom animation
+    zoomed = first_area_box(desktop)
+    # A rerun (other classes) keeps the view and keeps it in the URL.
+    choose(desktop, "Classes", "Equal intervals")
+    desktop.wait_for_url(re.compile(r"scheme=equal_interval"), timeout=30_000)
+    link = desktop.url
+    assert "map=" in link
+    assert first_area_box(desktop) == pytest.approx(zoomed, abs=1)
+    # The copied link, opened afresh, shows the same view.
+    fresh = desktop.context.new_page()
+    fresh.goto(link)
+    wait_for_map(fresh)
+    fresh.wait_for_timeout(500)
+    assert first_area_box(fresh) == pytest.approx(zoomed, abs=1)
+    fresh.close()
+
+
 def test_a_copied_link_restores_the_view_across_pages(server, phone):
     phone.goto(f"{server}/?show=no_car&level=ward&scheme=equal_interval")
     phone.wait_for_selector("h1:has-text('Households with no car or van')", timeout=30_000)

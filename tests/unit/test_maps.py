@@ -151,3 +151,22 @@ def test_leaflet_is_served_by_the_app_under_its_base_path(monkeypatch, tmp_path)
     assert maps.leaflet_urls("/arp/")["stylesheet"] == "/arp/app/static/vendor/leaflet/leaflet.css"
     monkeypatch.setattr(maps, "LOCAL_LEAFLET", tmp_path / "missing.js")
     assert maps.leaflet_urls("")["script"].startswith("https://unpkg.com/leaflet@1.9.4/")
+
+
+def test_a_view_of_many_areas_is_simplified_to_its_scale_keeping_neighbours_touching(
+    monkeypatch,
+):
+    # Two neighbours sharing a wiggly edge of 200 vertices, 1 km apart in all.
+    ys = np.linspace(52.0, 52.01, 200)
+    edge = np.c_[-1.5 + 0.0000005 * np.sin(np.arange(200)), ys]  # wiggles under a pixel
+    west = shapely.Polygon([(-1.51, 52.0), *edge, (-1.51, 52.01)])
+    east = shapely.Polygon([(-1.49, 52.0), *edge, (-1.49, 52.01)])
+    wkbs = pd.Series([shapely.to_wkb(west), shapely.to_wkb(east)])
+    kept = maps.view_geometry(wkbs)
+    assert shapely.get_num_coordinates(kept).sum() == 2 * 203  # a small view: as built
+    monkeypatch.setattr(maps, "CANVAS_ABOVE", 1)
+    simplified = maps.view_geometry(wkbs)
+    assert shapely.get_num_coordinates(simplified).sum() < 2 * 203 / 4
+    # Still a coverage: no gap and no overlap between the two.
+    assert shapely.union_all(simplified).area == pytest.approx(west.area + east.area, rel=1e-6)
+    assert shapely.intersection(*simplified).area == pytest.approx(0, abs=1e-12)

@@ -1,0 +1,53 @@
+"""The view in the URL: every field round-trips, and a bad value falls back with a message."""
+
+from __future__ import annotations
+
+import pytest
+
+from arp import explorer
+from arp.framework import load_framework
+
+AREAS = {"E01000901", "E01000904"}
+WITHIN = ["E47000007", "E08000025"]
+
+
+def parse(params):
+    return explorer.parse_state(params, load_framework(), AREAS, WITHIN, ["Equal weights"])
+
+
+def test_a_view_round_trips_through_its_link():
+    state = explorer.ViewState(
+        level="ward",
+        within="E08000025",
+        show="no_car",
+        scheme="deciles",
+        area="E01000901",
+        compare=("E01000901", "E01000904"),
+        present=True,
+        map_view="52.48000,-1.89000,13",
+    )
+    parsed, problems = parse(state.to_params())
+    assert problems == []
+    assert parsed == state
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("52.48,-1.89,13", (52.48, -1.89, 13)),
+        ("52.48,-1.89", None),
+        ("52.48,-1.89,zoom", None),
+        ("91,0,5", None),
+        ("52,-181,5", None),
+        ("52,-1,20", None),
+        ("52,-1,12.5", None),
+    ],
+)
+def test_a_map_view_in_a_link_is_read_only_when_it_makes_sense(text, expected):
+    assert explorer.map_view_from(text) == expected
+
+
+def test_a_bad_map_view_falls_back_to_fitting_the_areas_with_a_message():
+    parsed, problems = parse({"show": "no_car", "map": "<script>"})
+    assert parsed.map_view is None
+    assert problems == ["'<script>' is not a valid map; showing the default instead."]
