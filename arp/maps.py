@@ -238,7 +238,13 @@ def point_overlay(
 
 
 def count_overlay(
-    name: str, points: pd.DataFrame, count: str, base: float, scale: float, colours, label: str
+    name: str,
+    points: pd.DataFrame,
+    count: str,
+    base: float,
+    scale: float,
+    colours: tuple[str, str],
+    label: str,
 ) -> dict:
     """Circles at area label points, their area growing with the count."""
     values = points[count]

@@ -158,10 +158,17 @@ def test_find_an_area_by_postcode_and_show_it_on_the_map(open_page):
     assert at.query_params["area"] in ("E01000904", ["E01000904"])
 
 
-def test_stop_and_search_overlay_renders(open_page):
+def test_service_and_stop_search_overlays_are_on_the_map(open_page):
     at = open_page(show="no_car")
     at.sidebar.multiselect[0].set_value(["stop_search", "gp_practice"]).run()
-    assert not at.exception
+    (spec,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    overlays = {o["name"]: o["points"] for o in spec["overlays"]}
+    assert overlays["GP practices"] == [
+        [52.48538, -1.90571, 4.0, "GP practice: TEST HILL SURGERY"],
+        [52.47638, -1.89101, 4.0, "GP practice: FIXTURE GREEN SURGERY"],
+    ]
+    # No fixture LSOA has 10 searches: the layer is listed, with nothing in it.
+    assert overlays["Stop and search (LSOAs with 10 or more)"] == []
 
 
 def test_area_profile_shows_the_ethnic_composition_as_shares(open_page):

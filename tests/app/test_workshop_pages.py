@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from arp import insights, settings
@@ -148,4 +150,6 @@ def test_insights_and_stop_search_layers_render_on_the_map(start):
     save("approved", status="approve")
     at = start(None, show="no_car")
     at.sidebar.multiselect[0].set_value(["insights", "stop_search"]).run()
-    assert not at.exception
+    (spec,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    (pins,) = [o["points"] for o in spec["overlays"] if o["name"].startswith("Workshop")]
+    assert [label for *_, label in pins] == ["1 approved workshop insight(s)"]
