@@ -78,6 +78,12 @@ function textBox(lines, className) {
   return box;
 }
 
+function asHtmlText(text) {
+  const holder = document.createElement("span");
+  holder.textContent = text;
+  return holder.innerHTML;
+}
+
 function legendBox(legend) {
   const box = document.createElement("div");
   box.className = "arp-legend";
@@ -192,7 +198,7 @@ function drawOverlays(L, state, overlays) {
     });
     group.addTo(state.map);
     state.overlays.push(group);
-    named[overlay.name] = group;
+    named[asHtmlText(overlay.name)] = group; // Leaflet's layer control reads names as HTML
   });
   const bases = state.tiles ? { "Street map": state.tiles } : {};
   if (overlays.length || state.tiles) {
