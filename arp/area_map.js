@@ -8,7 +8,7 @@
 // Every string from the server is set as text (textContent), never as HTML: area names
 // and workshop notes are untrusted.
 
-const geometryCache = new Map(); // geometry id -> {features, codes}, most recent last
+const geometryCache = new Map(); // geometry id -> {geometries, codes}, most recent last
 const GEOMETRY_CACHE_SIZE = 4;
 window.arpGeometryCache = geometryCache; // reachable, so the browser tests can empty it
 const maps = new WeakMap(); // parent element -> the Leaflet map drawn in it
@@ -61,8 +61,8 @@ function rememberGeometry(id, geometry) {
 
 function geometryFor(layer, scale) {
   if (layer.geometry) {
-    const features = decodeGeometry(layer.geometry, scale);
-    rememberGeometry(layer.geometry_id, { features: features, codes: layer.codes });
+    const geometries = decodeGeometry(layer.geometry, scale);
+    rememberGeometry(layer.geometry_id, { geometries: geometries, codes: layer.codes });
   }
   return geometryCache.get(layer.geometry_id);
 }
@@ -132,7 +132,7 @@ function drawAreas(L, state, areas, held) {
   if (state.areas) state.areas.remove();
   const collection = {
     type: "FeatureCollection",
-    features: held.features.map((geometry, i) => ({
+    features: held.geometries.map((geometry, i) => ({
       type: "Feature",
       properties: { i: i },
       geometry: geometry,
@@ -165,7 +165,7 @@ function drawOutlines(L, state, outlines, scale) {
   const held = geometryFor(outlines, scale);
   if (!held) return state.send("missing_geometry", outlines.geometry_id);
   if (state.outlines) state.outlines.remove();
-  const features = held.features.map((g) => ({ type: "Feature", geometry: g }));
+  const features = held.geometries.map((g) => ({ type: "Feature", geometry: g }));
   state.outlines = L.geoJSON(
     { type: "FeatureCollection", features: features },
     {
@@ -302,6 +302,7 @@ function setUp(L, parentElement, spec) {
     tiles: null,
     layerControl: null,
   };
+  if (spec.view_in_url) map.on("moveend", () => keepViewInUrl(state));
   maps.set(parentElement, state);
   return state;
 }
@@ -326,14 +327,10 @@ function draw(L, component) {
   const holder = state.legend.getContainer();
   holder.replaceChildren(legendBox(spec.legend));
   focusArea(state, spec, geometryChanged);
-  if (spec.view_in_url) {
-    if (!state.writesUrl) state.map.on("moveend", () => keepViewInUrl(state));
-    state.writesUrl = true;
-    keepViewInUrl(state);
-  }
+  if (spec.view_in_url) keepViewInUrl(state);
   if (geometryChanged) state.map.invalidateSize();
   // For tests and benchmarks: what is drawn, whatever the renderer.
-  state.container.dataset.areas = String(held.features.length);
+  state.container.dataset.areas = String(held.geometries.length);
   state.container.dataset.view = spec.view.id;
 }
 

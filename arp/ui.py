@@ -400,9 +400,10 @@ def area_map(
     if geometry_version is None:
         path = settings.database_path()
         geometry_version = f"{path}:{path.stat().st_mtime}"
+    held = st.session_state.get(held_key, frozenset())
     spec = build(
         geometry_version=geometry_version,
-        held=st.session_state.get(held_key, frozenset()),
+        held=held,
         base_url_path=st.get_option("server.baseUrlPath") or "",
     )
     result = _AREA_MAP(
@@ -411,9 +412,7 @@ def area_map(
         on_clicked_change=lambda: None,
         on_missing_geometry_change=lambda: st.session_state.pop(held_key, None),
     )
-    st.session_state[held_key] = st.session_state.get(held_key, frozenset()) | set(
-        spec.geometry_ids
-    )
+    st.session_state[held_key] = held | set(spec.geometry_ids)
     return result.clicked
 
 

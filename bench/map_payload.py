@@ -167,8 +167,9 @@ def _listen(page) -> list[int | str]:
     return received
 
 
-def open_timings(browser, url: str, areas: int, runs: int, warm: bool):
-    """Seconds to the first h1 and to the map drawn; bytes of the map's message."""
+def open_timings(browser, url: str, areas: int | None, runs: int, warm: bool):
+    """Seconds to the first h1 and to the map drawn (areas=None: a page with no map);
+    bytes of the map's message."""
     title, drawn, geometry_bytes = [], [], []
     shared = browser.new_context(viewport=PHONE) if warm else None
     for run in range(runs + 1):  # the first run warms the server's caches (and the browser's)
@@ -179,8 +180,9 @@ def open_timings(browser, url: str, areas: int, runs: int, warm: bool):
         page.goto(url)
         page.wait_for_selector("h1", timeout=120_000)
         at_title = time.perf_counter() - started
-        page.wait_for_function(DRAWN, arg=areas, timeout=180_000)
-        page.evaluate("new Promise(r => requestAnimationFrame(() => r()))")
+        if areas is not None:
+            page.wait_for_function(DRAWN, arg=areas, timeout=180_000)
+            page.evaluate("new Promise(r => requestAnimationFrame(() => r()))")
         if run:
             title.append(at_title)
             drawn.append(time.perf_counter() - started)
@@ -188,21 +190,9 @@ def open_timings(browser, url: str, areas: int, runs: int, warm: bool):
         page.close()
         if not shared:
             context.close()
+    if shared:
+        shared.close()
     return title, drawn, geometry_bytes
-
-
-def floor_timings(browser, url: str, runs: int) -> list[float]:
-    timings = []
-    for run in range(runs + 1):
-        context = browser.new_context(viewport=PHONE)
-        page = context.new_page()
-        started = time.perf_counter()
-        page.goto(url)
-        page.wait_for_selector("h1", timeout=60_000)
-        if run:
-            timings.append(time.perf_counter() - started)
-        context.close()
-    return timings
 
 
 def lsoa_indicator_titles(limit: int) -> list[str]:
@@ -287,7 +277,7 @@ def median(values) -> float:
 
 def wmca(browser, folder: Path, runs: int) -> None:
     with streamlit_server(folder / "empty.py") as base:
-        floor = floor_timings(browser, base, runs)
+        floor, _, _ = open_timings(browser, base, None, runs, warm=False)
     with streamlit_server(settings.REPO_ROOT / "app.py") as base:
         url = f"{base}/?show=imd_score_2025&level=lsoa"
         cold_title, cold, geometry_bytes = open_timings(browser, url, 1719, runs, warm=False)
