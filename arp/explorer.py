@@ -168,6 +168,7 @@ class MapView:
     period: str
     caveats: str
     message: str | None = None
+    scale: str = "continuous"  # "decile": categorical classes, flag = England's worst tenth
 
 
 def indicator_view(
@@ -199,6 +200,7 @@ def indicator_view(
         indicator.period,
         indicator.caveats,
         message,
+        indicator.scale,
     )
 
 
@@ -206,8 +208,8 @@ def composite_view(
     con: duckdb.DuckDBPyConnection, framework: Framework, state: ViewState, scenario: Scenario
 ) -> MapView:
     areas = areas_within(con, state.level, state.within)
-    matrix = composites.worse_percentile_matrix(con, framework, state.level)
-    scores = composites.composite_scores(matrix, framework, scenario)
+    inputs = composites.composite_inputs(con, framework, state.level)
+    scores = composites.composite_scores(inputs, framework, scenario)
     if state.show == OVERALL:
         column, flags = "overall_score", "overall_flags"
     else:
@@ -252,7 +254,10 @@ def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
     if pd.isna(row.get("value")):
         lines.append("No data")
         return lines
-    text = f"{maps.format_value(row['value'])} {view.unit}"
+    if view.scale == "decile":
+        text = f"Decile {maps.decile_label(row['value'])}"
+    else:
+        text = f"{maps.format_value(row['value'])} {view.unit}"
     if pd.notna(row.get("ci_low")):
         text += (
             f" (95% CI {maps.format_value(row['ci_low'])} to {maps.format_value(row['ci_high'])})"
@@ -261,10 +266,21 @@ def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
     if pd.notna(row.get("percentile_wmca")):
         lines.append(f"Percentile in the area mapped: {row['percentile_wmca']:.0f}")
     if _is_true(row.get("flag_worst10_wmca")):
-        lines.append("⚑ In the worst 10% of areas mapped")
+        lines.append(flag_words(view.scale))
     if row.get("insights"):
         lines.append(f"Workshop insights here: {int(row['insights'])}")
     return lines
+
+
+def flag_words(scale: str) -> str:
+    """The worst-10% flag in words: a decile's flag is England's most deprived tenth."""
+    if scale == "decile":
+        return "⚑ In England's most deprived tenth (decile 1)"
+    return "⚑ In the worst 10% of areas mapped"
+
+
+def flag_heading(scale: str) -> str:
+    return "England's most deprived 10%" if scale == "decile" else "Worst 10%"
 
 
 def table_view(view: MapView) -> pd.DataFrame:
@@ -272,11 +288,13 @@ def table_view(view: MapView) -> pd.DataFrame:
     frame = view.frame
     table = pd.DataFrame({"Area": frame["name"], "Code": frame["code"]})
     table[f"Value ({view.unit})"] = frame["value"].round(2)
+    if view.scale == "decile":
+        table["Decile"] = frame["value"].map(maps.decile_label, na_action="ignore").fillna("")
     if "ci_low" in frame:
         table["95% CI low"] = frame["ci_low"].round(2)
         table["95% CI high"] = frame["ci_high"].round(2)
         table["Percentile"] = frame["percentile_wmca"].round(0)
-        table["Worst 10%"] = frame["flag_worst10_wmca"].map({True: "yes", False: "no"})
+        table[flag_heading(view.scale)] = frame["flag_worst10_wmca"].map({True: "yes", False: "no"})
         table["Note"] = frame["suppression_reason"].fillna("")
         table.loc[frame["value"].isna() & (table["Note"] == ""), "Note"] = "no data"
     else:
@@ -326,7 +344,11 @@ def profile(
                 "Area mapped": row["benchmark_value"],
                 "England": row["england_value"],
                 "Percentile (area mapped)": row["percentile_wmca"],
-                "Worst 10%": "yes" if _is_true(row["flag_worst10_wmca"]) else "",
+                "Worst 10%": (
+                    ("yes (decile 1)" if indicator.scale == "decile" else "yes")
+                    if _is_true(row["flag_worst10_wmca"])
+                    else ""
+                ),
                 "Note": row["suppression_reason"]
                 if isinstance(row["suppression_reason"], str)
                 else "",
@@ -458,5 +480,6 @@ def view_map(view: MapView, scheme: str, source_line: str, **layers) -> maps.Map
         tooltips,
         scheme,
         source_line,
+        scale=view.scale,
         **layers,
     )

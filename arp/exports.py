@@ -129,7 +129,7 @@ def render_map(
         exported=today or date.today(),
     )
     frame = view.frame
-    classes = maps.classify(frame["value"], state.scheme)
+    classes = maps.classify(frame["value"], state.scheme, view.scale)
     colours = maps.colours_for(view.polarity, view.kind, max(len(classes.bounds), 1))
     geometry = gpd.GeoSeries.from_wkb([bytes(b) for b in frame["geometry_display_wkb"]], crs=4326)
     areas = gpd.GeoDataFrame(frame[["code"]], geometry=geometry.values, crs=4326).to_crs(27700)

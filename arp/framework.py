@@ -22,6 +22,11 @@ MEASURES = ("proportion", "rate", "mean", "published")
 LEVELS = ("lsoa", "msoa", "ward", "lad", "ca")
 BASE_LEVELS = ("lsoa", "msoa")
 COVERAGES = ("england", "area")
+SCALES = ("continuous", "decile")
+INTERVALS = ("wilson", "exact_poisson", "none")
+# The interval each measure gets unless the framework says "none" (a complete count or a
+# share of whole neighbourhoods has no sampling or Poisson variation to show).
+DEFAULT_INTERVAL = {"proportion": "wilson", "rate": "exact_poisson"}
 # Which levels can be rolled up from each base level: MSOAs nest in districts, not wards.
 REACHABLE = {"lsoa": set(LEVELS), "msoa": {"msoa", "lad", "ca"}}
 
@@ -59,6 +64,13 @@ class Indicator:
     # Small-number suppression protects people counted in surveys and the Census; it is
     # off only where the counts are whole neighbourhoods or public places (see caveats).
     disclosure_control: bool = True
+    # "decile": a published national decile (1 = most deprived): categorical classes, and
+    # the worst-10% flag is exactly decile 1.
+    scale: str = "continuous"
+    interval: str = "none"
+    # Where the base areas' counts are mostly too small to rank, composites at finer levels
+    # take each area's position from this level's value (e.g. its MSOA's), as labelled.
+    composite_level: str | None = None
 
     @property
     def aggregates(self) -> bool:
@@ -134,6 +146,24 @@ def _check_indicator(key: str, raw: dict, domains: dict, known_sources: set[str]
         )
     if raw["kind"] == "context" and raw["polarity"] != "no_judgement":
         problems.append(f"{where}: a context indicator must have polarity 'no_judgement'")
+    scale = raw.get("scale", "continuous")
+    if scale not in SCALES:
+        problems.append(f"{where}: scale {scale!r} is not one of {', '.join(SCALES)}")
+    elif scale == "decile" and raw["measure"] != "published":
+        problems.append(f"{where}: a decile scale is for published deciles (measure 'published')")
+    interval = raw.get("interval", DEFAULT_INTERVAL.get(raw["measure"], "none"))
+    if interval not in INTERVALS:
+        problems.append(f"{where}: interval {interval!r} is not one of {', '.join(INTERVALS)}")
+    elif interval != "none" and interval != DEFAULT_INTERVAL.get(raw["measure"]):
+        problems.append(f"{where}: a {raw['measure']} cannot have a {interval} interval")
+    composite_level = raw.get("composite_level")
+    if composite_level is not None and (
+        composite_level not in raw["levels"] or composite_level == raw["base_level"]
+    ):
+        problems.append(
+            f"{where}: composite_level {composite_level!r} must be one of its levels above "
+            "the base level"
+        )
     if raw["measure"] in ("proportion", "rate") and not raw.get("multiplier"):
         problems.append(f"{where}: a {raw['measure']} needs a multiplier (100, 1000, ...)")
     unknown = [s for entry in raw["sources"] for s in entry.split("|") if s not in known_sources]
@@ -187,6 +217,9 @@ def parse_framework(text: str, known_sources: set[str]) -> Framework:
             caveats=raw["caveats"],
             multiplier=float(raw.get("multiplier", 1.0)),
             disclosure_control=bool(raw.get("disclosure_control", True)),
+            scale=raw.get("scale", "continuous"),
+            interval=raw.get("interval", DEFAULT_INTERVAL.get(raw["measure"], "none")),
+            composite_level=raw.get("composite_level"),
         )
     if problems:
         raise FrameworkError("the framework file has problems:\n- " + "\n- ".join(problems))

@@ -148,11 +148,11 @@ def add_value_and_interval(frame: pd.DataFrame, indicator: Indicator) -> pd.Data
     if indicator.measure in ("proportion", "rate", "mean"):
         with np.errstate(divide="ignore", invalid="ignore"):
             frame["value"] = num / den * indicator.multiplier
-    if indicator.measure == "proportion":
+    if indicator.interval == "wilson":
         low, high = scoring.wilson_interval(num, den)
         frame["ci_low"], frame["ci_high"] = low * indicator.multiplier, high * indicator.multiplier
-    elif indicator.measure == "rate":
-        low, high = scoring.byar_interval(num)
+    elif indicator.interval == "exact_poisson":
+        low, high = scoring.exact_poisson_interval(num)
         with np.errstate(divide="ignore", invalid="ignore"):
             frame["ci_low"] = low / den * indicator.multiplier
             frame["ci_high"] = high / den * indicator.multiplier
@@ -165,13 +165,15 @@ def add_value_and_interval(frame: pd.DataFrame, indicator: Indicator) -> pd.Data
     return frame
 
 
-def _ranks(values: pd.Series, polarity: str, suffix: str) -> pd.DataFrame:
-    worse = scoring.worse_percentile(values, polarity)
+def _ranks(values: pd.Series, indicator: Indicator, suffix: str) -> pd.DataFrame:
+    worse = scoring.worse_percentile(values, indicator.polarity)
     ranks = pd.DataFrame(
         {
             f"percentile_{suffix}": scoring.percentile(values),
             f"worse_percentile_{suffix}": worse,
-            f"flag_worst10_{suffix}": scoring.flag_worst_tenth(values, polarity),
+            f"flag_worst10_{suffix}": scoring.flag_worst_tenth(
+                values, indicator.polarity, indicator.scale
+            ),
         },
         index=values.index,
     )
@@ -192,10 +194,10 @@ def add_ranks(
     parts = []
     for level, rows in frame.groupby("level"):
         local = rows[rows["in_area"]]
-        parts.append(_ranks(local["value"], indicator.polarity, "wmca"))
+        parts.append(_ranks(local["value"], indicator, "wmca"))
         if indicator.coverage == "england" and level not in ("ca", "country"):
             english = rows[rows["area_code"].str.startswith("E")]
-            parts.append(_ranks(english["value"], indicator.polarity, "england"))
+            parts.append(_ranks(english["value"], indicator, "england"))
     ranks = pd.concat(parts, axis=0) if parts else pd.DataFrame(index=frame.index)
     ranks = ranks.groupby(level=0).first()  # an area has its wmca and england parts
     frame = frame.join(ranks)

@@ -60,14 +60,40 @@ def palette(n: int, colours: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Classes:
-    """Class index per area (-1 = no value) and the upper bound of each class."""
+    """Class index per area (-1 = no value) and the upper bound of each class; categorical
+    classes (deciles) carry a label per class instead of ranges."""
 
     index: np.ndarray
     bounds: list[float]
     minimum: float | None
+    labels: tuple[str, ...] | None = None
 
 
-def classify(values: pd.Series, scheme: str = "quantiles") -> Classes:
+DECILES = tuple(range(1, 11))
+
+
+def decile_label(decile: float) -> str:
+    """A national IoD decile in words (1 = England's most deprived tenth)."""
+    d = int(decile)
+    if d == 1:
+        return "1 — most deprived 10% in England"
+    if d == 10:
+        return "10 — least deprived 10% in England"
+    return f"{d} — {(d - 1) * 10} to {d * 10}% most deprived in England"
+
+
+def decile_classes(values: pd.Series) -> Classes:
+    """Ten fixed categories, one per decile, whatever the values present: a decile is a
+    rank, so maps of different areas keep the same colours for the same decile."""
+    index = np.where(values.notna(), values.fillna(0).astype(float) - 1, -1).astype(int)
+    labels = tuple(decile_label(d) for d in DECILES)
+    return Classes(index, [float(d) for d in DECILES], 1.0, labels)
+
+
+def classify(values: pd.Series, scheme: str = "quantiles", scale: str = "continuous") -> Classes:
+    """Classes for a map; `scheme` applies to continuous values, deciles are categorical."""
+    if scale == "decile":
+        return decile_classes(values)
     valid = values.dropna().astype(float)
     index = np.full(len(values), -1, dtype=int)
     if valid.empty:
@@ -148,6 +174,8 @@ def encode_geometry(geometry) -> list[list[list[int]]]:
 
 
 def legend_rows(classes: Classes, colours: list[str]) -> list[tuple[str, str]]:
+    if classes.labels is not None:
+        return list(zip(colours, classes.labels, strict=True))
     rows = []
     low = classes.minimum
     for colour, high in zip(colours, classes.bounds, strict=False):
@@ -297,6 +325,7 @@ def choropleth(
     scheme: str,
     source_line: str,
     *,
+    scale: str = "continuous",
     geometry_version: str,
     held: Collection[str] = (),
     districts: pd.DataFrame | None = None,
@@ -310,7 +339,7 @@ def choropleth(
     view_in_url: bool = False,
 ) -> MapSpec:
     """Classed polygons, district outlines, optional point overlays and the legend."""
-    classes = classify(frame["value"], scheme)
+    classes = classify(frame["value"], scheme, scale)
     colours = colours_for(polarity, kind, max(len(classes.bounds), 1))
     view = {
         "classes": classes.index.tolist(),

@@ -8,20 +8,26 @@ Conventions, used everywhere:
   (values 1, 2, 2, 3 give 0, 50, 50, 100).
 - `worse_percentile` applies polarity so that 100 is always the worst-placed area; it is
   empty for indicators with no judgement.
-- an area is flagged in the worst 10% when it is, or ties with, an area whose rank puts it
-  in the worst 10%: flagged when (highest tied rank - 1) / (n - 1) >= 90%. So when many
-  areas share the worst value (a decile, a count of zero), all of them are flagged.
+- `flag_worst_tenth` is the one worst-10% rule, used by the map, tables, profiles and the
+  composites' flag counts alike. A continuous value is flagged when the area and every area
+  tied with it fit within the worst-placed tenth of the areas ranked: counting from the
+  worst, the last of its tied group is at position n/10 or better. So at most a tenth of the
+  areas are ever flagged (none when fewer than 10 are ranked), and a tie that straddles the
+  line is left unflagged. A published national decile already answers the question: the
+  flag is exactly "in England's most deprived tenth" (decile 1).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 Z_95 = 1.959963984540054
 SUPPRESS_NUMERATOR_BELOW = 10
 SUPPRESS_DENOMINATOR_BELOW = 50
-WORST_TENTH_FROM = 90.0
+WORST_TENTH = 0.1
+SCALES = ("continuous", "decile")
 
 
 def wilson_interval(numerator, denominator, z: float = Z_95):
@@ -34,17 +40,15 @@ def wilson_interval(numerator, denominator, z: float = Z_95):
     return centre - half, centre + half
 
 
-def byar_interval(count, z: float = Z_95):
-    """Byar's approximation to the exact Poisson 95% interval for a count.
-
-    Lower: O (1 - 1/(9O) - z/(3 sqrt O))^3; upper: (O+1) (1 - 1/(9(O+1)) + z/(3 sqrt(O+1)))^3.
-    A count of 0 has lower limit 0.
-    """
+def exact_poisson_interval(count, z: float = Z_95):
+    """Exact (Garwood) 95% interval for a Poisson count, from chi-square quantiles:
+    lower chi2(alpha/2; 2O) / 2, upper chi2(1 - alpha/2; 2O + 2) / 2. A count of 0 has
+    lower limit 0."""
     observed = np.asarray(count, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        low = observed * (1 - 1 / (9 * observed) - z / (3 * np.sqrt(observed))) ** 3
-        plus = observed + 1
-        high = plus * (1 - 1 / (9 * plus) + z / (3 * np.sqrt(plus))) ** 3
+    alpha = 2 * stats.norm.sf(z)
+    with np.errstate(invalid="ignore"):
+        low = stats.chi2.ppf(alpha / 2, 2 * observed) / 2
+        high = stats.chi2.ppf(1 - alpha / 2, 2 * observed + 2) / 2
     return np.where(observed == 0, 0.0, low), high
 
 
@@ -85,10 +89,21 @@ def worse_percentile(values: pd.Series, polarity: str, ties: str = "average") ->
     return pd.Series(np.nan, index=values.index)
 
 
-def flag_worst_tenth(values: pd.Series, polarity: str) -> pd.Series:
-    """True for areas in (or tied into) the worst 10%; empty with no judgement or no value."""
-    worst_rank = worse_percentile(values, polarity, ties="max")
-    return (worst_rank >= WORST_TENTH_FROM).where(worst_rank.notna()).astype("boolean")
+def flag_worst_tenth(values: pd.Series, polarity: str, scale: str = "continuous") -> pd.Series:
+    """True for areas in the worst tenth (see the module docstring for the one rule); empty
+    with no judgement or no value."""
+    flags = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    valid = values.notna()
+    if polarity not in ("higher_is_worse", "higher_is_better") or not valid.any():
+        return flags
+    if scale == "decile":
+        worst_decile = 10 if polarity == "higher_is_worse" else 1
+        flags[valid] = values[valid] == worst_decile
+        return flags
+    worse_first = -values[valid] if polarity == "higher_is_worse" else values[valid]
+    last_of_tie = worse_first.rank(method="max")
+    flags[valid] = last_of_tie <= WORST_TENTH * int(valid.sum())
+    return flags
 
 
 def worse_decile(worse: pd.Series) -> pd.Series:
@@ -102,12 +117,14 @@ def rank_worst_first(worse: pd.Series) -> pd.Series:
 
 def composite(
     worse_percentiles: pd.DataFrame,
+    flags: pd.DataFrame,
     indicator_domains: dict[str, str],
     indicator_weights: dict[str, float] | None = None,
     domain_weights: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Domain and overall composites for each area (row), from a wide frame of
-    worse_percentiles (one column per indicator).
+    worse_percentiles (one column per indicator) and the same indicators' worst-10% flags
+    (from `flag_worst_tenth`, so the counts here are the flags every other surface shows).
 
     A domain score is the weighted mean of its indicators' worse_percentiles, over the
     indicators the area has a value for; the overall score is the weighted mean of domain
@@ -121,7 +138,8 @@ def composite(
     present = ~np.isnan(values)
     filled = np.where(present, values, 0.0)
     weights = np.array([indicator_weights.get(c, 1.0) for c in columns], dtype=float)
-    flagged = (values >= WORST_TENTH_FROM) & present
+    flagged = flags.reindex(index=worse_percentiles.index, columns=columns)
+    flagged = flagged.fillna(False).to_numpy(dtype=bool)
     domains = sorted({indicator_domains[c] for c in columns})
     out = {}
     domain_scores = []

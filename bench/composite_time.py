@@ -28,7 +28,7 @@ def main() -> None:
     framework = load_framework()
     with duckdb.connect(str(settings.database_path()), read_only=True) as con:
         started = time.perf_counter()
-        matrix = composites.worse_percentile_matrix(con, framework, args.level)
+        inputs = composites.composite_inputs(con, framework, args.level)
         read_ms = (time.perf_counter() - started) * 1000
     domains = [d.id for d in framework.scored_domains]
     randomiser = random.Random(2024)
@@ -36,9 +36,9 @@ def main() -> None:
     for _ in range(args.runs):
         scenario = Scenario("bench", {d: randomiser.choice([0.5, 1, 2, 3]) for d in domains})
         started = time.perf_counter()
-        composites.composite_scores(matrix, framework, scenario)
+        composites.composite_scores(inputs, framework, scenario)
         timings.append((time.perf_counter() - started) * 1000)
-    print(f"{len(matrix):,} {args.level.upper()}s x {matrix.shape[1]} indicators")
+    print(f"{len(inputs.worse):,} {args.level.upper()}s x {inputs.worse.shape[1]} indicators")
     print(f"read the position matrix once: {read_ms:.0f} ms")
     print(
         f"recompute composites on a weight change: median {statistics.median(timings):.2f} ms "

@@ -87,6 +87,16 @@ def test_a_valid_edit_parses():
     framework = parse_framework(GOOD, set(SOURCES_BY_ID))
     assert framework.indicators["x"].levels == ("lsoa", "ward")
     assert framework.indicators["x"].multiplier == 100.0
+    assert framework.indicators["x"].interval == "wilson"  # a proportion's default
+    assert framework.indicators["x"].scale == "continuous"
+
+
+def test_published_deciles_are_declared_as_deciles():
+    framework = load_framework()
+    deciles = {i.id for i in framework.indicators.values() if i.unit.startswith("national decile")}
+    assert deciles >= {"imd_decile_2025", "idaci_decile_2025", "idaopi_decile_2025"}
+    assert {framework.indicators[i].scale for i in deciles} == {"decile"}
+    assert all(i.interval == "none" for i in framework.indicators.values() if i.scale == "decile")
 
 
 @pytest.mark.parametrize(
@@ -101,6 +111,10 @@ def test_a_valid_edit_parses():
         (('kind = "level"', 'kind = "context"'), "a context indicator must have polarity"),
         (('caveats = "c"\n', ""), "indicator 'x': missing 'caveats'"),
         (("[domains.health]", "[domains.health"), "not valid TOML"),
+        (('unit = "%"', 'unit = "%"\nscale = "ordinal"'), "scale 'ordinal' is not one of"),
+        (('unit = "%"', 'unit = "%"\nscale = "decile"'), "a decile scale is for published"),
+        (('unit = "%"', 'unit = "%"\ninterval = "exact_poisson"'), "a proportion cannot have"),
+        (('unit = "%"', 'unit = "%"\ncomposite_level = "msoa"'), "composite_level 'msoa' must"),
     ],
 )
 def test_bad_edits_are_refused_with_the_reason(edit, message):

@@ -4,9 +4,12 @@ from the fixture files (tests/fixtures/sources)."""
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import pytest
 
 from arp import scoring
+from arp.framework import load_framework
+from arp.indicators import add_value_and_interval
 from tests.conftest import FIXTURE_SOURCES_DIR
 
 
@@ -42,17 +45,13 @@ def test_larger_areas_are_re_aggregated_from_counts_not_averaged(fixture_db):
 
 def test_percentiles_and_flags_within_the_area(fixture_db):
     # no_car by LSOA: 50, 20, 20, 10 (higher is worse). Average ranks 4, 2.5, 2.5, 1.
-    expected = {
-        "E01000901": (100.0, True),
-        "E01000902": (50.0, False),
-        "E01000903": (50.0, False),
-        "E01000904": (0.0, False),
-    }
-    for code, (worse, flag) in expected.items():
+    # Four areas have no worst tenth (a tenth of 4 is 0.4 of an area), so none is flagged.
+    expected = {"E01000901": 100.0, "E01000902": 50.0, "E01000903": 50.0, "E01000904": 0.0}
+    for code, worse in expected.items():
         row = value_row(fixture_db, "no_car", code)
         assert row["worse_percentile_wmca"] == pytest.approx(worse), code
         assert row["percentile_wmca"] == pytest.approx(worse), code
-        assert row["flag_worst10_wmca"] is flag, code
+        assert row["flag_worst10_wmca"] is False, code
     assert value_row(fixture_db, "no_car", "E01000901")["rank_wmca"] == 1
 
 
@@ -120,13 +119,28 @@ def test_an_unstaged_census_table_computes_as_soon_as_it_is_provided(
     )
 
 
-def test_byar_interval_is_applied_to_rates(fixture_db):
+def test_complete_counts_have_no_interval(fixture_db):
     row = value_row(fixture_db, "gp_practices_per_10k", "E08000025")
     # One GP practice (M00001) in Birmingham's 2,700 residents; not suppressed (public places).
     assert (row["numerator"], row["denominator"]) == (1, 2700)
-    low, high = scoring.byar_interval([1])
-    assert row["ci_low"] == pytest.approx(low[0] / 2700 * 10000)
-    assert row["ci_high"] == pytest.approx(high[0] / 2700 * 10000)
+    assert row["value"] == pytest.approx(1 / 2700 * 10000)
+    assert row["ci_low"] is None
+    assert row["ci_high"] is None
+    # Shares of residents in whole deprived neighbourhoods are complete counts too.
+    assert load_framework().indicators["most_deprived_tenth_2025"].interval == "none"
+
+
+def test_rates_get_the_exact_poisson_interval():
+    framework = load_framework()
+    indicator = framework.indicators["stop_search_rate"]
+    frame = pd.DataFrame({"numerator": [1.0, 25.0], "denominator": [1500.0, 1500.0]})
+    out = add_value_and_interval(frame, indicator)
+    low, high = scoring.exact_poisson_interval([1, 25])
+    # A count of 1 is suppressed (fewer than 10); 25 keeps its exact limits per 1,000.
+    assert out["suppressed"].tolist() == [True, False]
+    assert out.loc[1, "ci_low"] == pytest.approx(low[1] / 1500 * 1000)
+    assert out.loc[1, "ci_high"] == pytest.approx(high[1] / 1500 * 1000)
+    assert out.loc[1, "ci_low"] == pytest.approx(16.1787 / 1500 * 1000, abs=1e-4)
 
 
 def test_fixture_folder_is_untouched():

@@ -32,6 +32,21 @@ def test_a_single_value_is_one_class():
     assert classes.index.tolist() == [0, 0, -1]
 
 
+@pytest.mark.parametrize("scheme", list(maps.SCHEMES))
+def test_deciles_are_ten_named_categories_whatever_the_scheme(scheme):
+    values = pd.Series([1.0, 1.0, 2.0, 10.0, np.nan])
+    classes = maps.classify(values, scheme, "decile")
+    assert classes.index.tolist() == [0, 0, 1, 9, -1]
+    colours = maps.colours_for("higher_is_better", "level", 10)
+    rows = maps.legend_rows(classes, colours)
+    assert len(rows) == 10
+    assert rows[0] == (colours[0], "1 — most deprived 10% in England")
+    assert rows[1][1] == "2 — 10 to 20% most deprived in England"
+    assert rows[9][1] == "10 — least deprived 10% in England"
+    assert colours[0] == "#7f0000"  # decile 1, the most deprived, is the darkest
+    assert not any(" to 1.00" in label for _, label in rows)
+
+
 def test_darker_means_worse_whatever_the_direction():
     worse_high = maps.colours_for("higher_is_worse", "level", 5)
     better_high = maps.colours_for("higher_is_better", "level", 5)

@@ -32,21 +32,30 @@ def test_wilson_interval_stays_inside_0_and_1_at_the_edges():
     assert 0.83 < low[1] < 1
 
 
-def test_byar_interval_by_hand_and_close_to_exact():
-    # O = 10: lower = 10 (1 - 1/90 - z/(3 sqrt 10))^3, upper = 11 (1 - 1/99 + z/(3 sqrt 11))^3
-    low, high = scoring.byar_interval([10])
-    assert low[0] == pytest.approx(10 * (1 - 1 / 90 - Z / (3 * math.sqrt(10))) ** 3)
-    assert high[0] == pytest.approx(11 * (1 - 1 / 99 + Z / (3 * math.sqrt(11))) ** 3)
-    exact_low = stats.chi2.ppf(0.025, 20) / 2
-    exact_high = stats.chi2.ppf(0.975, 22) / 2
-    assert low[0] == pytest.approx(exact_low, rel=0.01)
-    assert high[0] == pytest.approx(exact_high, rel=0.01)
+@pytest.mark.parametrize(
+    ("count", "low", "high"),
+    [
+        # Published exact (Garwood) 95% limits for a Poisson count.
+        (1, 0.0253, 5.5716),
+        (10, 4.7954, 18.3904),
+        (0, 0.0, 3.6889),
+    ],
+)
+def test_exact_poisson_interval_matches_published_limits(count, low, high):
+    got_low, got_high = scoring.exact_poisson_interval([count])
+    assert got_low[0] == pytest.approx(low, abs=5e-5)
+    assert got_high[0] == pytest.approx(high, abs=5e-5)
 
 
-def test_byar_interval_for_zero_events():
-    low, high = scoring.byar_interval([0])
-    assert low[0] == 0.0
-    assert high[0] == pytest.approx(3.668, abs=0.001)  # exact: 3.689
+@pytest.mark.parametrize("count", [1, 2, 5, 9, 10, 50, 400])
+def test_exact_poisson_interval_equals_scipy_chi_square_quantiles(count):
+    low, high = scoring.exact_poisson_interval([count])
+    assert low[0] == pytest.approx(stats.chi2.ppf(0.025, 2 * count) / 2, rel=1e-12)
+    assert high[0] == pytest.approx(stats.chi2.ppf(0.975, 2 * count + 2) / 2, rel=1e-12)
+    # Byar's approximation, used before, was 48% off the exact lower limit at a count of 1.
+    if count == 1:
+        byar_low = count * (1 - 1 / (9 * count) - Z / (3 * math.sqrt(count))) ** 3
+        assert abs(byar_low - low[0]) / low[0] > 0.4
 
 
 @pytest.mark.parametrize(
@@ -78,13 +87,45 @@ def test_polarity_flip_makes_100_the_worst():
     assert scoring.worse_percentile(values, "no_judgement").isna().all()
 
 
-def test_worst_tenth_flag_includes_every_area_tied_with_the_worst():
-    # Deciles, higher is better: three areas share the worst decile (1) among 11 areas.
-    deciles = pd.Series([1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9], dtype=float)
-    flags = scoring.flag_worst_tenth(deciles, "higher_is_better")
-    assert flags.tolist() == [True, True, True] + [False] * 8
+def test_decile_flag_is_exactly_the_worst_national_decile():
+    # Deciles, higher is better: three areas share decile 1 among 11; decile 2 is never
+    # "tied into" the worst tenth.
+    deciles = pd.Series([1, 1, 1, 2, 2, 3, 4, 5, 6, 7, 10, np.nan], dtype=float)
+    flags = scoring.flag_worst_tenth(deciles, "higher_is_better", "decile")
+    assert flags.tolist()[:11] == [True, True, True] + [False] * 8
+    assert pd.isna(flags.iloc[11])
     # Averaged, the tied three sit at (9 + 10 + 11) / 3 = rank 10 of 11 -> 90.
-    assert scoring.worse_percentile(deciles, "higher_is_better").iloc[0] == pytest.approx(90.0)
+    assert scoring.worse_percentile(deciles.iloc[:11], "higher_is_better").iloc[0] == 90.0
+
+
+def test_continuous_flag_never_covers_more_than_a_tenth_and_leaves_a_straddling_tie():
+    # 20 areas, higher is worse: a tenth is 2 areas. The two highest are flagged.
+    values = pd.Series(range(20), dtype=float)
+    assert scoring.flag_worst_tenth(values, "higher_is_worse").sum() == 2
+    assert scoring.flag_worst_tenth(values, "higher_is_worse").iloc[-2:].all()
+    # Three areas tie at the worst value: they do not fit in 2 places, so none is flagged.
+    tied = pd.Series([*range(17), 99, 99, 99], dtype=float)
+    assert scoring.flag_worst_tenth(tied, "higher_is_worse").sum() == 0
+    # Higher is better: the lowest are the worst.
+    assert scoring.flag_worst_tenth(values, "higher_is_better").iloc[:2].all()
+    assert scoring.flag_worst_tenth(values, "higher_is_better").sum() == 2
+
+
+@pytest.mark.parametrize("n", [1, 7, 9])
+def test_fewer_than_ten_areas_have_no_worst_tenth(n):
+    values = pd.Series(range(n), dtype=float)
+    assert scoring.flag_worst_tenth(values, "higher_is_worse").sum() == 0
+
+
+@pytest.mark.parametrize("n", [10, 99, 1719, 35672])
+def test_flag_share_never_exceeds_a_tenth(n):
+    values = pd.Series(np.random.default_rng(n).integers(0, 50, n), dtype=float)
+    flagged = scoring.flag_worst_tenth(values, "higher_is_worse").sum()
+    assert flagged <= n / 10
+
+
+def test_no_judgement_has_no_flag():
+    assert scoring.flag_worst_tenth(pd.Series([1.0, 2.0]), "no_judgement").isna().all()
 
 
 def test_worse_decile_and_rank():
@@ -97,9 +138,12 @@ def test_composite_weighted_mean_and_flag_count_by_hand():
     worse = pd.DataFrame(
         {"a": [95.0, 10.0], "b": [20.0, np.nan], "c": [50.0, 40.0]}, index=["X", "Y"]
     )
+    flags = pd.DataFrame(
+        {"a": [True, False], "b": [False, pd.NA], "c": [False, False]}, index=["X", "Y"]
+    )
     domains = {"a": "health", "b": "health", "c": "housing"}
     result = scoring.composite(
-        worse, domains, indicator_weights={"a": 3.0}, domain_weights={"housing": 2.0}
+        worse, flags, domains, indicator_weights={"a": 3.0}, domain_weights={"housing": 2.0}
     )
     # X: health = (3 x 95 + 1 x 20) / 4 = 76.25; housing = 50; overall = (76.25 + 2 x 50) / 3
     assert result.loc["X", "health_score"] == pytest.approx(76.25)
@@ -112,9 +156,20 @@ def test_composite_weighted_mean_and_flag_count_by_hand():
     assert result.loc["Y", "overall_flags"] == 0
 
 
+def test_composite_counts_the_flags_it_is_given_not_its_own_threshold():
+    # A worse percentile of 95 is not a flag unless the one flag rule says so (a tie, say).
+    worse = pd.DataFrame({"a": [95.0, 95.0]}, index=["X", "Y"])
+    flags = pd.DataFrame({"a": [False, True]}, index=["X", "Y"])
+    result = scoring.composite(worse, flags, {"a": "health"})
+    assert result["overall_flags"].tolist() == [0, 1]
+
+
 def test_composite_with_a_domain_weighted_zero_leaves_it_out():
     worse = pd.DataFrame({"a": [100.0], "c": [0.0]})
-    result = scoring.composite(worse, {"a": "health", "c": "housing"}, domain_weights={"health": 0})
+    flags = pd.DataFrame({"a": [True], "c": [False]})
+    result = scoring.composite(
+        worse, flags, {"a": "health", "c": "housing"}, domain_weights={"health": 0}
+    )
     assert result["overall_score"].iloc[0] == 0.0
     assert result["overall_flags"].iloc[0] == 1  # the flag is still counted: nothing hides it
 
