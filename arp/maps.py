@@ -79,7 +79,7 @@ def decile_label(decile: float) -> str:
         return "1 — most deprived 10% in England"
     if d == 10:
         return "10 — least deprived 10% in England"
-    return f"{d} — {(d - 1) * 10} to {d * 10}% most deprived in England"
+    return f"{d} — {(d - 1) * 10} to {d * 10}% most deprived"
 
 
 def decile_classes(values: pd.Series) -> Classes:

@@ -41,7 +41,7 @@ def test_deciles_are_ten_named_categories_whatever_the_scheme(scheme):
     rows = maps.legend_rows(classes, colours)
     assert len(rows) == 10
     assert rows[0] == (colours[0], "1 — most deprived 10% in England")
-    assert rows[1][1] == "2 — 10 to 20% most deprived in England"
+    assert rows[1][1] == "2 — 10 to 20% most deprived"
     assert rows[9][1] == "10 — least deprived 10% in England"
     assert colours[0] == "#7f0000"  # decile 1, the most deprived, is the darkest
     assert not any(" to 1.00" in label for _, label in rows)
