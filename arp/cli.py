@@ -136,6 +136,8 @@ def _stop_search(args: argparse.Namespace) -> int:
         try:
             for code in codes:
                 table = gaps.stop_search_disproportionality(con, code)
+                if args.format != "csv":  # for people: withheld counts read "fewer than 10"
+                    table = gaps.stop_search_display(table)
                 table.insert(0, "area_code", code)
                 frames.append(table)
         except gaps.GapError as error:

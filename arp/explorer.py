@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from arp import composites, maps
+from arp import composites, gaps, maps
 from arp.framework import Framework
 from arp.indicators import ENGLAND
 from arp.workshop import EQUAL_WEIGHTS, Scenario
@@ -389,6 +389,14 @@ def nearby_services(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
            limit 200""",
         {"code": code},
     ).df()
+
+
+def stop_search(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame | None:
+    """The stop-and-search table for an area (disclosure control applied), or None when no
+    stop and search data are loaded. Show it through gaps.stop_search_display."""
+    if not _has(con, "stop_search_ethnicity"):
+        return None
+    return gaps.stop_search_disproportionality(con, code)
 
 
 def find_area(con: duckdb.DuckDBPyConnection, text: str) -> list[tuple[str, str, str]]:

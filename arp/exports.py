@@ -383,14 +383,32 @@ def _group_gap_lines(con, framework: Framework, code: str, level: str) -> list[s
                     f"  ratio {row.ratio_to_reference:4.2f}"
                 )
     if level in ("ward", "lad", "ca") and db.has_table(con, "stop_search_ethnicity"):
-        table = gaps.stop_search_disproportionality(con, code)
+        table = gaps.stop_search_display(gaps.stop_search_disproportionality(con, code))
         lines.append("")
-        lines.append("Stop and search per 1,000 residents (13 months), ratio to White:")
-        for row in table.itertuples():
-            rate = "" if pd.isna(row.rate_per_1000) else f"{row.rate_per_1000:6.1f}"
-            ratio = "" if pd.isna(row.ratio_to_white) else f"ratio {row.ratio_to_white:4.2f}"
-            lines.append(f"  {textwrap.shorten(row.ethnic_group, 52):52} {rate:>6}  {ratio}")
+        lines.append("Stop and search (13 months), ethnicity as the person defined it:")
+        lines.append(
+            "  searches, per 1,000 residents, ratio to White "
+            "[the same adding the officer's view where the person stated none]"
+        )
+        officer = " (incl. officer-observed)"
+        for _, row in table.iterrows():
+            lines.append(
+                f"  {textwrap.shorten(row['Ethnic group'], 36):36} {row['Searches']:>13}"
+                f" {row['Per 1,000']:>6} {_short_ratio(row['Ratio to White']):10}"
+                f" [{row[f'Searches{officer}']:>13} {row[f'Per 1,000{officer}']:>6}"
+                f" {_short_ratio(row[f'Ratio to White{officer}']):10}]"
+            )
+        lines.append(
+            f"  {gaps.FEWER_THAN}: withheld, with its rate and ratio (small numbers); no ratio "
+            f"where White searches are {gaps.FEWER_THAN};"
+        )
+        lines.append("  not available: no self-defined category in the data loaded.")
     return lines
+
+
+def _short_ratio(text: str) -> str:
+    """'1.42 (1.37 to 1.47)' -> 'ratio 1.42'; '' stays ''."""
+    return f"ratio {text.split(' (')[0]}" if text else ""
 
 
 def render_chart(

@@ -97,22 +97,35 @@ def exposure(
     return table
 
 
+NOT_STATED = "Ethnicity not stated by the person"
+NOT_AVAILABLE = "not available: no self-defined ethnicity in the data loaded maps to this group"
+FEWER_THAN = f"fewer than {scoring.SUPPRESS_NUMERATOR_BELOW}"
+SENSITIVITY = "incl_officer_observed"  # suffix of the sensitivity columns
+
+
 def stop_search_disproportionality(con: duckdb.DuckDBPyConnection, within: str) -> pd.DataFrame:
     """Searches per 1,000 residents of each Census broad ethnic group, and the rate ratio to
-    White residents with its 95% interval. Searches with no ethnicity recorded are a row of
-    their own. For the combined authority (the force area) searches that could not be placed
-    in an LSOA are counted too."""
+    White residents with its 95% interval, by the Home Office convention: the headline counts
+    the person's self-defined ethnicity only, and searches where the person stated none are
+    a row of their own. Beside it, a sensitivity (`*_incl_officer_observed`) counts the
+    officer's observation where the person stated none. For the combined authority (the
+    force area) searches that could not be placed in an LSOA are counted too.
+
+    Disclosure control is applied here, so no surface can show small numbers: see
+    `stop_search_rates`."""
     level = area_level(con, within)
     lsoas = _base_within(con, "lsoa", within)
     include_unplaced = level == "ca"
     searches = con.execute(
-        """select coalesce(ethnic_group, 'Not recorded') as ethnic_group, ethnicity_basis,
-                  count(*) as searches
+        """select ethnic_group, sensitivity_group, count(*) as searches
            from stop_search_ethnicity
            where lsoa21cd in (select unnest($lsoas)) or ($include_unplaced and lsoa21cd is null)
            group by all""",
         {"lsoas": lsoas, "include_unplaced": include_unplaced},
     ).df()
+    # Whether a group can be counted at all is a property of the data loaded, not of the area.
+    available = _groups_in_data(con, "ethnic_group")
+    available_sensitivity = available | _groups_in_data(con, "officer_defined_group")
     people = (
         con.execute(
             """select ethnic_group, residents from population_by_ethnicity
@@ -122,60 +135,150 @@ def stop_search_disproportionality(con: duckdb.DuckDBPyConnection, within: str) 
         .df()
         .set_index("ethnic_group")["residents"]
     )
-    by_group = searches.pivot_table(
-        index="ethnic_group",
-        columns="ethnicity_basis",
-        values="searches",
-        aggfunc="sum",
-        fill_value=0,
-    )
-    for basis in ("self-defined", "officer-defined", "not recorded"):
-        if basis not in by_group:
-            by_group[basis] = 0
-    by_group["searches"] = by_group.sum(axis=1)
-    groups = [g for g in people.index if g != ALL_RESIDENTS]
-    rows = []
-    white_searches = by_group["searches"].get(WHITE, 0)
-    for group in [*groups, "Not recorded", "All residents"]:
-        if group == "All residents":
-            count, residents = by_group["searches"].sum(), people.get(ALL_RESIDENTS, np.nan)
-        else:
-            count = by_group["searches"].get(group, 0)
-            residents = people.get(group, np.nan)
-        rate = count / residents * 1000 if residents and group != "Not recorded" else np.nan
-        ratio, low, high = (np.nan, np.nan, np.nan)
-        if group == WHITE:  # the reference: its ratio is 1 by definition, with no interval
-            ratio = 1.0
-        elif group in groups:
-            ratio, low, high = scoring.rate_ratio_interval(
-                count, residents, white_searches, people.get(WHITE, np.nan)
-            )
-        rows.append(
-            {
-                "ethnic_group": group,
-                "searches": int(count),
-                "self_defined": _basis_count(by_group, "self-defined", group),
-                "officer_defined": _basis_count(by_group, "officer-defined", group),
-                "residents": residents if group != "Not recorded" else np.nan,
-                "rate_per_1000": rate,
-                "ratio_to_white": float(ratio),
-                "ratio_ci_low": float(low),
-                "ratio_ci_high": float(high),
-            }
-        )
-    table = pd.DataFrame(rows)
+    headline = searches.groupby(searches["ethnic_group"].fillna(NOT_STATED))["searches"].sum()
+    sensitivity = searches.groupby(searches["sensitivity_group"].fillna(NOT_STATED))[
+        "searches"
+    ].sum()
+    table = stop_search_rates(headline, sensitivity, people, available, available_sensitivity)
     table.attrs["note"] = (
-        "Searches over the 13 months of data loaded, per 1,000 residents (Census 2021). Ethnicity "
-        "as the person defined it; where not stated, as the officer saw it."
+        "Searches over the 13 months of data loaded, per 1,000 residents (Census 2021). "
+        "Headline: ethnicity as the person defined it (the Home Office convention); searches "
+        f"where the person stated none are counted in '{NOT_STATED}'. Columns ending "
+        f"'{SENSITIVITY}' are a sensitivity: they add the officer's observation where the "
+        f"person stated none. Counts under {scoring.SUPPRESS_NUMERATOR_BELOW} are shown as "
+        f"'{FEWER_THAN}' and no rate or ratio rests on them (nor a ratio on a White count under "
+        f"{scoring.SUPPRESS_NUMERATOR_BELOW})."
         + (" Includes searches that could not be placed in an LSOA." if include_unplaced else "")
     )
     return table
 
 
-def _basis_count(by_group: pd.DataFrame, basis: str, group: str) -> int:
-    if group == "All residents":
-        return int(by_group[basis].sum())
-    return int(by_group[basis].get(group, 0))
+def stop_search_rates(
+    headline: pd.Series,
+    sensitivity: pd.Series,
+    residents: pd.Series,
+    available: set[str],
+    available_sensitivity: set[str],
+) -> pd.DataFrame:
+    """The stop-and-search table from counts, with disclosure control applied once.
+
+    `headline` and `sensitivity`: searches by group (index: broad group names and
+    NOT_STATED). `residents`: Census residents by broad group plus ALL_RESIDENTS ('Total').
+    `available`: groups that some self-defined label in the data loaded maps to; any other
+    group's headline is not available (NaN with a reason), never 0. `available_sensitivity`:
+    the same for the sensitivity (self-defined or officer-observed labels).
+
+    A count under scoring.SUPPRESS_NUMERATOR_BELOW is withheld (NaN) with the reason
+    scoring.suppression_reason gives, and so are its rate, ratio and interval; a rate on
+    fewer than scoring.SUPPRESS_DENOMINATOR_BELOW residents is withheld too. Ratios are
+    withheld when the White reference is. Each withheld value has its reason in
+    `suppression_reason` (headline) or `suppression_reason_incl_officer_observed`.
+    """
+    groups = [g for g in residents.index if g != ALL_RESIDENTS]
+    columns = {}
+    for suffix, counts, present in (
+        ("", headline, available),
+        (f"_{SENSITIVITY}", sensitivity, available_sensitivity),
+    ):
+        rows = []
+        for group in [*groups, NOT_STATED, "All residents"]:
+            if group == "All residents":
+                count, people = float(counts.sum()), residents.get(ALL_RESIDENTS, np.nan)
+            else:
+                count = float(counts.get(group, 0))
+                people = residents.get(group, np.nan) if group != NOT_STATED else np.nan
+            rows.append((group, count, people))
+        frame = pd.DataFrame(rows, columns=["ethnic_group", "searches", "residents"])
+        frame["rate_per_1000"] = frame["searches"] / frame["residents"] * 1000
+        reason = scoring.suppression_reason(frame["searches"], frame["residents"])
+        missing = frame["ethnic_group"].isin(groups) & ~frame["ethnic_group"].isin(present)
+        reason[missing] = NOT_AVAILABLE
+        withheld = reason.notna()
+        count_withheld = withheld & (
+            (frame["searches"] < scoring.SUPPRESS_NUMERATOR_BELOW) | (reason == NOT_AVAILABLE)
+        )
+        is_white = frame["ethnic_group"] == WHITE
+        white_ok = bool((is_white & ~withheld).any())
+        white = frame[is_white].iloc[0] if is_white.any() else None
+        ratio, low, high = scoring.rate_ratio_interval(
+            frame["searches"],
+            frame["residents"],
+            np.nan if white is None else white["searches"],
+            np.nan if white is None else white["residents"],
+        )
+        ratio = pd.Series(ratio, index=frame.index).where(frame["ethnic_group"].isin(groups))
+        ratio[is_white] = 1.0  # the reference: 1 by definition, with no interval
+        low = pd.Series(low, index=frame.index).where(ratio.notna() & ~is_white)
+        high = pd.Series(high, index=frame.index).where(ratio.notna() & ~is_white)
+        ratio_withheld = withheld | (not white_ok)
+        if not white_ok:
+            white_reason = reason[is_white].iloc[0] if white is not None else "no White count"
+            reason = reason.mask(
+                frame["ethnic_group"].isin(groups) & reason.isna(),
+                f"ratio withheld: White reference {white_reason}",
+            )
+        frame.loc[count_withheld, "searches"] = np.nan
+        frame.loc[withheld, "rate_per_1000"] = np.nan
+        for name, values in (("ratio_to_white", ratio), ("ratio_ci_low", low)):
+            frame[name] = values.mask(ratio_withheld)
+        frame["ratio_ci_high"] = high.mask(ratio_withheld)
+        frame["suppression_reason"] = reason
+        if suffix == "":
+            columns["ethnic_group"] = frame["ethnic_group"]
+            columns["residents"] = frame["residents"]
+        for name in (
+            "searches",
+            "rate_per_1000",
+            "ratio_to_white",
+            "ratio_ci_low",
+            "ratio_ci_high",
+            "suppression_reason",
+        ):
+            columns[f"{name}{suffix}"] = frame[name]
+    return pd.DataFrame(columns)
+
+
+def _groups_in_data(con: duckdb.DuckDBPyConnection, column: str) -> set[str]:
+    """Broad groups that some label in the loaded files maps to (`column` of
+    stop_search_ethnicity): a property of the data, not of one area's count."""
+    return {
+        row[0]
+        for row in con.execute(
+            f"select distinct {column} from stop_search_ethnicity where {column} is not null"
+        ).fetchall()
+    }
+
+
+def stop_search_display(table: pd.DataFrame) -> pd.DataFrame:
+    """`stop_search_disproportionality` as text for people: withheld counts read
+    'fewer than 10', groups with no self-defined category 'not available', other withheld
+    values are blank beside their reason."""
+    shown = pd.DataFrame({"Ethnic group": table["ethnic_group"]})
+    shown["Residents"] = table["residents"].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+    for suffix, label in (("", ""), (f"_{SENSITIVITY}", " (incl. officer-observed)")):
+        reason = table[f"suppression_reason{suffix}"]
+        count = table[f"searches{suffix}"]
+        shown[f"Searches{label}"] = [
+            f"{c:,.0f}"
+            if not pd.isna(c)
+            else ("not available" if r == NOT_AVAILABLE else FEWER_THAN)
+            for c, r in zip(count, reason, strict=True)
+        ]
+        shown[f"Per 1,000{label}"] = table[f"rate_per_1000{suffix}"].map(_number)
+        ratio = table[f"ratio_to_white{suffix}"].map(_number)
+        low = table[f"ratio_ci_low{suffix}"]
+        high = table[f"ratio_ci_high{suffix}"]
+        shown[f"Ratio to White{label}"] = [
+            text + ("" if pd.isna(lo) else f" ({lo:.2f} to {hi:.2f})")
+            for text, lo, hi in zip(ratio, low, high, strict=True)
+        ]
+        shown[f"Why withheld{label}"] = reason.fillna("").astype(str)
+    shown.attrs = dict(table.attrs)
+    return shown
+
+
+def _number(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:.2f}"
 
 
 def exposure_by_child(

@@ -448,13 +448,15 @@ def find_area_box(
 
 
 def stop_search_table(code: str) -> pd.DataFrame | None:
-    con = connection()
-    if not db.has_table(con, "stop_search_ethnicity"):
+    """Shows the stop-and-search table (made, with small numbers withheld, by
+    explorer.stop_search); returns it for charts, or None when none is loaded."""
+    table = explorer.stop_search(connection(), code)
+    if table is None:
         st.caption("No stop and search data loaded.")
         return None
-    table = gaps.stop_search_disproportionality(con, code)
     st.caption(table.attrs["note"])
-    return table.round(2)
+    st.dataframe(gaps.stop_search_display(table), hide_index=True, width="stretch")
+    return table
 
 
 def comparison(level: str, codes: list[str]) -> pd.DataFrame:

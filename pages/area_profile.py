@@ -55,9 +55,7 @@ if len(broad):
 
 if info["level"] in ("ward", "lad", "ca"):
     st.subheader("Stop and search by ethnic group")
-    table = ui.stop_search_table(code)
-    if table is not None:
-        st.dataframe(table, hide_index=True, width="stretch")
+    ui.stop_search_table(code)
 
 st.subheader("What people said about this place")
 said = ui.approved_insights(code)

@@ -82,15 +82,15 @@ else:
 st.subheader("Stop and search by ethnic group")
 stop = ui.stop_search_table(within)
 if stop is not None:
-    st.dataframe(stop, hide_index=True, width="stretch")
-    groups = stop[stop["ratio_to_white"].notna()]
+    groups = stop[stop["ratio_to_white"].notna()]  # withheld ratios are not drawn
     st.download_button(
         "Download the ratios as a chart (PNG)",
         ui.chart_png(
             groups["ethnic_group"],
             groups["ratio_to_white"],
             "Stop and search: rate ratio to White residents",
-            f"{within_names[within]} · 95% intervals · 1 = the same rate as White residents",
+            f"{within_names[within]} · self-defined ethnicity · 95% intervals · "
+            "1 = the same rate as White residents",
             "rate ratio",
             ["stop_search_wmp", "census_ts021_lsoa"],
             intervals=list(zip(groups["ratio_ci_low"], groups["ratio_ci_high"], strict=True)),

@@ -112,12 +112,12 @@ def test_area_profile_lists_indicators_with_benchmarks(open_page):
 def test_area_profile_for_a_district_shows_stop_and_search_by_group(open_page):
     at = open_page(page="pages/area_profile.py", area="E08000029")
     assert at.title[0].value == "Solihull"
-    stop = next(
-        d.value
-        for d in at.dataframe
-        if "ethnic_group" in d.value.columns and "searches" in d.value.columns
-    )
-    assert stop.set_index("ethnic_group").loc["White", "searches"] == 1
+    stop = next(d.value for d in at.dataframe if "Searches" in d.value.columns)
+    white = stop.set_index("Ethnic group").loc["White"]
+    # Solihull's 1 White search: withheld, with its rate, on the page as on every surface.
+    assert white["Searches"] == "fewer than 10"
+    assert white["Per 1,000"] == ""
+    assert white["Why withheld"] == "fewer than 10 counted"
 
 
 def test_compare_areas(open_page):

@@ -234,8 +234,67 @@ def test_stop_search_rates_and_ratios_for_the_force(con):
         round(black["ratio_ci_low"], 2),
         round(black["ratio_ci_high"], 2),
     ) == (2.89, 2.79, 3.0)
-    assert table.loc["Not recorded", "searches"] == 5493
+    # No self-defined ethnicity: 4,441 blank + 2,295 "Other ethnic group - Not stated".
+    assert table.loc[gaps.NOT_STATED, "searches"] == 6736
+    assert table.loc[gaps.NOT_STATED, "searches_incl_officer_observed"] == 5493
     assert table.loc["All residents", "searches"] == 27_759  # every row accounted for
+
+
+def test_stop_search_asian_ratio_headline_self_defined_and_sensitivity(con):
+    from arp import gaps
+
+    asian = gaps.stop_search_disproportionality(con, "E47000007").loc[0]
+    assert asian["ethnic_group"] == "Asian, Asian British or Asian Welsh"
+    # Headline (self-defined only) against the sensitivity adding the 1,243 searches where
+    # only the officer recorded an ethnicity (all of them "Asian").
+    assert (asian["searches"], asian["searches_incl_officer_observed"]) == (5266, 6509)
+    assert (
+        round(asian["ratio_to_white"], 2),
+        round(asian["ratio_ci_low"], 2),
+        round(asian["ratio_ci_high"], 2),
+    ) == (1.42, 1.37, 1.47)
+    assert (
+        round(asian["ratio_to_white_incl_officer_observed"], 2),
+        round(asian["ratio_ci_low_incl_officer_observed"], 2),
+        round(asian["ratio_ci_high_incl_officer_observed"], 2),
+    ) == (1.75, 1.70, 1.81)
+
+
+def test_stop_search_other_ethnic_group_has_no_self_defined_category(con):
+    from arp import gaps
+
+    labels = {
+        row[0]
+        for row in con.execute(
+            "select distinct self_defined_ethnicity from stop_search_ethnicity"
+        ).fetchall()
+    }
+    assert {label for label in labels if label and label.startswith("Other")} == {
+        "Other ethnic group - Not stated"
+    }
+    other = gaps.stop_search_disproportionality(con, "E47000007").set_index("ethnic_group")
+    assert other.loc["Other ethnic group", "suppression_reason"] == gaps.NOT_AVAILABLE
+
+
+@pytest.mark.parametrize("by", ["ward", "lad"])
+def test_stop_search_cli_shows_no_rate_on_fewer_than_ten_searches(real_db, capsys, by):
+    import io
+
+    import pandas as pd
+
+    from arp import cli
+    from tests.test_stop_search import rates_on_few_searches
+
+    assert cli.main(["stop-search", "--by", by, "--format", "csv", "--db", str(real_db)]) == 0
+    out = capsys.readouterr().out
+    table = pd.read_csv(io.StringIO(out))
+    assert table["area_code"].nunique() == {"ward": 192, "lad": 7}[by]
+    assert rates_on_few_searches(out) == []
+    assert (table["searches"].dropna() >= 10).all()
+    if by == "ward":  # e.g. Small Heath: 6 and 8 searches before, now withheld
+        small_heath = table[table["area_code"] == "E05011167"].set_index("ethnic_group")
+        assert small_heath.loc["White", "suppression_reason"] == "fewer than 10 counted"
+        assert small_heath["ratio_to_white"].isna().all()
 
 
 def test_every_mapped_area_has_a_value_or_a_reason(con):
