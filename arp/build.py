@@ -249,6 +249,7 @@ def _write_source(con: duckdb.DuckDBPyConnection, item: LoadedSource) -> None:
 # --- derived tables -----------------------------------------------------------------------
 
 BNG_TO_WGS84 = Transformer.from_crs(27700, 4326, always_xy=True)
+WGS84_TO_BNG = Transformer.from_crs(4326, 27700, always_xy=True)
 
 
 def _table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame | None:
@@ -269,6 +270,7 @@ def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) ->
     if areas is not None:
         lsoa_areas = areas[areas["level"] == "lsoa"]
         postcodes = _derive_postcodes(con, lsoa_areas)
+        _replace(con, "lsoa_centres", geography.postcode_weighted_centres(lsoa_areas, postcodes))
         _derive_stop_search(con, lsoa_areas)
         _derive_services(con, lsoa_areas, postcodes)
     progress(0.85, "Running build queries")
@@ -352,11 +354,34 @@ def _derive_stop_search(con, lsoa_areas: pd.DataFrame) -> None:
 SERVICE_SOURCES = ("src_gp_practices", "src_pharmacies", "src_hospitals", "src_libraries")
 
 
+def _to_grid(longitude: pd.Series, latitude: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """WGS84 to British National Grid metres; a missing point stays missing (pyproj would
+    return infinity for it)."""
+    easting = pd.Series(float("nan"), index=longitude.index)
+    northing = easting.copy()
+    known = longitude.notna() & latitude.notna()
+    if known.any():
+        east, north = WGS84_TO_BNG.transform(
+            longitude[known].to_numpy(), latitude[known].to_numpy()
+        )
+        easting[known], northing[known] = east, north
+    return easting, northing
+
+
+def _in_scope(services: pd.DataFrame) -> pd.DataFrame:
+    """Rows a loader marked out of scope (e.g. prison libraries, internet pharmacies) stay
+    in their src_ table with the reason, and are left out of `services`."""
+    if "excluded_because" not in services:
+        return services
+    kept = services[services["excluded_because"].isna()]
+    return kept.drop(columns="excluded_because").reset_index(drop=True)
+
+
 def _derive_services(con, lsoa_areas: pd.DataFrame, postcodes: pd.DataFrame | None) -> None:
     frames = [f for f in (_table(con, t) for t in SERVICE_SOURCES) if f is not None]
     if not frames:
         return
-    services = pd.concat(frames, ignore_index=True)
+    services = _in_scope(pd.concat(frames, ignore_index=True))
     for column in ("latitude", "longitude"):
         if column not in services:
             services[column] = float("nan")
@@ -364,12 +389,17 @@ def _derive_services(con, lsoa_areas: pd.DataFrame, postcodes: pd.DataFrame | No
         ["published coordinates" if pd.notna(v) else pd.NA for v in services["latitude"]],
         dtype="string",
     )
+    # Distances are measured in British National Grid metres: published WGS84 points are
+    # transformed, points placed by postcode take Code-Point's own eastings and northings.
+    services["easting"], services["northing"] = _to_grid(
+        services["longitude"], services["latitude"]
+    )
     if postcodes is not None:
         by_postcode = postcodes.drop_duplicates("postcode_key").set_index("postcode_key")
         needs = services["latitude"].isna() & services["postcode_key"].isin(by_postcode.index)
         keys = services.loc[needs, "postcode_key"]
-        services.loc[needs, "latitude"] = keys.map(by_postcode["latitude"]).to_numpy()
-        services.loc[needs, "longitude"] = keys.map(by_postcode["longitude"]).to_numpy()
+        for column in ("latitude", "longitude", "easting", "northing"):
+            services.loc[needs, column] = keys.map(by_postcode[column]).to_numpy()
         services.loc[needs & services["latitude"].notna(), "location_from"] = (
             "postcode (Code-Point Open)"
         )

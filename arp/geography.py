@@ -249,3 +249,38 @@ def place_points(x: pd.Series, y: pd.Series, crs: int, lsoa_areas: pd.DataFrame)
         result.loc[near.index[close], "placement"] = f"nearest within {NEAREST_LSOA_MAX_M} m"
         result.loc[near.index[~close], "placement"] = "outside loaded areas"
     return result
+
+
+def postcode_weighted_centres(
+    lsoa_areas: pd.DataFrame, postcodes: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Each LSOA's centre for distances, in British National Grid metres.
+
+    The mean of the Code-Point Open postcodes placed in the LSOA (postcodes with no
+    coordinates have no LSOA), so the centre sits where addresses are rather than at an
+    arbitrary interior point; an LSOA with no postcode falls back to its interior point.
+    `centre_basis` says which, `postcodes` how many were averaged.
+    """
+    polygons = from_wkb(lsoa_areas[["code", "geometry_wkb"]]).to_crs(BRITISH_NATIONAL_GRID)
+    interior = polygons.representative_point()
+    centres = pd.DataFrame(
+        {
+            "area_code": polygons["code"].astype("string").to_numpy(),
+            "easting": interior.x.to_numpy(),
+            "northing": interior.y.to_numpy(),
+            "centre_basis": "interior point (no postcode)",
+            "postcodes": 0,
+        }
+    )
+    if postcodes is None:
+        return centres
+    located = postcodes.dropna(subset=["lsoa21cd", "easting", "northing"])
+    means = located.groupby("lsoa21cd").agg(
+        easting=("easting", "mean"), northing=("northing", "mean"), postcodes=("easting", "size")
+    )
+    has_postcodes = centres["area_code"].isin(means.index).to_numpy()
+    codes = centres.loc[has_postcodes, "area_code"]
+    for column in ("easting", "northing", "postcodes"):
+        centres.loc[has_postcodes, column] = codes.map(means[column]).to_numpy()
+    centres.loc[has_postcodes, "centre_basis"] = "mean of postcodes"
+    return centres

@@ -60,6 +60,7 @@ def _boundary_source(
     url: str,
     landing_page: str,
     max_rows: int,
+    notes: str,
     required: bool = True,
 ) -> Source:
     return Source(
@@ -81,13 +82,23 @@ def _boundary_source(
                 not_null=("code", "name"),
             )
         },
+        notes=notes,
         required=required,
     )
 
 
+# The ONS downloads name their generalisation (BGC, BSC, BUC); the WMCA files staged for
+# this project were repackaged by github.com/drkane/geo-lookups and do not, so the titles
+# claim only "generalised" and the notes say what is inferred, and from what.
+REPACKAGED = (
+    "The WMCA file ({name}) is an ONS file repackaged by drkane/geo-lookups (subset to the "
+    "combined authority; columns {added} added). It does not say which ONS generalisation "
+    "it is"
+)
+
 LSOA21 = _boundary_source(
     id="lsoa21_boundaries",
-    title="Lower layer Super Output Areas (December 2021) boundaries, generalised (BGC)",
+    title="Lower layer Super Output Areas (December 2021) boundaries, generalised",
     code_prefix="LSOA21",
     code_pattern=r"[EW]01\d{6}",
     files=(
@@ -97,11 +108,17 @@ LSOA21 = _boundary_source(
     url=f"{ONS_PORTAL}/datasets/lower-layer-super-output-areas-december-2021-boundaries-ew-bgc-v5-2.geojson",
     landing_page=f"{ONS_PORTAL}/datasets/ons::lower-layer-super-output-areas-december-2021-boundaries-ew-bgc-v5-2/about",
     max_rows=36_000,
+    notes=REPACKAGED.format(
+        name="LSOA21_boundaries_E47000007_WMCA.geojson",
+        added="LADCD_ACTIVE, UTLACD, CAUTHCD, RGNCD",
+    )
+    + ": BGC (20 m) is inferred from its vertex spacing (median about 80 m). The ONS "
+    "download (Boundaries_EW_BGC) is BGC.",
 )
 
 MSOA21 = _boundary_source(
     id="msoa21_boundaries",
-    title="Middle layer Super Output Areas (December 2021) boundaries, generalised (BGC)",
+    title="Middle layer Super Output Areas (December 2021) boundaries, generalised",
     code_prefix="MSOA21",
     code_pattern=r"[EW]02\d{6}",
     files=(
@@ -111,34 +128,49 @@ MSOA21 = _boundary_source(
     url=f"{ONS_PORTAL}/datasets/middle-layer-super-output-areas-december-2021-boundaries-ew-bgc-v3-2.geojson",
     landing_page=f"{ONS_PORTAL}/datasets/ons::middle-layer-super-output-areas-december-2021-boundaries-ew-bgc-v3-2/about",
     max_rows=7_300,
+    notes=REPACKAGED.format(
+        name="MSOA21_boundaries_E47000007_WMCA.geojson",
+        added="LADCD_ACTIVE, UTLACD, CAUTHCD, RGNCD",
+    )
+    + ". The ONS download (Boundaries_EW_BGC) is BGC.",
 )
 
 WARD25 = _boundary_source(
     id="ward25_boundaries",
-    title="Wards (May 2025) boundaries, generalised (BGC)",
+    title="Wards (May 2025) boundaries, generalised",
     code_prefix="WD25",
     code_pattern=r"[EW]05\d{6}",
     files=("Wards_May_2025_Boundaries_UK_BGC*.geojson", "WD25_boundaries_*.geojson"),
     url=f"{ONS_PORTAL}/datasets/wards-may-2025-boundaries-uk-bgc.geojson",
     landing_page=f"{ONS_PORTAL}/datasets/ons::wards-may-2025-boundaries-uk-bgc/about",
     max_rows=9_500,
+    notes=REPACKAGED.format(
+        name="WD25_boundaries_E47000007_WMCA.geojson",
+        added="LADCD_ACTIVE, UTLACD, CAUTHCD, RGNCD",
+    )
+    + ". The ONS download (Boundaries_UK_BGC) is BGC.",
 )
 
 WARD22 = _boundary_source(
     id="ward22_boundaries",
-    title="Wards (May 2022) boundaries, generalised (BGC)",
+    title="Wards (May 2022) boundaries, generalised",
     code_prefix="WD22",
     code_pattern=r"[EW]05\d{6}",
     files=("Wards_May_2022_Boundaries_UK_BGC*.geojson", "WD22_boundaries_*.geojson"),
     url=f"{ONS_PORTAL}/datasets/wards-may-2022-boundaries-uk-bgc.geojson",
     landing_page=f"{ONS_PORTAL}/datasets/ons::wards-may-2022-boundaries-uk-bgc/about",
     max_rows=9_500,
+    notes=REPACKAGED.format(
+        name="WD22_boundaries_E47000007_WMCA.geojson",
+        added="LADCD_ACTIVE, UTLACD, CAUTHCD, RGNCD",
+    )
+    + ". The ONS download (Boundaries_UK_BGC) is BGC.",
     required=False,
 )
 
 LAD = _boundary_source(
     id="lad_boundaries",
-    title="Local Authority Districts boundaries, UK, super-generalised (BSC) or ultra-generalised (BUC)",
+    title="Local Authority Districts boundaries, UK, generalised (level as the file name says)",
     code_prefix="LAD",
     code_pattern=r"[ENSW]\d{8}",
     files=(
@@ -150,6 +182,10 @@ LAD = _boundary_source(
     url=f"{ONS_PORTAL}/datasets/local-authority-districts-may-2025-boundaries-uk-bsc-2.zip",
     landing_page=f"{ONS_PORTAL}/datasets/ons::local-authority-districts-may-2025-boundaries-uk-bsc-2/about",
     max_rows=400,
+    notes="Local_Authority_Districts_(May_2025)_Boundaries_UK_BSC_(V2) is ONS's super-"
+    "generalised (BSC, 200 m) file by its ONS name. lad23buc.geojson is taken to be "
+    "December 2023 ultra-generalised (BUC, 500 m): inferred from its file name, which its "
+    "uploader chose, and its LAD23 columns; the file itself does not say.",
 )
 
 SOURCES = (LSOA21, MSOA21, WARD25, WARD22, LAD)

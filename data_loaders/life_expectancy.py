@@ -1,4 +1,7 @@
-"""Life expectancy at birth by MSOA (2011 MSOAs), England, 2016 to 2020 (ad hoc request REQ3292).
+"""Life expectancy at birth by MSOA (2011 MSOAs), 2016 to 2020 (ad hoc request REQ3292).
+
+The file name and its `Analysis` column say England, but it holds the Welsh MSOAs too
+(W02 codes). The workbook (one sheet, `Data`, no notes) names no issuing body.
 
 Grain: one row per MSOA 2011 x sex. The build maps it to MSOA 2021 only where the 2011 and
 2021 MSOA correspond one to one (see queries/build); elsewhere the value is left out
@@ -50,8 +53,8 @@ def load(paths: list[Path]) -> Tables:
 
 SOURCE = Source(
     id="life_expectancy_msoa11",
-    title="Life expectancy at birth by MSOA (2011), England, 2016 to 2020",
-    publisher="Office for National Statistics (ad hoc request REQ3292)",
+    title="Life expectancy at birth by MSOA (2011), England and Wales, 2016 to 2020",
+    publisher="Not named in the workbook (ad hoc request REQ3292)",
     licence=OGL,
     attribution=(
         "Life expectancy by MSOA 2016-2020 (REQ3292). Contains public sector information "
@@ -79,6 +82,10 @@ SOURCE = Source(
             not_null=("msoa11cd", "sex"),
         )
     },
-    notes="The issuing body is not named in the workbook; most likely ONS or OHID.",
+    notes="The workbook has one sheet (Data) and no notes, and names no issuing body: "
+    "ONS or OHID is inferred from the REQ ad hoc numbering, and the licence (OGL) from that "
+    "inference. Its file name and Analysis column say England, yet 410 of its 7,201 MSOAs "
+    "are Welsh (W02 codes). The download address follows ONS's ad hoc file pattern and is "
+    "unconfirmed; the staged copy is from github.com/BCC-PHM/REQ-unemp-life-exp.",
 )
 SOURCES = (SOURCE,)

@@ -3,10 +3,14 @@ public libraries (DCMS basic dataset, as loaded by Libraries Hacked).
 
 Grain: one row per service point, with a postcode; hospitals also carry coordinates.
 The build geocodes postcodes through Code-Point Open and places each point in its LSOA 2021.
+Pharmacies and libraries keep every row of their file, with `excluded_because` saying why
+a row is out of scope (null = in scope), so the build's `services` table holds only what
+someone can walk into and the excluded rows stay countable in the src_ tables.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -32,9 +36,33 @@ ODS_ATTRIBUTION = (
 ODS_FILES = "https://files.digital.nhs.uk/assets/ods/current"
 # Positions in the ODS standard 27-column layout (1-based in the ODS documentation).
 ODS_CODE, ODS_NAME, ODS_POSTCODE, ODS_CLOSE_DATE, ODS_STATUS, ODS_ROLE = 0, 1, 9, 11, 12, 25
+ODS_SUB_TYPE = 13
 ODS_WIDTH = 27
 GP_PRACTICE_ROLE = "RO76"
 OLD_GP_PRESCRIBING_SETTING = "4"  # the role before ODS moved to RO codes
+
+# edispensary: sub-type 1 is a pharmacy; 2 holds dispensing appliance contractors (stoma and
+# surgical suppliers, judging by the names) and 3 oxygen suppliers, neither a place to walk in.
+PHARMACY_SUB_TYPE = "1"
+APPLIANCE_CONTRACTOR_SUB_TYPE = "2"
+PHARMACY_STATUS = {"A": "active", "C": "closed", "P": "proposed"}
+# The ODS file has no distance-selling flag (NHSBSA's consolidated pharmaceutical list has
+# one), so internet and delivery-only pharmacies are recognised by their names. Kept narrow
+# on purpose: words no high-street pharmacy uses. "MAIL" is a whole word (not ISMAIL).
+DISTANCE_SELLING_NAME = re.compile(
+    r"ONLINE|INTERNET|DELIVER|\bMAIL\b|\.COM\b|\.CO\.UK\b|\bWWW\.", re.IGNORECASE
+)
+
+# Libraries: only static public libraries are in scope. The `type` values vary in case
+# ("Static Library", "Static library"), so they are compared case-folded.
+STATIC_PUBLIC_LIBRARY = "static library"
+LIBRARY_TYPE_EXCLUDED = {
+    "mobile library": "mobile library",
+    "prison library": "prison library",
+    "archive": "archive",
+    "static archive": "archive",
+    "static local history library": "local history library",
+}
 
 
 def _read_ods(path: Path) -> pd.DataFrame:
@@ -73,13 +101,30 @@ def load_gp_practices(paths: list[Path]) -> Tables:
     }
 
 
+def _pharmacy_exclusion(status: str, sub_type: str, name: str) -> str | None:
+    if status != "A":
+        return PHARMACY_STATUS.get(status, f"status {status!r}")
+    if sub_type == APPLIANCE_CONTRACTOR_SUB_TYPE:
+        return "dispensing appliance contractor"
+    if sub_type != PHARMACY_SUB_TYPE:
+        return f"organisation sub-type {sub_type!r}, not a pharmacy"
+    if DISTANCE_SELLING_NAME.search(name):
+        return "distance-selling (by name)"
+    return None
+
+
 def load_pharmacies(paths: list[Path]) -> Tables:
+    """Every edispensary row; in scope: active (A), sub-type 1, not distance-selling by name."""
     frame = _read_ods(paths[0])
-    open_now = frame[ODS_STATUS].str.strip().str.upper().isin(["A", "ACTIVE"])
-    pharmacies = frame[open_now]
-    return {
-        "services": _services(pharmacies, "pharmacy", pd.Series("active", index=pharmacies.index))
-    }
+    status = frame[ODS_STATUS].fillna("").str.strip().str.upper()
+    status = status.replace({"ACTIVE": "A", "INACTIVE": "C"})  # the newer ODS coding
+    sub_type = frame[ODS_SUB_TYPE].fillna("").str.strip()
+    names = frame[ODS_NAME].fillna("").str.strip()
+    services = _services(frame, "pharmacy", status.map(PHARMACY_STATUS).fillna(status))
+    services["excluded_because"] = [
+        _pharmacy_exclusion(*row) for row in zip(status, sub_type, names, strict=True)
+    ]
+    return {"services": services}
 
 
 def load_hospitals(paths: list[Path]) -> Tables:
@@ -114,25 +159,37 @@ def load_hospitals(paths: list[Path]) -> Tables:
     return {"services": services}
 
 
+def _library_exclusion(library_type: object, closed: object) -> str | None:
+    kind = " ".join(str(library_type).split()).casefold() if pd.notna(library_type) else ""
+    if kind != STATIC_PUBLIC_LIBRARY:
+        return LIBRARY_TYPE_EXCLUDED.get(kind, f"type {library_type!r}, not a static library")
+    if pd.notna(closed):
+        return "closed"
+    return None
+
+
 def load_libraries(paths: list[Path]) -> Tables:
-    """Public library service points; closed ones are kept out (the `closed` year is set)."""
+    """Every library row; in scope: type 'Static Library' with no `closed` year."""
     path = paths[0]
     frame = read_csv_text(path)
     needed = ["name", "authority", "postcode", "type", "closed"]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise LoaderError(path, f"missing column(s) {', '.join(missing)}")
-    open_now = frame[frame["closed"].isna()]
     services = pd.DataFrame(
         {
             "service_type": "library",
-            "service_code": open_now.get("uprn", pd.Series(pd.NA, index=open_now.index)),
-            "name": open_now["name"],
-            "postcode": open_now["postcode"],
-            "postcode_key": normalise_postcode(open_now["postcode"]),
-            "status": "open",
-            "library_type": open_now["type"],
-            "authority": open_now["authority"],
+            "service_code": frame.get("uprn", pd.Series(pd.NA, index=frame.index)),
+            "name": frame["name"],
+            "postcode": frame["postcode"],
+            "postcode_key": normalise_postcode(frame["postcode"]),
+            "status": frame["closed"].map(lambda year: "open" if pd.isna(year) else "closed"),
+            "library_type": frame["type"],
+            "authority": frame["authority"],
+            "excluded_because": [
+                _library_exclusion(t, c)
+                for t, c in zip(frame["type"], frame["closed"], strict=True)
+            ],
         }
     )
     return {"services": services}
@@ -160,7 +217,7 @@ GP_PRACTICES = Source(
 )
 PHARMACIES = Source(
     id="pharmacies",
-    title="Pharmacies (ODS edispensary: active dispensing contractors)",
+    title="Pharmacies (ODS edispensary: active pharmacies people can walk into)",
     publisher=ODS_PUBLISHER,
     licence=OGL,
     attribution=ODS_ATTRIBUTION,
@@ -175,6 +232,13 @@ PHARMACIES = Source(
     files=("edispensary.csv",),
     load=load_pharmacies,
     checks=SERVICE_CHECK,
+    notes="Only active (status A) rows of organisation sub-type 1 are used. Left out, and "
+    "kept in src_pharmacies with excluded_because: closed and proposed rows, sub-type 2 "
+    "(dispensing appliance contractors, e.g. stoma and surgical suppliers) and 3 (oxygen "
+    "suppliers), and distance-selling (internet or delivery-only) pharmacies. The ODS file "
+    "has no distance-selling flag (NHSBSA's consolidated pharmaceutical list has one), so "
+    "these are recognised by name: ONLINE, INTERNET, DELIVER, the word MAIL, .COM, .CO.UK or "
+    "WWW. A distance-selling pharmacy with another name (e.g. Pharmacy2U) is still counted.",
 )
 HOSPITALS = Source(
     id="hospitals",
@@ -216,5 +280,8 @@ LIBRARIES = Source(
     files=("libraries_england_20??.csv",),
     load=load_libraries,
     checks=SERVICE_CHECK,
+    notes="Only open static public libraries (type 'Static Library', no `closed` year) are "
+    "used. Prison, mobile, archive and local-history library rows and closed libraries are "
+    "kept in src_libraries with excluded_because. Closures since 2023 are not in the file.",
 )
 SOURCES = (GP_PRACTICES, PHARMACIES, HOSPITALS, LIBRARIES)

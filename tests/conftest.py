@@ -29,6 +29,8 @@ FIXTURE_SOURCE_IDS = (
     "stop_search_wmp",
     "codepoint_open",
     "gp_practices",
+    "pharmacies",
+    "libraries",
 )
 
 

@@ -109,6 +109,74 @@ def test_services_are_geocoded_by_postcode_and_placed(fixture_db):
     assert gps == {"M00001": "E01000901", "M00004": "E01000904", "M00005": "postcode not found"}
 
 
+def test_services_hold_only_libraries_and_pharmacies_people_walk_into(fixture_db):
+    kept = rows(
+        fixture_db,
+        """select service_type, name from services
+           where service_type in ('library', 'pharmacy') order by 1, 2""",
+    )
+    assert kept == [
+        ("library", "Fixture Green Library"),
+        ("library", "Test Hill Library"),
+        ("pharmacy", "ISMAIL CHEMIST"),
+        ("pharmacy", "TEST HILL PHARMACY"),
+    ]
+    # Nothing disappears: the raw layer keeps every row with the reason it was left out.
+    libraries = dict(
+        rows(fixture_db, "select excluded_because, count(*) from src_libraries group by 1")
+    )
+    assert libraries == {
+        None: 2,
+        "prison library": 1,
+        "mobile library": 1,
+        "archive": 1,
+        "local history library": 1,
+        "closed": 1,
+    }
+    pharmacies = dict(
+        rows(fixture_db, "select excluded_because, count(*) from src_pharmacies group by 1")
+    )
+    assert pharmacies == {
+        None: 2,
+        "dispensing appliance contractor": 1,
+        "distance-selling (by name)": 3,
+        "closed": 2,
+        "proposed": 1,
+    }
+
+
+def test_distance_centres_are_postcode_means_or_the_interior_point(fixture_db):
+    centres = {
+        code: (basis, round(east, 3), round(north, 3), count)
+        for code, east, north, basis, count in rows(
+            fixture_db,
+            "select area_code, easting, northing, centre_basis, postcodes from lsoa_centres",
+        )
+    }
+    assert centres["E01000901"] == ("mean of postcodes", 406600.0, 287400.0, 2)
+    assert centres["E01000903"] == ("mean of postcodes", 406300.0, 286400.0, 1)
+    assert centres["E01000904"] == ("mean of postcodes", 407500.0, 286500.0, 1)
+    basis, east, north, count = centres["E01000902"]  # no postcode in it
+    assert (basis, count) == ("interior point (no postcode)", 0)
+    assert 407000 < east < 408000
+    assert 287000 < north < 288000
+
+
+def test_nearest_library_skips_the_out_of_scope_ones_next_door(fixture_db):
+    km = dict(rows(fixture_db, "select * from nearest_service_km('library')"))
+    # E01000903's centre is B2 2AA, where only out-of-scope libraries are; the nearest
+    # public one is at B1 1AA, 200 m west and 1,100 m north of it.
+    assert km["E01000903"] == pytest.approx((200**2 + 1100**2) ** 0.5 / 1000, abs=1e-6)
+    assert km["E01000904"] == pytest.approx(0.0, abs=1e-6)  # a library at its only postcode
+    assert km["E01000901"] == pytest.approx((100**2 + 100**2) ** 0.5 / 1000, abs=1e-6)
+    value = rows(
+        fixture_db,
+        "select value from indicator_values where indicator_id = 'distance_pharmacy' "
+        "and area_code = 'E01000903'",
+    )[0][0]
+    assert value == pytest.approx(km["E01000903"], abs=1e-6)  # same layout for pharmacies
+
+
 def test_sources_table_records_every_file_with_hash_and_rows(fixture_db):
     records = rows(
         fixture_db,

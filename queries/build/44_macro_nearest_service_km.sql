@@ -1,25 +1,19 @@
--- nearest_service_km(kind): straight-line km from each mapped LSOA's interior point to the
--- nearest service of that kind that has a location (haversine on a 6,371 km sphere).
--- requires: areas, services
+-- nearest_service_km(kind): straight-line km from each mapped LSOA's postcode-weighted
+-- centre (lsoa_centres: the mean of its Code-Point Open postcodes, or its interior point
+-- where it has none; see centre_basis) to the nearest service of that kind with a location.
+-- Planar distance in British National Grid metres (EPSG:27700): near the grid's central
+-- meridian, as the West Midlands are, grid metres are 0.04% short of ground metres.
+-- requires: lsoa_centres, services
 create or replace macro nearest_service_km(kind) as table
-with lsoa as (
-    select code, label_lat, label_lon from areas where level = 'lsoa'
-),
-
-service as (
-    select latitude, longitude from services
-    where service_type = kind and latitude is not null
+with service as (
+    select easting, northing from services
+    where service_type = kind and easting is not null and northing is not null
 )
 
 select
-    l.code as area_code,
-    min(
-        2 * 6371 * asin(sqrt(
-            power(sin(radians(s.latitude - l.label_lat) / 2), 2)
-            + cos(radians(l.label_lat)) * cos(radians(s.latitude))
-            * power(sin(radians(s.longitude - l.label_lon) / 2), 2)
-        ))
-    ) as km
-from lsoa as l
+    c.area_code,
+    min(sqrt(power(s.easting - c.easting, 2) + power(s.northing - c.northing, 2))) / 1000
+        as km
+from lsoa_centres as c
 cross join service as s
-group by l.code;
+group by c.area_code;

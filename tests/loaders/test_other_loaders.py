@@ -178,3 +178,56 @@ def test_geopandas_reads_the_fixture_crs():
     # Guards the fixtures themselves: they declare British National Grid like lad23buc.geojson.
     frame = gpd.read_file(GEOGRAPHY / "LSOA21_boundaries_fixture.geojson")
     assert frame.crs.to_epsg() == 27700
+
+
+def test_pharmacies_keep_every_row_and_say_why_one_is_out_of_scope():
+    services = run("pharmacies", FIXTURE_SOURCES_DIR / "health" / "edispensary.csv")["services"]
+    reasons = services.set_index("service_code")["excluded_because"].fillna("in scope").to_dict()
+    assert reasons == {
+        "FX001": "in scope",
+        "FX002": "in scope",  # ISMAIL: "MAIL" only as a whole word
+        "FX003": "dispensing appliance contractor",
+        "FX004": "distance-selling (by name)",
+        "FX005": "distance-selling (by name)",
+        "FX006": "distance-selling (by name)",
+        "FX007": "closed",
+        "FX008": "proposed",
+        "FX009": "closed",
+    }
+
+
+def test_distance_selling_name_rule_leaves_high_street_names_alone():
+    from data_loaders.services import DISTANCE_SELLING_NAME
+
+    caught = ["ONLINE PHARMACY 4U", "MEDICINES2HOME.COM", "MAIL MY MEDS", "WWW.X-CHEMIST.COM"]
+    assert all(DISTANCE_SELLING_NAME.search(name) for name in caught)
+    kept = ["LARVIC ISMAIL PHARMACY", "BOOTS", "COMMUNITY CHEMIST", "HOME FARM PHARMACY"]
+    assert not any(DISTANCE_SELLING_NAME.search(name) for name in kept)
+
+
+def test_libraries_in_scope_are_open_static_public_libraries_only():
+    path = FIXTURE_SOURCES_DIR / "libraries" / "libraries_england_2023.csv"
+    services = run("libraries", path)["services"]
+    reasons = services.set_index("name")["excluded_because"].fillna("in scope").to_dict()
+    assert reasons == {
+        "Test Hill Library": "in scope",
+        "Fixture Green Library": "in scope",  # "Static library": the file's case varies
+        "HMP Fixture Library": "prison library",
+        "Mobile Library": "mobile library",
+        "Fixture Archives": "archive",
+        "Fixture Local History Centre": "local history library",
+        "Old Road Library": "closed",
+    }
+
+
+def test_library_of_an_unknown_type_is_excluded_and_named(tmp_path):
+    source = FIXTURE_SOURCES_DIR / "libraries" / "libraries_england_2023.csv"
+    path = tmp_path / source.name
+    path.write_text(
+        source.read_text(encoding="utf-8-sig").replace("Prison Library", "Pop-up Library"),
+        encoding="utf-8-sig",
+    )
+    services = run("libraries", path)["services"].set_index("name")
+    assert services.loc["HMP Fixture Library", "excluded_because"] == (
+        "type 'Pop-up Library', not a static library"
+    )

@@ -351,3 +351,85 @@ def test_exports_render_for_the_real_data(con, tmp_path):
     assert "Birmingham" in text
     assert "Index of Multiple Deprivation score (IoD2025)" in text
     assert "English Indices of Deprivation, MHCLG" in text.replace("\n", " ")
+
+
+def test_located_libraries_are_open_static_public_libraries(con):
+    types = dict(
+        con.execute(
+            """select lower(library_type), count(*) from services
+               where service_type = 'library' and location_from is not null group by 1"""
+        ).fetchall()
+    )
+    assert set(types) == {"static library"}
+    assert one(con, "select count(*) from services where status = 'closed'") == 0
+
+
+def test_wmca_libraries_and_pharmacies_in_scope_and_left_out(con):
+    def in_wmca(table):
+        return dict(
+            con.execute(
+                f"""select coalesce(s.excluded_because, 'in scope'), count(*) from {table} s
+                    join postcodes p using (postcode_key)
+                    where p.lsoa21cd in (select code from areas where level = 'lsoa')
+                      and s.status in ('open', 'active')
+                    group by 1"""
+            ).fetchall()
+        )
+
+    # Before the filter: 135 libraries with no closed year, 645 active pharmacies.
+    assert in_wmca("src_libraries") == {
+        "in scope": 128,
+        "mobile library": 3,
+        "archive": 2,
+        "prison library": 1,
+        "local history library": 1,
+    }
+    assert in_wmca("src_pharmacies") == {
+        "in scope": 637,
+        "dispensing appliance contractor": 5,
+        "distance-selling (by name)": 3,
+    }
+
+
+def test_distances_are_measured_from_postcode_centres(con):
+    assert one(
+        con, "select count(*) from lsoa_centres where centre_basis = 'mean of postcodes'"
+    ) == (1719)
+    # Every located service has grid coordinates, so none is missed by the distance.
+    assert (
+        one(
+            con,
+            "select count(*) from services where latitude is not null and easting is null",
+        )
+        == 0
+    )
+    # Before: the interior (label) point on a 6,371 km sphere. The postcode centre moves
+    # the nearest-GP distance by 54 m in the median LSOA and by 1.42 km at most.
+    change = con.execute(
+        """with before as (
+             select l.code as area_code, min(2 * 6371 * asin(sqrt(
+                 power(sin(radians(s.latitude - l.label_lat) / 2), 2)
+                 + cos(radians(l.label_lat)) * cos(radians(s.latitude))
+                 * power(sin(radians(s.longitude - l.label_lon) / 2), 2)))) as km
+             from areas l cross join services s
+             where l.level = 'lsoa' and s.service_type = 'gp_practice'
+               and s.latitude is not null
+             group by 1)
+           select median(abs(a.km - b.km)), max(abs(a.km - b.km))
+           from nearest_service_km('gp_practice') a join before b using (area_code)"""
+    ).fetchone()
+    assert [round(km, 3) for km in change] == [0.054, 1.422]
+
+
+def test_life_expectancy_provenance_says_what_the_file_holds(con):
+    # The file name says England; its Welsh MSOAs (W02) make the title's "and Wales".
+    welsh = one(
+        con,
+        "select count(distinct msoa11cd) from src_life_expectancy_msoa11 where msoa11cd like 'W02%'",
+    )
+    assert welsh == 410
+    title, publisher = con.execute(
+        "select title, publisher from sources where source_id = 'life_expectancy_msoa11'"
+    ).fetchone()
+    assert "England and Wales" in title
+    assert publisher.startswith("Not named in the workbook")
