@@ -197,6 +197,10 @@ def stop_search_rates(
         count_withheld = withheld & (
             (frame["searches"] < scoring.SUPPRESS_NUMERATOR_BELOW) | (reason == NOT_AVAILABLE)
         )
+        complement = complementary_suppression(frame, count_withheld & (reason != NOT_AVAILABLE))
+        reason[complement] = COMPLEMENTARY_REASON
+        withheld |= complement
+        count_withheld |= complement
         is_white = frame["ethnic_group"] == WHITE
         white_ok = bool((is_white & ~withheld).any())
         white = frame[is_white].iloc[0] if is_white.any() else None
@@ -238,6 +242,24 @@ def stop_search_rates(
     return pd.DataFrame(columns)
 
 
+COMPLEMENTARY_REASON = "withheld so that a smaller withheld count cannot be worked out"
+
+
+def complementary_suppression(frame: pd.DataFrame, withheld: pd.Series) -> pd.Series:
+    """The one further count to withhold so that a lone withheld count cannot be recovered
+    by subtracting the others from the total shown: when exactly one group's count is
+    withheld, the smallest count still shown is withheld too (with its rate and ratio,
+    which would give the count back from the residents)."""
+    counted = frame["ethnic_group"] != "All residents"
+    extra = pd.Series(False, index=frame.index)
+    if int((withheld & counted).sum()) != 1:
+        return extra
+    shown = frame.loc[counted & ~withheld, "searches"]
+    if len(shown):
+        extra[shown.idxmin()] = True
+    return extra
+
+
 def _groups_in_data(con: duckdb.DuckDBPyConnection, column: str) -> set[str]:
     """Broad groups that some label in the loaded files maps to (`column` of
     stop_search_ethnicity): a property of the data, not of one area's count."""
@@ -261,7 +283,9 @@ def stop_search_display(table: pd.DataFrame) -> pd.DataFrame:
         shown[f"Searches{label}"] = [
             f"{c:,.0f}"
             if not pd.isna(c)
-            else ("not available" if r == NOT_AVAILABLE else FEWER_THAN)
+            else {NOT_AVAILABLE: "not available", COMPLEMENTARY_REASON: "withheld"}.get(
+                r, FEWER_THAN
+            )
             for c, r in zip(count, reason, strict=True)
         ]
         shown[f"Per 1,000{label}"] = table[f"rate_per_1000{suffix}"].map(_number)

@@ -158,6 +158,29 @@ def test_rates_from_counts_follow_the_suppression_rule():
     assert table.loc["All residents", "searches"] == 42
 
 
+def test_a_lone_withheld_count_takes_the_smallest_other_count_with_it():
+    # Shown, the total (12 + 30 + 3 + 40 = 85) minus the others would give Asian's 3 back.
+    residents = pd.Series({"White": 1000, "Black": 400, "Asian": 500, "Total": 1900})
+    counts = pd.Series({"White": 40, "Black": 12, "Asian": 3, gaps.NOT_STATED: 30})
+    groups = {"White", "Black", "Asian"}
+    table = gaps.stop_search_rates(counts, counts, residents, groups, groups)
+    table = table.set_index("ethnic_group")
+    assert np.isnan(table.loc["Asian", "searches"])
+    assert np.isnan(table.loc["Black", "searches"])  # the smallest count still shown
+    assert np.isnan(table.loc["Black", "rate_per_1000"])  # rate x residents = count
+    assert np.isnan(table.loc["Black", "ratio_to_white"])
+    assert table.loc["Black", "suppression_reason"] == gaps.COMPLEMENTARY_REASON
+    assert table.loc["White", "searches"] == 40
+    assert table.loc["All residents", "searches"] == 85
+    shown = gaps.stop_search_display(table.reset_index()).set_index("Ethnic group")
+    assert shown.loc["Black", "Searches"] == "withheld"
+    assert shown.loc["Asian", "Searches"] == "fewer than 10"
+    # Two withheld counts cannot be told apart from the total: nothing more is withheld.
+    counts["Black"] = 5
+    two = gaps.stop_search_rates(counts, counts, residents, groups, groups)
+    assert two.set_index("ethnic_group").loc["White", "searches"] == 40
+
+
 def rates_on_few_searches(out: str) -> list[str]:
     """Rows of `arp stop-search --format csv` output whose headline or sensitivity count
     is under 10 but which still carry a rate or ratio."""
