@@ -110,9 +110,11 @@ def _gaps(args: argparse.Namespace) -> int:
             print(f"Cannot compute the gap: {error}", file=sys.stderr)
             return 1
     indicator = framework.indicators[args.indicator]
-    if args.format != "csv":
+    if args.format == "csv":
+        table = exports.with_note(table)
+    else:
         print(f"{indicator.title} ({indicator.unit}), population-weighted, within {args.within}")
-        print(gaps.REFERENCE_NOTE[args.detail])
+        print(table.attrs["note"])
     _print_table(table, args.format)
     return 0
 
@@ -264,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         "--detail",
         choices=["broad", "detailed"],
         default="broad",
-        help="broad: 5 groups on LSOA values; detailed: 19 groups on MSOA values",
+        help="broad: 5 groups on LSOA values; detailed: 19 groups, on LSOA values where the "
+        "detailed LSOA counts are loaded, else on MSOA values",
     )
     gaps_parser.add_argument("--format", choices=["table", "csv"], default="table")
     gaps_parser.add_argument("--db", type=Path, help="database path; default: $ARP_DB")

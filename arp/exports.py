@@ -377,6 +377,7 @@ def _group_gap_lines(con, framework: Framework, code: str, level: str) -> list[s
             lines.append(
                 "IMD 2025 score experienced by residents of each group (White = reference):"
             )
+            lines.extend(f"  {line}" for line in textwrap.wrap(table.attrs["note"], 110))
             for row in table.itertuples():
                 lines.append(
                     f"  {textwrap.shorten(row.ethnic_group, 52):52} {row.mean_value:6.1f}"
@@ -411,6 +412,17 @@ def _short_ratio(text: str) -> str:
     return f"ratio {text.split(' (')[0]}" if text else ""
 
 
+def gap_chart_subtitle(table: pd.DataFrame, area_name: str) -> str:
+    """The subtitle of a gaps chart: the area, then the table's note (level, reference and,
+    on MSOA values, what they hide), so the chart says what the table says."""
+    return f"Average experienced by each group in {area_name}. {table.attrs['note']}"
+
+
+def with_note(table: pd.DataFrame) -> pd.DataFrame:
+    """A gaps table for CSV: its note as a last column, so the file says what the view says."""
+    return table.assign(note=table.attrs["note"])
+
+
 def render_chart(
     labels: list[str],
     values: list[float],
@@ -425,12 +437,21 @@ def render_chart(
 ) -> None:
     """A horizontal bar chart (PNG or SVG by suffix) with the same footer as the maps:
     for the compare and gaps views. `intervals` draws 95% intervals; `reference` a line."""
-    height = max(4.5, 1.6 + 0.42 * len(labels))
+    subtitle_lines = textwrap.wrap(subtitle, 130) or [""]
+    extra = 0.17 * (len(subtitle_lines) - 1)  # inches for subtitle lines beyond the first
+    height = max(4.5, 1.6 + 0.42 * len(labels)) + extra
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(11, height), dpi=120)
         fig.text(0.03, 0.97, title, fontsize=15, fontweight="bold", va="top")
-        fig.text(0.03, 0.97 - 0.55 / height, subtitle, fontsize=10, va="top", color="#333333")
-        ax = fig.add_axes([0.38, 1.9 / height, 0.58, 1 - 3.0 / height])
+        fig.text(
+            0.03,
+            0.97 - 0.55 / height,
+            "\n".join(subtitle_lines),
+            fontsize=10,
+            va="top",
+            color="#333333",
+        )
+        ax = fig.add_axes([0.38, 1.9 / height, 0.58, 1 - (3.0 + extra) / height])
         positions = np.arange(len(labels))
         ax.barh(positions, [0 if pd.isna(v) else v for v in values], color="#2171b5")
         if intervals:

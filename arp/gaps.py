@@ -13,11 +13,30 @@ from arp.framework import Framework, Indicator
 WHITE = "White"
 WHITE_BRITISH = "White: English, Welsh, Scottish, Northern Irish or British"
 ALL_RESIDENTS = "Total"
-REFERENCE_NOTE = {
-    "broad": "LSOA level, Census 2021 broad groups. Reference: White (all White groups), because "
-    "TS021 does not publish White British at LSOA level.",
-    "detailed": "MSOA level, Census 2021 detailed groups. Reference: White British.",
-}
+ONLY_BROAD_AT_LSOA = "the file provided has only the 5 broad groups at LSOA"
+MSOA_CAVEAT = "MSOA averages hide differences within each MSOA, so gaps look smaller than at LSOA."
+
+
+def exposure_note(
+    level: str, detail: str, why_msoa: str = "", detailed_at_lsoa: bool = False
+) -> str:
+    """What every gaps output says about itself: the level, the groups, the reference and,
+    for MSOA values, why MSOA and what that hides. The one wording pages, CLI and exports show
+    (as the table's attrs['note'])."""
+    if detail == "broad":
+        note = "LSOA level, Census 2021 broad groups. Reference: White (all White groups)."
+        if detailed_at_lsoa:
+            return (
+                f"{note} The 19 detailed groups, with White British as reference, are also loaded."
+            )
+        return (
+            f"{note} White British cannot be the reference here: {ONLY_BROAD_AT_LSOA} "
+            "(the Census publishes all 20 categories at LSOA, in census2021-ts021-lsoa.csv)."
+        )
+    note = f"{level.upper()} level, Census 2021 detailed groups. Reference: White British."
+    if level == "msoa":
+        note += f" MSOA values because {why_msoa}. {MSOA_CAVEAT}"
+    return note
 
 
 class GapError(ValueError):
@@ -43,20 +62,57 @@ def _base_within(con, level: str, within: str) -> list[str]:
     ]
 
 
+def _has_level(indicator: Indicator, level: str) -> bool:
+    return level in indicator.levels or indicator.base_level == level
+
+
+def detailed_counts_at_lsoa(con: duckdb.DuckDBPyConnection, within: str) -> bool:
+    """Whether every LSOA in `within` has the detailed Census categories (the Nomis bulk file
+    census2021-ts021-lsoa.csv provides them; a 5-group export does not)."""
+    codes = _base_within(con, "lsoa", within)
+    if not codes:
+        return False
+    with_detail = con.execute(
+        """select count(distinct area_code) from population_by_ethnicity
+           where level = 'lsoa' and group_level = 'detailed'
+             and area_code in (select unnest($codes))""",
+        {"codes": codes},
+    ).fetchone()[0]
+    return with_detail == len(codes)
+
+
+def detailed_level(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator, within: str
+) -> tuple[str, str]:
+    """The level the 19 detailed groups are computed at inside `within`, and why, if MSOA:
+    LSOA where the indicator has LSOA values and the detailed LSOA counts are loaded."""
+    if not _has_level(indicator, "lsoa"):
+        return "msoa", f"{indicator.title} has no LSOA values"
+    if not detailed_counts_at_lsoa(con, within):
+        return "msoa", ONLY_BROAD_AT_LSOA
+    return "lsoa", ""
+
+
 def exposure(
     con: duckdb.DuckDBPyConnection, indicator: Indicator, within: str, detail: str = "broad"
 ) -> pd.DataFrame:
     """Average value of `indicator` experienced by residents of each ethnic group in `within`.
 
-    detail='broad': LSOA values weighted by the 5 broad groups. detail='detailed': MSOA values
-    weighted by the 19 detailed groups (TS021 gives them only from MSOA up).
+    detail='broad': LSOA values weighted by the 5 broad groups, White as reference.
+    detail='detailed': the 19 detailed groups, White British as reference, on LSOA values
+    where the detailed LSOA counts are loaded, else on MSOA values (see `detailed_level`).
+    attrs: 'reference_group', 'level' (of the values weighted) and 'note' (what to show).
     Uses the unsuppressed value (numerator / denominator): the result is an average over
     many areas and discloses no small count.
     """
-    base_level = "lsoa" if detail == "broad" else "msoa"
-    if base_level not in indicator.levels and indicator.base_level != base_level:
-        raise GapError(f"{indicator.title} has no values at {base_level.upper()} level")
     area_level(con, within)
+    why_msoa = ""
+    if detail == "broad":
+        base_level = "lsoa"
+    else:
+        base_level, why_msoa = detailed_level(con, indicator, within)
+    if not _has_level(indicator, base_level):
+        raise GapError(f"{indicator.title} has no values at {base_level.upper()} level")
     codes = _base_within(con, base_level, within)
     if not codes:
         raise GapError(f"{within} contains no {base_level.upper()}s")
@@ -93,7 +149,13 @@ def exposure(
         "ethnic_group", key=lambda s: s.map(lambda g: (order.get(g, 2), g))
     ).reset_index(drop=True)
     table.attrs["reference_group"] = reference
-    table.attrs["note"] = REFERENCE_NOTE[detail]
+    table.attrs["level"] = base_level
+    table.attrs["note"] = exposure_note(
+        base_level,
+        detail,
+        why_msoa,
+        detailed_at_lsoa=detail == "broad" and detailed_counts_at_lsoa(con, within),
+    )
     return table
 
 
@@ -326,4 +388,7 @@ def exposure_by_child(
         table.insert(0, "area_name", name)
         table.insert(0, "area_code", code)
         frames.append(table)
-    return pd.concat(frames, ignore_index=True)
+    stacked = pd.concat(frames, ignore_index=True)
+    notes = list(dict.fromkeys(frame.attrs["note"] for frame in frames))
+    stacked.attrs = {**frames[0].attrs, "note": " ".join(notes)} if frames else {}
+    return stacked

@@ -236,8 +236,10 @@ METHOD_TEXT = """
   the LSOA map of the rate itself still shows only LSOAs with enough searches.
 - **Gaps between groups.** The average value experienced by the residents of each Census
   2021 ethnic group: each neighbourhood's value weighted by how many of the group live there.
-  At LSOA level the Census gives 5 broad groups (the reference is White, since White British
-  is not published at LSOA); at MSOA level, 19 detailed groups with White British as reference.
+  The 5 broad groups use LSOA values, with White as reference. The 19 detailed groups use
+  White British as reference, on LSOA values when the Census file with all 20 categories at
+  LSOA is loaded; otherwise on MSOA values, and MSOA averages hide differences within each
+  MSOA, so gaps look smaller than at LSOA. Each table says which level it used.
 """
 
 

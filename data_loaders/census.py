@@ -53,6 +53,7 @@ class CensusTable:
     unit: str
     other_file_names: tuple[str, ...] = ()
     required: bool = True
+    layouts: str = ""  # what each accepted file holds, where they differ
 
     @property
     def bulk_name(self) -> str:
@@ -75,7 +76,19 @@ CENSUS_TABLES = (
         "households",
         ("LSOA Deprivation.csv",),
     ),
-    CensusTable("TS021", "Ethnic group", "lsoa", "persons", ("LSOA Ethnicity.csv",)),
+    CensusTable(
+        "TS021",
+        "Ethnic group",
+        "lsoa",
+        "persons",
+        ("LSOA Ethnicity.csv",),
+        layouts=(
+            "The Nomis bulk file census2021-ts021-lsoa.csv (in census2021-ts021.zip) has all 20"
+            " categories: the 5 broad groups and the 19 detailed ones, White British among them."
+            " 'LSOA Ethnicity.csv' (a Nomis report export) has only the 5 broad groups. When"
+            " both are provided the bulk file is read."
+        ),
+    ),
     CensusTable("TS021", "Ethnic group", "msoa", "persons"),
     CensusTable("TS045", "Car or van availability", "lsoa", "households"),
     CensusTable("TS062", "NS-SeC", "lsoa", "persons aged 16 and over"),
@@ -219,7 +232,15 @@ def _census_source(spec: CensusTable) -> Source:
             )
         },
         required=spec.required,
-        notes=f"Unit: {spec.unit}. Counts are perturbed by ONS to protect confidentiality.",
+        notes=" ".join(
+            filter(
+                None,
+                (
+                    f"Unit: {spec.unit}. Counts are perturbed by ONS to protect confidentiality.",
+                    spec.layouts,
+                ),
+            )
+        ),
     )
 
 

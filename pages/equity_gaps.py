@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import explorer, gaps, ui
+from arp import explorer, exports, gaps, ui
 
 framework = ui.framework()
 state, problems = ui.view_state()
@@ -35,13 +35,14 @@ within = st.selectbox(
     key=ui.from_view("gap_within", state.within, within_names),
     format_func=within_names.get,
 )
+detailed_at, _ = gaps.detailed_level(ui.connection(), framework.indicators[gap], within)
 detail = st.radio(
     "Groups",
     ["broad", "detailed"],
     horizontal=True,
     format_func={
         "broad": "5 broad groups (LSOA values)",
-        "detailed": "19 detailed groups (MSOA values)",
+        "detailed": f"19 detailed groups ({detailed_at.upper()} values)",
     }.get,
 )
 ui.write_state(explorer.ViewState(**{**state.__dict__, "gap_indicator": gap, "within": within}))
@@ -52,7 +53,7 @@ try:
 except gaps.GapError as error:
     st.info(f"Cannot compute this gap: {error}")
 else:
-    st.caption(gaps.REFERENCE_NOTE[detail])
+    st.caption(table.attrs["note"])
     st.bar_chart(
         table.set_index("ethnic_group")["mean_value"],
         horizontal=True,
@@ -66,10 +67,10 @@ else:
             table["ethnic_group"],
             table["mean_value"],
             indicator.title,
-            f"Average experienced by each group in {within_names[within]}. "
-            f"{gaps.REFERENCE_NOTE[detail]}",
+            exports.gap_chart_subtitle(table, within_names[within]),
             indicator.unit,
-            [s for e in indicator.sources for s in e.split("|")] + ["census_ts021_lsoa"],
+            [s for e in indicator.sources for s in e.split("|")]
+            + [f"census_ts021_{table.attrs['level']}"],
             reference=float(
                 table.loc[table["ethnic_group"] == "All residents", "mean_value"].iloc[0]
             ),
@@ -77,7 +78,7 @@ else:
         file_name=f"arp-gaps-{gap}-{within}.png",
         mime="image/png",
     )
-    ui.csv_download("Download (CSV)", table, f"arp-gaps-{gap}-{within}.csv")
+    ui.csv_download("Download (CSV)", exports.with_note(table), f"arp-gaps-{gap}-{within}.csv")
 
 st.subheader("Stop and search by ethnic group")
 stop = ui.stop_search_table(within)

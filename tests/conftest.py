@@ -46,6 +46,23 @@ def fixture_db(tmp_path_factory) -> Path:
     return database
 
 
+# The Nomis bulk TS021 LSOA file (all 20 categories), kept apart so that the default fixture
+# database has only the 5-group LSOA export, as the data provided in the shared folder does.
+DETAILED_LSOA_FIXTURE = Path(__file__).parent / "fixtures" / "ts021_lsoa_detailed"
+
+
+@pytest.fixture(scope="session")
+def fixture_db_detailed_lsoa(tmp_path_factory) -> Path:
+    """The fixture database built with census2021-ts021-lsoa.csv beside the 5-group file."""
+    folder = tmp_path_factory.mktemp("detailed_sources")
+    sources = folder / "sources"
+    shutil.copytree(FIXTURE_SOURCES_DIR, sources)
+    shutil.copy(DETAILED_LSOA_FIXTURE / "census2021-ts021-lsoa.csv", sources / "census")
+    database = folder / "arp.duckdb"
+    build(database, source_dir=sources, only=FIXTURE_SOURCE_IDS)
+    return database
+
+
 @pytest.fixture
 def fixture_sources_copy(tmp_path) -> Path:
     """A writable copy of the fixture folder, for tests that damage a file."""

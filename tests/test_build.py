@@ -81,7 +81,7 @@ def test_population_by_ethnicity_totals_up_the_hierarchy(fixture_db):
         fixture_db,
         "select distinct group_level from population_by_ethnicity where level = 'lsoa' order by 1",
     )
-    assert lsoa_groups == [("broad",), ("total",)]  # TS021 gives only broad groups at LSOA
+    assert lsoa_groups == [("broad",), ("total",)]  # the 5-group LSOA file provided
 
 
 def test_every_stop_and_search_row_is_placed_or_counted(fixture_db):
@@ -285,3 +285,41 @@ def test_cli_build_reports_success_and_failure(tmp_path, capsys, fixture_sources
     assert failed == 1
     assert "LSOA21_boundaries_fixture.geojson: the file is empty" in err
     assert f"The previous database {database} is unchanged." in err
+
+
+def test_population_by_ethnicity_from_the_detailed_lsoa_file(fixture_db_detailed_lsoa):
+    # census2021-ts021-lsoa.csv (tests/fixtures/ts021_lsoa_detailed) beside the 5-group file:
+    # the bulk file is read, LSOAs carry all 20 categories, and wards and districts sum
+    # detailed categories from LSOAs, not MSOAs (Pakistani: LSOAs 300 + 30, MSOA 350).
+    def residents(code, group):
+        return rows(
+            fixture_db_detailed_lsoa,
+            """select residents, summed_from from population_by_ethnicity
+               where area_code = $code and ethnic_group = $group""",
+            code=code,
+            group=group,
+        )
+
+    pakistani = "Asian, Asian British or Asian Welsh: Pakistani"
+    white_british = "White: English, Welsh, Scottish, Northern Irish or British"
+    assert residents("E01000901", pakistani) == [(300, "published")]
+    assert residents("E01000901", white_british) == [(380, "published")]
+    assert residents("E05000901", pakistani) == [(300 + 30, "lsoa")]
+    assert residents("E05000903", white_british) == [(1240, "lsoa")]  # ward of one LSOA
+    assert residents("E08000025", pakistani) == [(330, "lsoa")]  # not the MSOA's 350
+    assert residents("E47000007", white_british) == [(380 + 850 + 1050 + 1240, "lsoa")]
+    assert residents("E02001001", pakistani) == [(350, "published")]  # MSOAs as published
+    assert residents("E08000029", "White") == [(1150 + 1290, "lsoa")]
+    counts = dict(
+        rows(
+            fixture_db_detailed_lsoa,
+            """select group_level, count(distinct ethnic_group) from population_by_ethnicity
+               where level = 'lsoa' group by 1""",
+        )
+    )
+    assert counts == {"total": 1, "broad": 5, "detailed": 19}
+    loaded = rows(
+        fixture_db_detailed_lsoa,
+        "select file_name from sources where source_id = 'census_ts021_lsoa'",
+    )
+    assert loaded == [("census2021-ts021-lsoa.csv",)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import duckdb
@@ -169,3 +170,33 @@ def test_profile_pdf_shows_approved_insights_literally(con, tmp_path):
     hostile = "<b>bold?</b> $x^2$ <script>alert(1)</script>"
     exports.render_profile(con, load_framework(), "E01000901", out, said=[hostile])
     assert hostile in pdf_text(out)
+
+
+def test_gap_chart_carries_the_table_note_both_ways(con, fixture_db_detailed_lsoa, tmp_path):
+    from arp import gaps
+
+    hides = "MSOA averages hide differences within each MSOA, so gaps look smaller than at LSOA."
+    no_car = load_framework().indicators["no_car"]
+    on_msoa = gaps.exposure(con, no_car, "E47000007", "detailed")
+    subtitle = exports.gap_chart_subtitle(on_msoa, "West Midlands")
+    assert subtitle.startswith("Average experienced by each group in West Midlands. MSOA level")
+    assert hides in subtitle
+    assert "the file provided has only the 5 broad groups at LSOA" in subtitle
+    out = tmp_path / "gaps.svg"
+    exports.render_chart(
+        on_msoa["ethnic_group"].tolist(),
+        on_msoa["mean_value"].tolist(),
+        no_car.title,
+        subtitle,
+        "%",
+        [],
+        out,
+    )
+    # the long subtitle is wrapped onto lines, every word of it drawn
+    drawn = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", out.read_text()))
+    assert hides in " ".join(drawn.split())
+    assert exports.with_note(on_msoa)["note"].eq(on_msoa.attrs["note"]).all()
+    with duckdb.connect(str(fixture_db_detailed_lsoa), read_only=True) as detailed:
+        on_lsoa = gaps.exposure(detailed, no_car, "E47000007", "detailed")
+    subtitle = exports.gap_chart_subtitle(on_lsoa, "West Midlands")
+    assert subtitle.endswith("LSOA level, Census 2021 detailed groups. Reference: White British.")

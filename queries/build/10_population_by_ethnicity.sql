@@ -1,8 +1,10 @@
 -- population_by_ethnicity: usual residents by Census 2021 ethnic group (TS021), every area.
--- grain: one row per area x ethnic group. LSOAs carry the 5 broad groups (all TS021 gives at
--- LSOA); MSOAs all categories; wards sum their LSOAs; districts and the combined authority
--- sum LSOAs for the total and broad groups, and MSOAs (which nest in districts) for the
--- detailed categories. summed_from says which.
+-- grain: one row per area x ethnic group. LSOAs carry what the LSOA file provided gives: all
+-- 20 categories from the Nomis bulk file (census2021-ts021-lsoa.csv), or only the 5 broad
+-- groups from a report export (LSOA Ethnicity.csv). MSOAs carry all categories. Wards,
+-- districts and the combined authority sum their LSOAs; where the LSOAs of a district have
+-- no detailed categories, its detailed categories are summed from its MSOAs instead (MSOAs
+-- nest in districts, not in wards). summed_from says which.
 -- requires: census_counts, areas
 create or replace table population_by_ethnicity as
 with ts021 as (
@@ -42,10 +44,20 @@ combined as (
     from lsoa where ca_code is not null group by ca_code, ethnic_group
     union all
     select lad_code, 'lad', ethnic_group, sum(residents), 'msoa'
-    from msoa where ethnic_group like '%: %' group by lad_code, ethnic_group
+    from msoa
+    where ethnic_group like '%: %'
+        and lad_code not in (
+            select lad_code from lsoa where ethnic_group like '%: %' and lad_code is not null
+        )
+    group by lad_code, ethnic_group
     union all
     select ca_code, 'ca', ethnic_group, sum(residents), 'msoa'
-    from msoa where ethnic_group like '%: %' and ca_code is not null group by ca_code, ethnic_group
+    from msoa
+    where ethnic_group like '%: %' and ca_code is not null
+        and ca_code not in (
+            select ca_code from lsoa where ethnic_group like '%: %' and ca_code is not null
+        )
+    group by ca_code, ethnic_group
 )
 
 select

@@ -177,3 +177,40 @@ def test_area_profile_shows_the_ethnic_composition_as_shares(open_page):
     shares = composition.set_index("ethnic_group")["share"]
     assert shares["Asian, Asian British or Asian Welsh"] == pytest.approx(40.0)  # 600 of 1,500
     assert shares["White"] == pytest.approx(30.0)
+
+
+MSOA_HIDES = "MSOA averages hide differences within each MSOA, so gaps look smaller than at LSOA"
+ONLY_BROAD = "the file provided has only the 5 broad groups at LSOA"
+
+
+def test_equity_gaps_detailed_groups_on_msoa_say_why_and_what_it_hides(open_page):
+    at = open_page(page="pages/equity_gaps.py", gap="no_car")
+    groups = at.radio[0]
+    assert groups.options == ["5 broad groups (LSOA values)", "19 detailed groups (MSOA values)"]
+    assert any(
+        f"White British cannot be the reference here: {ONLY_BROAD}" in c.value for c in at.caption
+    )
+    groups.set_value("detailed").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(f"MSOA values because {ONLY_BROAD}." in c and MSOA_HIDES in c for c in captions)
+    table = at.dataframe[0].value.set_index("ethnic_group")
+    assert "White: English, Welsh, Scottish, Northern Irish or British" in table.index
+
+
+def test_equity_gaps_detailed_groups_on_lsoa_when_the_detailed_file_is_loaded(
+    app_with, fixture_db_detailed_lsoa
+):
+    at = app_with(fixture_db_detailed_lsoa, page="pages/equity_gaps.py", gap="no_car")
+    groups = at.radio[0]
+    assert groups.options[1] == "19 detailed groups (LSOA values)"
+    groups.set_value("detailed").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "LSOA level, Census 2021 detailed groups. Reference: White British." in captions
+    assert not any("MSOA" in c for c in captions)
+    table = at.dataframe[0].value.set_index("ethnic_group")
+    assert (
+        table.loc["White: English, Welsh, Scottish, Northern Irish or British", "residents"]
+        == 3_520
+    )

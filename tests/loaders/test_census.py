@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from arp.fetch import find_files
 from data_loaders import SOURCES_BY_ID, LoaderError
-from tests.conftest import FIXTURE_SOURCES_DIR
+from tests.conftest import DETAILED_LSOA_FIXTURE, FIXTURE_SOURCES_DIR
 
 CENSUS = FIXTURE_SOURCES_DIR / "census"
 BROAD_GROUPS = [
@@ -104,3 +105,53 @@ def test_report_layout_with_an_unexpected_row_is_refused(tmp_path):
     path.write_text(text.replace("E01000903 : Solihull 001A", "Solihull 001A"))
     with pytest.raises(LoaderError, match="not 'CODE : NAME'"):
         counts("census_ts021_lsoa", path)
+
+
+def test_ts021_lsoa_source_declares_the_nomis_bulk_file_with_all_20_categories():
+    source = SOURCES_BY_ID["census_ts021_lsoa"]
+    assert source.files[0] == "census2021-ts021-lsoa.csv"  # preferred over the 5-group export
+    assert "LSOA Ethnicity.csv" in source.files
+    (download,) = source.downloads
+    assert download.url == "https://www.nomisweb.co.uk/output/census/2021/census2021-ts021.zip"
+    assert download.member == "census2021-ts021-lsoa.csv"
+    assert "all 20 categories" in source.notes
+    # the same zip as the MSOA member
+    assert SOURCES_BY_ID["census_ts021_msoa"].downloads[0].url == download.url
+
+
+def test_bulk_lsoa_layout_gives_all_20_categories_for_every_fixture_lsoa():
+    table = counts("census_ts021_lsoa", DETAILED_LSOA_FIXTURE / "census2021-ts021-lsoa.csv")
+    msoa = counts("census_ts021_msoa", CENSUS / "census2021-ts021-msoa.csv")
+    assert set(table["category"]) == set(msoa["category"])  # the MSOA member's columns
+    assert len(set(table["category"])) == 1 + 5 + 19
+    assert sorted(table["area_code"].unique()) == [
+        "E01000901",
+        "E01000902",
+        "E01000903",
+        "E01000904",
+        "E01000999",
+    ]
+    assert set(table["level"]) == {"lsoa"}
+    a = table[table["area_code"] == "E01000901"].set_index("category")["count"]
+    assert a["Total"] == 1500
+    assert a["White: English, Welsh, Scottish, Northern Irish or British"] == 380
+    assert a["Asian, Asian British or Asian Welsh: Pakistani"] == 300
+    assert a[BROAD_GROUPS].sum() == a["Total"]
+    for broad in BROAD_GROUPS:
+        detailed = [c for c in a.index if c.startswith(f"{broad}: ")]
+        assert a[detailed].sum() == a[broad], broad
+    # the broad groups agree with the 5-group export of the same (invented) LSOAs
+    report = counts("census_ts021_lsoa", CENSUS / "LSOA Ethnicity.csv")
+    merged = report.merge(table, on=["area_code", "category"], suffixes=("_report", "_bulk"))
+    assert len(merged) == 5 * 6
+    assert (merged["count_report"] == merged["count_bulk"]).all()
+
+
+def test_the_bulk_lsoa_file_is_read_when_both_are_provided():
+    candidates = [
+        CENSUS / "LSOA Ethnicity.csv",
+        DETAILED_LSOA_FIXTURE / "census2021-ts021-lsoa.csv",
+    ]
+    found = find_files(SOURCES_BY_ID["census_ts021_lsoa"], candidates)
+    assert [p.name for p in found] == ["census2021-ts021-lsoa.csv"]
+    assert find_files(SOURCES_BY_ID["census_ts021_lsoa"], candidates[:1]) == candidates[:1]

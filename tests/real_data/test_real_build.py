@@ -433,3 +433,36 @@ def test_life_expectancy_provenance_says_what_the_file_holds(con):
     ).fetchone()
     assert "England and Wales" in title
     assert publisher.startswith("Not named in the workbook")
+
+
+def test_with_the_5_group_lsoa_file_provided_gaps_say_so(con, tmp_path):
+    # The shared folder has LSOA Ethnicity.csv (5 broad groups) and not the Nomis bulk
+    # census2021-ts021-lsoa.csv: detailed groups fall back to MSOA and every note says why.
+    from pypdf import PdfReader
+
+    from arp import exports, gaps
+    from arp.framework import load_framework
+
+    framework = load_framework()
+    lsoa_detailed = one(
+        con,
+        "select count(*) from population_by_ethnicity where level = 'lsoa' "
+        "and group_level = 'detailed'",
+    )
+    assert lsoa_detailed == 0
+    imd = framework.indicators["imd_score_2025"]
+    detailed = gaps.exposure(con, imd, "E08000025", "detailed")
+    assert detailed.attrs["level"] == "msoa"
+    note = detailed.attrs["note"]
+    assert "the file provided has only the 5 broad groups at LSOA" in note
+    assert "MSOA averages hide differences within each MSOA" in note
+    assert "does not publish" not in note
+    broad = gaps.exposure(con, imd, "E08000025")
+    assert (
+        "White British cannot be the reference here: the file provided has only the 5 broad"
+        in (broad.attrs["note"])
+    )
+    pdf = tmp_path / "birmingham.pdf"
+    exports.render_profile(con, framework, "E08000025", pdf)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(pdf)).pages).split())
+    assert "the file provided has only the 5 broad groups at LSOA" in text
