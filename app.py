@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import ui
+from arp.ui import data
 
 st.set_page_config(
     page_title="West Midlands Anti-Racist Places",
@@ -10,7 +10,7 @@ st.set_page_config(
     layout="wide",
 )
 
-if ui.current_status().ready:
+if data.current_status().ready:
     pages = [
         st.Page("pages/map.py", title="Map explorer", icon=":material/map:", default=True),
         st.Page("pages/area_profile.py", title="Area profile", icon=":material/location_on:"),

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from arp import db, explorer, exports, gaps, insights, maps, settings, workshop
+from arp import db, exports, gaps, insights, levels, maps, settings, view_state, workshop
 from arp.build import BuildError, build, rescore
 from arp.framework import load_framework
 from arp.status import database_status
@@ -126,14 +126,8 @@ def _stop_search(args: argparse.Namespace) -> int:
             return 1
         codes = [args.within]
         if args.by:
-            codes = [
-                row[0]
-                for row in con.execute(
-                    """select code from areas where level = $by and $within in
-                   (code, msoa_code, ward_code, lad_code, ca_code) order by code""",
-                    {"by": args.by, "within": args.within},
-                ).fetchall()
-            ]
+            inside = db.query(con, "areas_inside_named", within=args.within, level=args.by)
+            codes = inside["code"].tolist()
         frames = []
         try:
             for code in codes:
@@ -166,10 +160,10 @@ def _score(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     framework = load_framework()
-    public_url = os.environ.get("ARP_PUBLIC_URL", exports.PUBLIC_URL_DEFAULT)
+    public_url = settings.public_url()
     with _open_database(args) as con:
         if args.what == "map":
-            if not explorer.is_showable(args.indicator, framework):
+            if not view_state.Show.from_param(args.indicator).is_valid(framework):
                 print(
                     f"Unknown indicator {args.indicator!r}; known: overall, domain:<id>, "
                     f"{', '.join(framework.indicators)}",
@@ -177,7 +171,7 @@ def _export(args: argparse.Namespace) -> int:
                 )
                 return 2
             within = args.within or settings.COMBINED_AUTHORITY_DEFAULT
-            state = explorer.ViewState(
+            state = view_state.ViewState(
                 level=args.level,
                 within=within,
                 show=args.indicator,
@@ -196,13 +190,7 @@ def _export(args: argparse.Namespace) -> int:
         else:
             said = insights.approved_for_areas(
                 settings.workshop_database_path(),
-                [
-                    r[0]
-                    for r in con.execute(
-                        "select code from areas where $c in (code, msoa_code, ward_code, lad_code, ca_code)",
-                        {"c": args.area},
-                    ).fetchall()
-                ],
+                db.query(con, "codes_inside", code=args.area)["code"].tolist(),
             )["text"].tolist()
             try:
                 exports.render_profile(con, framework, args.area, args.out, public_url, said=said)
@@ -295,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     map_export.add_argument(
         "--indicator", required=True, help="indicator id, 'overall' or 'domain:<id>'"
     )
-    map_export.add_argument("--level", choices=explorer.LEVELS, default="lsoa")
+    map_export.add_argument("--level", choices=levels.MAPPED_LEVELS, default="lsoa")
     map_export.add_argument("--within", help="area code (default: the combined authority)")
     map_export.add_argument("--size", choices=list(exports.SIZES), default="slide")
     map_export.add_argument("--scheme", choices=list(maps.SCHEMES), default="quantiles")

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from arp import scoring
+from arp import db, scoring
 from arp.framework import Framework, Indicator
+from arp.levels import ANCESTOR_COLUMN
 from arp.workshop import Scenario
 
 SCORED_KINDS = ("level",)  # gaps between groups are a separate family, never merged in
@@ -50,12 +51,7 @@ def composite_inputs(
     it lies in, ranked among the areas of `level` with the same one rule for flags."""
     scored = scored_indicators(framework)
     own = [i.id for i in scored if not borrows_at(i, level)]
-    long = con.execute(
-        """select area_code, indicator_id, worse_percentile_wmca, flag_worst10_wmca
-           from indicator_values
-           where in_area and level = $level and indicator_id in (select unnest($ids))""",
-        {"level": level, "ids": own},
-    ).df()
+    long = db.query(con, "composite_positions", level=level, ids=own)
     worse = long.pivot_table(
         index="area_code", columns="indicator_id", values="worse_percentile_wmca", dropna=False
     )
@@ -82,16 +78,14 @@ def borrowed_values(
     con: duckdb.DuckDBPyConnection, indicator_id: str, level: str, parent_level: str
 ) -> pd.Series:
     """Every `level` area in the area mapped, with the indicator's value in its parent area."""
-    parent_column = {"msoa": "msoa_code", "ward": "ward_code", "lad": "lad_code"}[parent_level]
-    frame = con.execute(
-        f"""select a.code, v.value
-            from areas as a
-            left join indicator_values as v
-              on v.area_code = a.{parent_column} and v.level = $parent_level
-             and v.indicator_id = $id
-            where a.level = $level and v.in_area""",
-        {"id": indicator_id, "level": level, "parent_level": parent_level},
-    ).df()
+    frame = db.query(
+        con,
+        "values_of_parents",
+        id=indicator_id,
+        level=level,
+        parent_level=parent_level,
+        parent_column=ANCESTOR_COLUMN[parent_level],
+    )
     return frame.set_index("code")["value"].astype(float)
 
 

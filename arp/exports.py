@@ -27,8 +27,10 @@ from matplotlib import patheffects
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.patches import Patch
 
-from arp import db, explorer, gaps, maps
+from arp import db, gaps, levels, map_views, maps, profiles, view_state
 from arp.framework import Framework
+from arp.settings import PUBLIC_URL_DEFAULT
+from arp.view_state import Show
 from arp.workshop import Scenario
 
 SIZES = {  # name: (width in, height in, dpi)
@@ -44,7 +46,6 @@ STYLE = {
     "svg.fonttype": "none",
     "text.parse_math": False,  # a '$' in a name is a dollar sign, never mathematics
 }
-PUBLIC_URL_DEFAULT = "http://localhost:8501"
 
 
 @dataclass(frozen=True)
@@ -58,25 +59,20 @@ class ExportContext:
     exported: date
 
 
-def view_link(state: explorer.ViewState, public_url: str, page: str = "") -> str:
+def view_link(state: view_state.ViewState, public_url: str, page: str = "") -> str:
     """A link that reopens the same view in the app."""
     query = urlencode(state.short_params())
     return f"{public_url.rstrip('/')}/{page}" + (f"?{query}" if query else "")
 
 
 def attributions(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list[str]:
-    rows = con.execute(
-        "select distinct attribution from sources where source_id in (select unnest($ids)) order by 1",
-        {"ids": source_ids},
-    ).fetchall()
-    return [row[0] for row in rows]
+    return db.query(con, "attributions", ids=source_ids)["attribution"].tolist()
 
 
-def sources_of(framework: Framework, show: str) -> list[str]:
+def sources_of(framework: Framework, show: Show) -> list[str]:
+    """The ids of the sources behind a view, its boundaries included."""
     indicators = (
-        [framework.indicators[show]]
-        if show in framework.indicators
-        else framework.indicators.values()
+        framework.indicators.values() if show.is_composite else [framework.indicators[show.id]]
     )
     ids = [s for i in indicators for entry in i.sources for s in entry.split("|")]
     return [*ids, "lsoa21_boundaries", "msoa21_boundaries", "ward25_boundaries", "lad_boundaries"]
@@ -100,7 +96,7 @@ def _footer(fig, context: ExportContext, y: float, width_chars: int) -> None:
 def render_map(
     con: duckdb.DuckDBPyConnection,
     framework: Framework,
-    state: explorer.ViewState,
+    state: view_state.ViewState,
     scenario: Scenario,
     out: Path,
     size: str = "slide",
@@ -110,14 +106,11 @@ def render_map(
     """Render the map of `state` to PNG or SVG (by the file's suffix)."""
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}; choose from {', '.join(SIZES)}")
-    if state.show in framework.indicators:
-        view = explorer.indicator_view(con, framework, state)
-    else:
-        view = explorer.composite_view(con, framework, state, scenario)
-    within = con.execute("select name from areas where code = $c", {"c": state.within}).fetchone()
-    level_words = {"lsoa": "LSOAs", "msoa": "MSOAs", "ward": "Wards", "lad": "Districts"}
-    subtitle = f"{level_words[state.level]} in {within[0] if within else state.within}"
-    if state.show not in framework.indicators:
+    view = map_views.view_for(con, framework, state, scenario)
+    within_facts = db.query(con, "area_facts", code=state.within)
+    within = within_facts["name"].tolist() or None
+    subtitle = f"{levels.LABELS[state.level]} in {within[0] if within else state.within}"
+    if state.show.is_composite:
         subtitle += f" · weights: {scenario.name}"
     context = ExportContext(
         title=view.title,
@@ -133,7 +126,7 @@ def render_map(
     colours = maps.colours_for(view.polarity, view.kind, max(len(classes.bounds), 1))
     geometry = gpd.GeoSeries.from_wkb([bytes(b) for b in frame["geometry_display_wkb"]], crs=4326)
     areas = gpd.GeoDataFrame(frame[["code"]], geometry=geometry.values, crs=4326).to_crs(27700)
-    districts = explorer.areas_within(con, "lad", state.within)
+    districts = map_views.areas_within(con, "lad", state.within)
     outlines = gpd.GeoDataFrame(
         districts[["name"]],
         geometry=gpd.GeoSeries.from_wkb(
@@ -236,9 +229,9 @@ def render_profile(
     said: list[str] | None = None,
 ) -> ExportContext:
     """An A4 PDF for one area: its indicators against benchmarks, its people, sources."""
-    info, table = explorer.profile(con, framework, code)
+    info, table = profiles.profile(con, framework, code)
     name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
-    state = explorer.ViewState(area=code)
+    state = view_state.ViewState(area=code)
     context = ExportContext(
         title=name,
         subtitle=f"{info['level'].upper()} {code} · area profile",
@@ -250,7 +243,7 @@ def render_profile(
         link=view_link(state, public_url, "area_profile"),
         exported=today or date.today(),
     )
-    composition = explorer.ethnic_composition(con, code)
+    composition = profiles.ethnic_composition(con, code)
     with plt.rc_context(STYLE), PdfPages(out, metadata={"Title": f"Area profile: {name}"}) as pdf:
         fig = plt.figure(figsize=SIZES["a4"][:2])
         fig.text(0.06, 0.96, context.title, fontsize=18, fontweight="bold", va="top")
@@ -351,12 +344,7 @@ def render_profile(
 
 def _locator_map(con: duckdb.DuckDBPyConnection, ax, code: str) -> None:
     """The area (dark) within its district (light), so the page says where it is."""
-    rows = con.execute(
-        """select a.code, a.geometry_display_wkb from areas a, areas t
-           where t.code = $code and a.level = 'lsoa' and a.lad_code = t.lad_code
-           union all select code, geometry_display_wkb from areas where code = $code""",
-        {"code": code},
-    ).df()
+    rows = db.query(con, "locator_shapes", code=code)
     shapes = gpd.GeoSeries.from_wkb([bytes(b) for b in rows["geometry_display_wkb"]], crs=4326)
     shapes = shapes.to_crs(27700)
     shapes.iloc[:-1].plot(ax=ax, color="#e0e0e0", edgecolor="#ffffff", linewidth=0.2)
@@ -386,7 +374,9 @@ def _group_gap_lines(con, framework: Framework, code: str, level: str) -> list[s
     if level in ("ward", "lad", "ca") and db.has_table(con, "stop_search_ethnicity"):
         table = gaps.stop_search_display(gaps.stop_search_disproportionality(con, code))
         lines.append("")
-        lines.append("Stop and search (13 months), ethnicity as the person defined it:")
+        lines.append(
+            f"Stop and search ({gaps.stop_search_period(con)}), ethnicity as the person defined it:"
+        )
         lines.append(
             "  searches, per 1,000 residents, ratio to White "
             "[the same adding the officer's view where the person stated none]"

@@ -7,7 +7,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from arp import scoring
+from arp import db, scoring
 from arp.framework import Framework, Indicator
 
 WHITE = "White"
@@ -44,22 +44,15 @@ class GapError(ValueError):
 
 
 def area_level(con: duckdb.DuckDBPyConnection, code: str) -> str:
-    row = con.execute("select level from areas where code = $code", {"code": code}).fetchone()
-    if row is None:
+    facts = db.query(con, "area_facts", code=code)
+    if facts.empty:
         raise GapError(f"no area with code {code!r} in the database")
-    return row[0]
+    return str(facts["level"].iloc[0])
 
 
 def _base_within(con, level: str, within: str) -> list[str]:
     """Codes of `level` areas inside `within` (or `within` itself if it is of that level)."""
-    return [
-        row[0]
-        for row in con.execute(
-            """select code from areas where level = $level and $within in
-               (code, msoa_code, ward_code, lad_code, ca_code)""",
-            {"level": level, "within": within},
-        ).fetchall()
-    ]
+    return db.query(con, "areas_inside_named", within=within, level=level)["code"].tolist()
 
 
 def _has_level(indicator: Indicator, level: str) -> bool:
@@ -69,16 +62,8 @@ def _has_level(indicator: Indicator, level: str) -> bool:
 def detailed_counts_at_lsoa(con: duckdb.DuckDBPyConnection, within: str) -> bool:
     """Whether every LSOA in `within` has the detailed Census categories (the Nomis bulk file
     census2021-ts021-lsoa.csv provides them; a 5-group export does not)."""
-    codes = _base_within(con, "lsoa", within)
-    if not codes:
-        return False
-    with_detail = con.execute(
-        """select count(distinct area_code) from population_by_ethnicity
-           where level = 'lsoa' and group_level = 'detailed'
-             and area_code in (select unnest($codes))""",
-        {"codes": codes},
-    ).fetchone()[0]
-    return with_detail == len(codes)
+    counts = db.query(con, "lsoas_with_detailed_groups", within=within).iloc[0]
+    return bool(counts["lsoas"]) and counts["with_detailed_groups"] == counts["lsoas"]
 
 
 def detailed_level(
@@ -116,27 +101,20 @@ def exposure(
     codes = _base_within(con, base_level, within)
     if not codes:
         raise GapError(f"{within} contains no {base_level.upper()}s")
-    values = con.execute(
-        """select area_code,
-                  coalesce(value, numerator / nullif(denominator, 0) * $multiplier) as value
-           from indicator_values
-           where indicator_id = $indicator and level = $level and area_code in (select unnest($codes))""",
-        {
-            "indicator": indicator.id,
-            "level": base_level,
-            "codes": codes,
-            "multiplier": indicator.multiplier,
-        },
-    ).df()
+    values = db.query(
+        con,
+        "values_inside",
+        indicator=indicator.id,
+        level=base_level,
+        within=within,
+        multiplier=indicator.multiplier,
+    )
     if values["value"].notna().sum() == 0:
         raise GapError(f"{indicator.title} has no values in {within}")
     group_level = "broad" if detail == "broad" else "detailed"
-    people = con.execute(
-        """select area_code, ethnic_group, residents from population_by_ethnicity
-           where level = $level and group_level in ($group_level, 'total')
-             and area_code in (select unnest($codes))""",
-        {"level": base_level, "group_level": group_level, "codes": codes},
-    ).df()
+    people = db.query(
+        con, "residents_by_group_inside", within=within, level=base_level, group_level=group_level
+    )
     residents = people.pivot_table(
         index="area_code", columns="ethnic_group", values="residents", aggfunc="sum"
     )
@@ -176,34 +154,21 @@ def stop_search_disproportionality(con: duckdb.DuckDBPyConnection, within: str) 
     Disclosure control is applied here, so no surface can show small numbers: see
     `stop_search_rates`."""
     level = area_level(con, within)
-    lsoas = _base_within(con, "lsoa", within)
     include_unplaced = level == "ca"
-    searches = con.execute(
-        """select ethnic_group, sensitivity_group, count(*) as searches
-           from stop_search_ethnicity
-           where lsoa21cd in (select unnest($lsoas)) or ($include_unplaced and lsoa21cd is null)
-           group by all""",
-        {"lsoas": lsoas, "include_unplaced": include_unplaced},
-    ).df()
+    searches = db.query(con, "stop_search_groups", within=within, include_unplaced=include_unplaced)
     # Whether a group can be counted at all is a property of the data loaded, not of the area.
-    available = _groups_in_data(con, "ethnic_group")
-    available_sensitivity = available | _groups_in_data(con, "officer_defined_group")
-    people = (
-        con.execute(
-            """select ethnic_group, residents from population_by_ethnicity
-           where area_code = $within and group_level in ('broad', 'total')""",
-            {"within": within},
-        )
-        .df()
-        .set_index("ethnic_group")["residents"]
-    )
+    in_data = db.query(con, "stop_search_groups_in_data")
+    available = set(in_data.loc[in_data["basis"] == "self-defined", "broad_group"])
+    available_sensitivity = set(in_data["broad_group"])
+    people = db.query(con, "broad_residents", code=within).set_index("ethnic_group")["residents"]
     headline = searches.groupby(searches["ethnic_group"].fillna(NOT_STATED))["searches"].sum()
     sensitivity = searches.groupby(searches["sensitivity_group"].fillna(NOT_STATED))[
         "searches"
     ].sum()
     table = stop_search_rates(headline, sensitivity, people, available, available_sensitivity)
     table.attrs["note"] = (
-        "Searches over the 13 months of data loaded, per 1,000 residents (Census 2021). "
+        f"Searches over the {stop_search_period(con)} loaded, per 1,000 residents (Census "
+        "2021). "
         "Headline: ethnicity as the person defined it (the Home Office convention); searches "
         f"where the person stated none are counted in '{NOT_STATED}'. Columns ending "
         f"'{SENSITIVITY}' are a sensitivity: they add the officer's observation where the "
@@ -322,15 +287,15 @@ def complementary_suppression(frame: pd.DataFrame, withheld: pd.Series) -> pd.Se
     return extra
 
 
-def _groups_in_data(con: duckdb.DuckDBPyConnection, column: str) -> set[str]:
-    """Broad groups that some label in the loaded files maps to (`column` of
-    stop_search_ethnicity): a property of the data, not of one area's count."""
-    return {
-        row[0]
-        for row in con.execute(
-            f"select distinct {column} from stop_search_ethnicity where {column} is not null"
-        ).fetchall()
-    }
+def stop_search_period(con: duckdb.DuckDBPyConnection) -> str:
+    """The months of police data loaded, in words ("13 months, September 2023 to
+    September 2024"), read from the data so no surface writes it by hand."""
+    first, last, months = db.query(con, "stop_search_period").iloc[0]
+    if not months:
+        return "no months loaded"
+    words = [pd.Timestamp(f"{m}-01").strftime("%B %Y") for m in (first, last)]
+    span = words[0] if first == last else f"{words[0]} to {words[1]}"
+    return f"{months} month{'s' if months != 1 else ''}, {span}"
 
 
 def stop_search_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -377,11 +342,9 @@ def exposure_by_child(
 ) -> pd.DataFrame:
     """`exposure` for each `by`-level area inside `within`, stacked, with its code and name."""
     indicator = framework.indicators[indicator_id]
-    children = con.execute(
-        """select code, name from areas where level = $by and $within in
-           (code, msoa_code, ward_code, lad_code, ca_code) order by code""",
-        {"by": by, "within": within},
-    ).fetchall()
+    children = db.query(con, "areas_inside_named", within=within, level=by).itertuples(
+        index=False, name=None
+    )
     frames = []
     for code, name in children:
         table = exposure(con, indicator, code, detail)

@@ -111,6 +111,9 @@ def _frame(gdf: gpd.GeoDataFrame, level: str, **columns) -> pd.DataFrame:
     for column in ("parent_code", "name_hcl", "msoa_code", "ward_code", "lad_code", "ca_code"):
         value = columns.get(column)
         out[column] = value.to_numpy() if isinstance(value, pd.Series) else value
+    # The name people read: MSOAs by their Commons Library name, with the ONS name after it.
+    hcl = out["name_hcl"].astype("string")
+    out["display_name"] = (hcl + " (" + out["name"].astype("string") + ")").fillna(out["name"])
     out["geometry_source"] = columns.get("geometry_source", "boundary file")
     out["geometry_wkb"] = shapely.to_wkb(gdf.geometry.values)
     return out

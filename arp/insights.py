@@ -161,6 +161,15 @@ def approved_for_areas(path: Path, codes: list[str]) -> pd.DataFrame:
         ).df()
 
 
+def lift_to_level(approved: pd.DataFrame, parent_of_lsoa: pd.Series) -> pd.DataFrame:
+    """Insights with their place lifted to a larger level: a note placed in an LSOA belongs
+    to the MSOA, ward or district the LSOA lies in. `parent_of_lsoa` maps LSOA code to the
+    code at that level; a note placed at another level keeps its place."""
+    lifted = approved.copy()
+    lifted["area_code"] = lifted["area_code"].map(parent_of_lsoa).fillna(lifted["area_code"])
+    return lifted
+
+
 def moderate(
     path: Path, insight_id: int, action: str, facilitator: str, redacted_text: str | None = None
 ) -> None:

@@ -1,5 +1,5 @@
 """Choropleth maps: classification, colour-blind-safe palettes, and the map specification
-that the browser draws (arp/area_map.js, through ui.area_map).
+that the browser draws (arp/area_map.js, through arp.ui.map_element).
 
 The polygons travel as integer coordinates (1e-5 degrees, about 1 m) delta-encoded per
 ring, once per page load: a later view of the same areas sends class indexes, tooltips and
@@ -283,6 +283,41 @@ def count_overlay(
         base + scale * np.sqrt(values.astype(float)),
         [label.format(v) for v in values],
         *colours,
+    )
+
+
+STOP_SEARCH_OVERLAY = "stop_search"
+INSIGHTS_OVERLAY = "insights"
+COUNT_OVERLAY_LABELS = {
+    STOP_SEARCH_OVERLAY: "Stop and search",
+    INSIGHTS_OVERLAY: "Workshop insights",
+}
+
+
+def stop_search_overlay(points: pd.DataFrame) -> dict:
+    """Circles for LSOAs with 10 or more searches (points: label_lat, label_lon, searches)."""
+    return count_overlay(
+        "Stop and search (LSOAs with 10 or more)",
+        points,
+        "searches",
+        2,
+        1,
+        ("#000000", "#ffffff"),
+        "{:,} stop and searches",
+    )
+
+
+def insights_overlay(points: pd.DataFrame) -> dict:
+    """Circles for areas with approved workshop insights (points: label_lat, label_lon,
+    insights); areas without any are left out."""
+    return count_overlay(
+        "Workshop insights (approved)",
+        points[points["insights"] > 0],
+        "insights",
+        5,
+        2,
+        ("#ffffff", "#1b7837"),
+        "{} approved workshop insight(s)",
     )
 
 

@@ -54,3 +54,17 @@ def workshop_database_path() -> Path:
     return Path(
         os.environ.get("ARP_WORKSHOP_DB", REPO_ROOT / "data" / "workshop.duckdb")
     ).expanduser()
+
+
+PUBLIC_URL_DEFAULT = "http://localhost:8501"
+
+
+def public_url() -> str:
+    """The app's address, for links and QR codes on exports and join links (ARP_PUBLIC_URL)."""
+    return os.environ.get("ARP_PUBLIC_URL", PUBLIC_URL_DEFAULT)
+
+
+def facilitator_password_hash_from_environment() -> str | None:
+    """The facilitators' password hash (ARP_FACILITATOR_PASSWORD_HASH), if set; Streamlit
+    secrets are the other place it can be (arp.ui.signin reads those)."""
+    return os.environ.get("ARP_FACILITATOR_PASSWORD_HASH") or None

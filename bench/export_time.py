@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from arp import explorer, exports, settings
+from arp import exports, settings, view_state
 from arp.framework import load_framework
 from arp.workshop import Scenario
 
@@ -30,7 +30,7 @@ def main() -> None:
         tempfile.TemporaryDirectory() as folder,
     ):
         for run in range(args.runs):
-            state = explorer.ViewState(show=["imd_score_2025", "no_car"][run % 2], level="lsoa")
+            state = view_state.ViewState(show=["imd_score_2025", "no_car"][run % 2], level="lsoa")
             started = time.perf_counter()
             exports.render_map(
                 con,

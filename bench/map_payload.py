@@ -34,7 +34,7 @@ import pandas as pd
 import shapely
 from playwright.sync_api import sync_playwright
 
-from arp import explorer, maps, settings
+from arp import map_views, maps, settings, view_state
 from arp.framework import load_framework
 
 CHROMIUM = "/usr/bin/chromium"
@@ -56,10 +56,10 @@ import sys
 sys.path.insert(0, {bench!r})
 import map_payload
 import streamlit as st
-from arp import ui
+from arp.ui import map_element
 st.title("England scale: SYNTHETIC geometry")
 frame = map_payload.synthetic_england({areas})
-ui.area_map("england", map_payload.england_builder(frame), geometry_version="synthetic")
+map_element.area_map("england", map_payload.england_builder(frame), geometry_version="synthetic")
 """
 
 
@@ -93,7 +93,7 @@ def synthetic_england(n: int) -> pd.DataFrame:
 
 
 def england_builder(frame: pd.DataFrame, scheme: str = "quantiles"):
-    """A map spec builder for ui.area_map over the synthetic frame."""
+    """A map spec builder for map_element.area_map over the synthetic frame."""
     tooltips = [[name, code] for name, code in zip(frame["name"], frame["code"], strict=True)]
 
     def build(**common):
@@ -244,13 +244,13 @@ def server_switch_ms(runs: int) -> list[float]:
     framework = load_framework()
     timings = []
     with duckdb.connect(str(settings.database_path()), read_only=True) as con:
-        first = explorer.indicator_view(con, framework, explorer.ViewState())
-        held = explorer.view_map(first, "quantiles", "", geometry_version="v").geometry_ids
+        first = map_views.indicator_view(con, framework, view_state.ViewState())
+        held = map_views.map_spec(first, "quantiles", "", geometry_version="v").geometry_ids
         for run in range(runs):
             show = ["imd_score_2025", "no_car", "no_qualifications"][run % 3]
             started = time.perf_counter()
-            view = explorer.indicator_view(con, framework, explorer.ViewState(show=show))
-            spec = explorer.view_map(view, "quantiles", "", geometry_version="v", held=held)
+            view = map_views.indicator_view(con, framework, view_state.ViewState(show=show))
+            spec = map_views.map_spec(view, "quantiles", "", geometry_version="v", held=held)
             json.dumps(spec.data)
             timings.append((time.perf_counter() - started) * 1000)
     return timings

@@ -2,24 +2,25 @@
 
 import streamlit as st
 
-from arp import explorer, ui
+from arp import levels, profiles, view_state
+from arp.ui import data, files, page_state, widgets
 
-framework = ui.framework()
-state, problems = ui.view_state()
+framework = data.framework()
+state, problems = page_state.current_state()
 for problem in problems:
     st.warning(problem)
 
-code = state.area or ui.query("within_options")["code"].iloc[0]
+code = state.area or data.query("within_options")["code"].iloc[0]
 with st.sidebar:
-    found, _ = ui.find_area_box()
+    found, _ = widgets.find_area_box()
 if found:
     code = found
-info, indicators = explorer.profile(ui.connection(), framework, code)
-ui.write_state(explorer.ViewState(**{**state.__dict__, "area": code}))
+info, indicators = profiles.profile(data.connection(), framework, code)
+page_state.write_state(view_state.ViewState(**{**state.__dict__, "area": code}))
 
 name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
 st.title(name)
-st.caption(f"{ui.LEVEL_LABELS.get(info['level'], info['level'])} · {code}")
+st.caption(f"{levels.LABELS.get(info['level'], info['level'])} · {code}")
 st.page_link(
     "pages/map.py",
     label="Back to the map",
@@ -30,7 +31,7 @@ st.page_link(
 if st.button("Prepare a PDF of this profile"):
     st.download_button(
         "Download PDF",
-        ui.profile_pdf(code),
+        files.profile_pdf(code),
         file_name=f"arp-profile-{code}.pdf",
         mime="application/pdf",
     )
@@ -44,10 +45,10 @@ if indicators.empty:
     st.info("No indicator has a value for this area.")
 else:
     st.dataframe(indicators, hide_index=True, width="stretch")
-    ui.csv_download("Download (CSV)", indicators, f"arp-profile-{code}.csv")
+    widgets.csv_download("Download (CSV)", indicators, f"arp-profile-{code}.csv")
 
 st.subheader("Who lives here (Census 2021)")
-composition = explorer.ethnic_composition(ui.connection(), code)
+composition = profiles.ethnic_composition(data.connection(), code)
 broad = composition[composition["group_level"] == "broad"].set_index("ethnic_group")
 if len(broad):
     st.bar_chart(broad["share"], horizontal=True, x_label="% of residents", y_label="")
@@ -55,17 +56,17 @@ if len(broad):
 
 if info["level"] in ("ward", "lad", "ca"):
     st.subheader("Stop and search by ethnic group")
-    ui.stop_search_table(code)
+    widgets.stop_search_table(code)
 
 st.subheader("What people said about this place")
-said = ui.approved_insights(code)
+said = data.approved_insights(code)
 if said.empty:
     st.caption("No approved workshop insight here yet.")
 else:
     st.dataframe(said[["kind", "domain", "text"]], hide_index=True, width="stretch")
 
 st.subheader("Services here")
-services = explorer.nearby_services(ui.connection(), code)
+services = profiles.nearby_services(data.connection(), code)
 if services.empty:
     st.caption("No GP practice, pharmacy, library or hospital is placed in this area.")
 else:

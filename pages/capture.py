@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from arp import insights, settings, ui
+from arp import insights, settings
+from arp.ui import data, map_element, page_state, widgets
 
-framework = ui.framework()
+framework = data.framework()
 st.title("Add what you know about a place")
 st.write(
     "Your note is anonymous. A facilitator reads every note before it appears on the map. "
@@ -12,14 +13,14 @@ st.write(
 )
 
 st.caption("Tap your neighbourhood on the map, or search for it by name or postcode.")
-tapped = ui.place_picker(ui.query("within_options")["code"].iloc[0])
-place, _ = ui.find_area_box(pick_label="Use this place")
+tapped = map_element.place_picker(data.query("within_options")["code"].iloc[0])
+place, _ = widgets.find_area_box(pick_label="Use this place")
 place = place or tapped
 chosen_place = place or st.session_state.get("capture_place")
 if place:
     st.session_state["capture_place"] = place
 if chosen_place:
-    st.caption(f"Place: {ui.area_label(chosen_place)}")
+    st.caption(f"Place: {data.area_label(chosen_place)}")
 else:
     st.info("Find your place above: type its name or a postcode.")
 
@@ -36,7 +37,8 @@ text = st.text_area("Your note", max_chars=insights.MAX_TEXT, height=160)
 with st.expander("About you (optional, coarse, only if you choose)"):
     age_band = st.selectbox("Age band", ["", *insights.AGE_BANDS])
     ethnic_group = st.selectbox(
-        "Ethnic group you identify with (Census 2021 categories)", ["", *ui.census_ethnic_groups()]
+        "Ethnic group you identify with (Census 2021 categories)",
+        ["", *data.census_ethnic_groups()],
     )
 consent = st.checkbox(
     "I agree that this note, without my name, may be shown on the map and used to shape "
@@ -59,17 +61,17 @@ if st.button("Save my note", type="primary"):
                 indicator_id=indicator or None,
                 age_band=age_band or None,
                 ethnic_group=ethnic_group or None,
-                session_id=ui.session_from_link(),
-                client_token=ui.submission_token(),
+                session_id=page_state.session_from_link(),
+                client_token=page_state.submission_token(),
             ),
             set(domains),
             set(framework.indicators),
-            ui.area_codes(),
-            set(ui.census_ethnic_groups()),
+            data.area_codes(),
+            set(data.census_ethnic_groups()),
         )
         insights.save(settings.workshop_database_path(), insight)
     except insights.InsightError as error:
         st.error(f"Not saved: {error}.")
     else:
-        ui.new_submission_token()
+        page_state.new_submission_token()
         st.success("Thank you. Your note is saved and waits for a facilitator.")

@@ -2,42 +2,45 @@
 
 import streamlit as st
 
-from arp import explorer, ui
+from arp import levels, view_state
+from arp.ui import data, files, page_state, widgets
 
-framework = ui.framework()
-state, problems = ui.view_state()
+framework = data.framework()
+state, problems = page_state.current_state()
 for problem in problems:
     st.warning(problem)
 
 st.title("Compare areas")
-level = ui.level_picker(state.level, "compare_level")
-names = ui.query("area_names", level=level).set_index("code")["name"]
+level = widgets.level_picker(state.level, "compare_level")
+names = data.query("area_names", level=level).set_index("code")["name"]
 listed = [c for c in state.compare if c in names.index]
 chosen = st.multiselect(
     "Areas (two to six)",
     list(names.index),
-    key=ui.from_view("compare_areas", listed, set(names.index)),
+    key=page_state.from_view("compare_areas", listed, set(names.index)),
     format_func=names.get,
-    max_selections=explorer.MAX_COMPARE,
+    max_selections=view_state.MAX_COMPARE,
 )
-ui.write_state(explorer.ViewState(**{**state.__dict__, "level": level, "compare": tuple(chosen)}))
+page_state.write_state(
+    view_state.ViewState(**{**state.__dict__, "level": level, "compare": tuple(chosen)})
+)
 if len(chosen) < 2:
     st.info("Pick at least two areas.")
     st.stop()
-table = ui.comparison(level, chosen)
+table = data.comparison(level, chosen)
 st.dataframe(table, hide_index=True, width="stretch")
-ui.csv_download("Download (CSV)", table, f"arp-compare-{level}.csv")
+widgets.csv_download("Download (CSV)", table, f"arp-compare-{level}.csv")
 indicator = st.selectbox("Chart", sorted(set(table["Indicator"])))
 chart = table[table["Indicator"] == indicator].set_index("Area")["Value"]
 st.bar_chart(chart, horizontal=True, x_label=indicator, y_label="")
 chosen_indicator = next(i for i in framework.indicators.values() if i.title == indicator)
 st.download_button(
     "Download this chart (PNG)",
-    ui.chart_png(
+    files.chart_png(
         chart.index,
         chart.to_numpy(),
         indicator,
-        f"{ui.LEVEL_LABELS[level]} compared · {chosen_indicator.period}",
+        f"{levels.LABELS[level]} compared · {chosen_indicator.period}",
         chosen_indicator.unit,
         [s for e in chosen_indicator.sources for s in e.split("|")],
     ),

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from arp import explorer, exports, gaps, ui
+from arp import exports, gaps, view_state
+from arp.ui import data, files, page_state, widgets
 
-framework = ui.framework()
-state, problems = ui.view_state()
+framework = data.framework()
+state, problems = page_state.current_state()
 for problem in problems:
     st.warning(problem)
 
@@ -22,20 +23,20 @@ ids = [i.id for i in candidates]
 gap = st.selectbox(
     "Indicator",
     ids,
-    key=ui.from_view(
+    key=page_state.from_view(
         "gap_indicator", state.gap_indicator if state.gap_indicator in ids else ids[0], ids
     ),
     format_func=lambda i: framework.indicators[i].title,
 )
-within_options = ui.query("within_options")
+within_options = data.query("within_options")
 within_names = dict(zip(within_options["code"], within_options["name"], strict=True))
 within = st.selectbox(
     "Within",
     list(within_names),
-    key=ui.from_view("gap_within", state.within, within_names),
+    key=page_state.from_view("gap_within", state.within, within_names),
     format_func=within_names.get,
 )
-detailed_at, _ = gaps.detailed_level(ui.connection(), framework.indicators[gap], within)
+detailed_at, _ = gaps.detailed_level(data.connection(), framework.indicators[gap], within)
 detail = st.radio(
     "Groups",
     ["broad", "detailed"],
@@ -45,11 +46,13 @@ detail = st.radio(
         "detailed": f"19 detailed groups ({detailed_at.upper()} values)",
     }.get,
 )
-ui.write_state(explorer.ViewState(**{**state.__dict__, "gap_indicator": gap, "within": within}))
+page_state.write_state(
+    view_state.ViewState(**{**state.__dict__, "gap_indicator": gap, "within": within})
+)
 
 indicator = framework.indicators[gap]
 try:
-    table = gaps.exposure(ui.connection(), indicator, within, detail)
+    table = gaps.exposure(data.connection(), indicator, within, detail)
 except gaps.GapError as error:
     st.info(f"Cannot compute this gap: {error}")
 else:
@@ -63,7 +66,7 @@ else:
     st.dataframe(table.round(2), hide_index=True, width="stretch")
     st.download_button(
         "Download this chart (PNG)",
-        ui.chart_png(
+        files.chart_png(
             table["ethnic_group"],
             table["mean_value"],
             indicator.title,
@@ -78,15 +81,15 @@ else:
         file_name=f"arp-gaps-{gap}-{within}.png",
         mime="image/png",
     )
-    ui.csv_download("Download (CSV)", exports.with_note(table), f"arp-gaps-{gap}-{within}.csv")
+    widgets.csv_download("Download (CSV)", exports.with_note(table), f"arp-gaps-{gap}-{within}.csv")
 
 st.subheader("Stop and search by ethnic group")
-stop = ui.stop_search_table(within)
+stop = widgets.stop_search_table(within)
 if stop is not None:
     groups = stop[stop["ratio_to_white"].notna()]  # withheld ratios are not drawn
     st.download_button(
         "Download the ratios as a chart (PNG)",
-        ui.chart_png(
+        files.chart_png(
             groups["ethnic_group"],
             groups["ratio_to_white"],
             "Stop and search: rate ratio to White residents",

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from arp import settings, ui
+from arp import levels, method, settings
+from arp.ui import data, widgets
 from arp.workshop import Scenario, ScenarioError, save_scenario, validate
 
 st.title("The framework")
@@ -10,21 +11,21 @@ st.write(
     "The Anti-Racist Places Framework is being co-created in workshops. This is the starting "
     "set of domains and open-data indicators; facilitators change it in `data/framework.toml`."
 )
-framework = ui.framework()
+framework = data.framework()
 
 for domain in framework.domains.values():
     with st.expander(domain.title, expanded=False):
         st.write(domain.description)
         if domain.context_only:
             st.caption("Context: shown beside every view, never scored.")
-        elif not ui.domain_has_open_data(domain.id):
+        elif not data.domain_has_open_data(domain.id):
             st.warning("No open data yet: this domain has no indicator computed from open data.")
-        table = ui.framework_table(domain.id)
+        table = data.framework_table(domain.id)
         if len(table):
             st.dataframe(table, hide_index=True, width="stretch")
 
 st.header("How the scores are made")
-st.markdown(ui.METHOD_TEXT)
+st.markdown(method.METHOD_TEXT)
 
 st.header("Weighting scenarios")
 st.write(
@@ -32,7 +33,7 @@ st.write(
     "area). Weights say how much each domain counts. Saved scenarios live in the workshop "
     "database, so a workshop can keep the weights it chose."
 )
-options = ui.scenarios()
+options = data.scenarios()
 chosen = st.selectbox("Scenario", options, format_func=lambda s: s.name)
 st.caption("Set the weights (0 leaves a domain out):")
 weights = {}
@@ -54,15 +55,15 @@ if st.button("Save scenario"):
     except ScenarioError as error:
         st.error(f"Not saved: {error}")
     else:
-        st.success(f"Saved '{ui.plain(scenario.name)}'.")
+        st.success(f"Saved '{widgets.plain(scenario.name)}'.")
 
 st.subheader("Composite scores with these weights")
 level = st.radio(
-    "Areas", ["lsoa", "msoa", "ward", "lad"], format_func=ui.LEVEL_LABELS.get, horizontal=True
+    "Areas", ["lsoa", "msoa", "ward", "lad"], format_func=levels.LABELS.get, horizontal=True
 )
-table = ui.composite_table(level, Scenario("current", domain_weights=weights))
+table = data.composite_table(level, Scenario("current", domain_weights=weights))
 st.dataframe(table, width="stretch")
-ui.csv_download("Download (CSV)", table, f"arp-composites-{level}.csv", index=True)
+widgets.csv_download("Download (CSV)", table, f"arp-composites-{level}.csv", index=True)
 
 st.header("Evidence meets experience")
 st.write(
@@ -73,9 +74,9 @@ st.write(
 evidence_level = st.radio(
     "Areas",
     ["ward", "lad", "msoa"],
-    format_func=ui.LEVEL_LABELS.get,
+    format_func=levels.LABELS.get,
     horizontal=True,
     key="evidence_level",
 )
-evidence = ui.evidence_table(evidence_level, Scenario("current", domain_weights=weights))
+evidence = data.evidence_table(evidence_level, Scenario("current", domain_weights=weights))
 st.dataframe(evidence, hide_index=True, width="stretch")

@@ -4,61 +4,61 @@ from datetime import date
 
 import streamlit as st
 
-from arp import explorer, maps, ui
+from arp import levels, map_views, maps, tables, view_state
+from arp.ui import data, files, map_element, page_state, widgets
 
-framework = ui.framework()
-presenting = ui.presentation_mode()
-state, problems = ui.view_state()
+framework = data.framework()
+presenting = page_state.presentation_mode()
+state, problems = page_state.current_state()
 for problem in problems:
     st.warning(problem)
 
-within_options = ui.query("within_options")
+within_options = data.query("within_options")
 within_names = dict(zip(within_options["code"], within_options["name"], strict=True))
-options = ui.show_options()
+options = [show.param for show in view_state.show_choices(framework)]
 
 with st.sidebar:
     st.header("Map")
     show = st.selectbox(
         "Show",
         options,
-        key=ui.from_view("map_show", state.show, options),
-        format_func=lambda v: explorer.show_label(v, framework),
+        key=page_state.from_view("map_show", state.show.param, options),
+        format_func=lambda v: view_state.Show.from_param(v).label(framework),
     )
-    level = ui.level_picker(state.level, "map_level")
+    level = widgets.level_picker(state.level, "map_level")
     within = st.selectbox(
         "Within",
         list(within_names),
-        key=ui.from_view("map_within", state.within, within_names),
+        key=page_state.from_view("map_within", state.within, within_names),
         format_func=within_names.get,
     )
     schemes = list(maps.SCHEMES)
     scheme = st.selectbox(
         "Classes",
         schemes,
-        key=ui.from_view("map_scheme", state.scheme, schemes),
+        key=page_state.from_view("map_scheme", state.scheme, schemes),
         format_func=maps.SCHEMES.get,
     )
-    scenario_names = [s.name for s in ui.scenarios()]
+    scenario_names = [s.name for s in data.scenarios()]
     scenario = state.scenario
-    if show not in framework.indicators:
+    if view_state.Show.from_param(show).is_composite:
         scenario = st.selectbox(
             "Weights",
             scenario_names,
-            key=ui.from_view("map_weights", state.scenario, scenario_names),
+            key=page_state.from_view("map_weights", state.scenario, scenario_names),
         )
     overlay_labels = {
         **{k: v[0] for k, v in maps.SERVICE_STYLE.items()},
-        ui.STOP_SEARCH_OVERLAY: "Stop and search",
-        ui.INSIGHTS_OVERLAY: "Workshop insights",
+        **maps.COUNT_OVERLAY_LABELS,
     }
     overlays = st.multiselect(
         "Show on the map", list(overlay_labels), format_func=overlay_labels.get
     )
     tiles = st.checkbox("Street base map (needs internet)", value=True)
     st.divider()
-    found, action = ui.find_area_box(on_map=True)
+    found, action = widgets.find_area_box(on_map=True)
 
-state = explorer.ViewState(
+state = view_state.ViewState(
     level=level,
     within=within,
     show=show,
@@ -68,32 +68,30 @@ state = explorer.ViewState(
     compare=state.compare,
     gap_indicator=state.gap_indicator,
     present=presenting,
-    map_view=state.map_view,
+    map_position=state.map_position,
 )
-ui.write_state(state)
+page_state.write_state(state)
 if action == "profile":
     st.switch_page("pages/area_profile.py", query_params=state.to_params())
 
-view = ui.map_view(state)
+view = data.current_view(state)
 place = within_names[within]
 st.title(f"{view.title}")
-st.caption(
-    f"{ui.LEVEL_LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}"
-)
+st.caption(f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}")
 if view.message:
     st.info(view.message)
 
-code = ui.area_map(
+code = map_element.area_map(
     "explorer_map",
-    lambda **common: explorer.view_map(
+    lambda **common: map_views.map_spec(
         view,
         state.scheme,
-        ui.map_source_line(view),
-        **ui.map_layers(state, overlays),
+        map_element.map_source_line(view),
+        **map_element.map_layers(state, overlays),
         tiles=tiles,
         focus=state.area,
         height=760 if presenting else 560,
-        start_view=explorer.map_view_from(state.map_view or ""),
+        start_view=view_state.parse_map_position(state.map_position or ""),
         view_in_url=True,
         **common,
     ),
@@ -117,7 +115,7 @@ with st.expander("Download this map as an image"):
     if st.button("Prepare the image"):
         st.download_button(
             "Download PNG",
-            ui.map_image(state, size),
+            files.map_image(state, size),
             file_name=f"arp-map-{show.replace(':', '-')}-{level}-{size}.png",
             mime="image/png",
         )
@@ -128,10 +126,12 @@ st.page_link(
     query_params={**state.to_params(), "present": "1"},
 )
 with st.expander("Sources"):
-    for line in ui.attribution_for(state):
+    for line in tables.attribution_for(framework, state.show, data.query("sources_loaded")):
         st.text(line)
 
 st.subheader("The same data as a table")
-table = explorer.table_view(view)
+table = map_views.table_view(view)
 st.dataframe(table, hide_index=True, width="stretch")
-ui.csv_download("Download table (CSV)", table, f"arp-{show.replace(':', '-')}-{level}-{within}.csv")
+widgets.csv_download(
+    "Download table (CSV)", table, f"arp-{show.replace(':', '-')}-{level}-{within}.csv"
+)

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from arp import insights, sessions, settings, transfer, ui, workshop
+from arp import insights, sessions, settings, transfer, workshop
+from arp.ui import data, signin, widgets
 
 st.title("Moderate insights")
-if not ui.facilitator_signed_in():
+if not signin.facilitator_signed_in():
     st.stop()
 
 path = settings.workshop_database_path()
@@ -14,7 +15,7 @@ st.write(f"{len(pending)} note(s) waiting.")
 for row in pending.itertuples():
     with st.container(border=True):
         st.caption(
-            f"#{row.insight_id} · {ui.area_label(row.area_code)} · {row.domain} · {row.kind}"
+            f"#{row.insight_id} · {data.area_label(row.area_code)} · {row.domain} · {row.kind}"
         )
         st.text(row.text)  # as text: a note is never rendered as markup
         edited = st.text_area(
@@ -40,7 +41,7 @@ for row in pending.itertuples():
                 st.rerun()
 
 st.header("Sessions")
-framework = ui.framework()
+framework = data.framework()
 with st.form("new_session"):
     title = st.text_input("Title")
     held_on = st.date_input("Date")
@@ -51,8 +52,8 @@ with st.form("new_session"):
         except sessions.SessionError as error:
             st.error(str(error))
 for session in sessions.listing(path):
-    with st.expander(f"{ui.plain(session.title)} · {session.held_on:%d %b %Y}"):
-        link = sessions.join_link(ui.public_url(), session.session_id)
+    with st.expander(f"{widgets.plain(session.title)} · {session.held_on:%d %b %Y}"):
+        link = sessions.join_link(settings.public_url(), session.session_id)
         st.text(f"Join link: {link}")
         st.image(sessions.qr_png(link), caption="Scan to add a note", width=200)
         st.text(f"Dot-voting: {link.replace('/capture?', '/vote?')}")
@@ -79,7 +80,7 @@ for session in sessions.listing(path):
                     st.error(str(error))
                 else:
                     st.success(
-                        f"Saved '{ui.plain(scenario.name)}': choose it under Weights on the map."
+                        f"Saved '{widgets.plain(scenario.name)}': choose it under Weights on the map."
                     )
 
 st.header("Import, export, backup")
@@ -87,7 +88,7 @@ upload = st.file_uploader(
     "Import transcribed sticky notes (CSV: place, domain, kind, text)", type=["csv"]
 )
 if upload is not None:
-    check = ui.check_import(upload.getvalue())
+    check = data.check_import(upload.getvalue())
     st.dataframe(check.preview, hide_index=True)
     if check.errors:
         st.error(f"{len(check.errors)} row(s) need fixing; nothing will be saved until they are:")

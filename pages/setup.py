@@ -4,13 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from arp import settings, ui
+from arp import settings, tables
 from arp.build import BuildError, build
 from arp.fetch import DownloadError
 from arp.status import check_source_folder
+from arp.ui import data
 
 st.title("Set up data")
-status = ui.current_status()
+status = data.current_status()
 if status.ready:
     st.success(f"The database is ready: {status.path}")
 elif not status.exists:
@@ -37,10 +38,10 @@ if folder is not None:
         st.write(f"Found files for {len(check.found)} source(s).")
         if check.missing_required:
             st.error("Missing required files:")
-            st.dataframe(ui.missing_sources_table(check.missing_required), hide_index=True)
+            st.dataframe(tables.missing_sources_table(check.missing_required), hide_index=True)
         if check.missing_optional:
             with st.expander(f"{len(check.missing_optional)} optional source(s) not provided"):
-                st.dataframe(ui.missing_sources_table(check.missing_optional), hide_index=True)
+                st.dataframe(tables.missing_sources_table(check.missing_optional), hide_index=True)
 
 left, right = st.columns(2)
 from_folder = left.button("Build from this folder", disabled=folder is None, type="primary")

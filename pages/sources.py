@@ -2,26 +2,27 @@
 
 import streamlit as st
 
-from arp import ui
+from arp import tables
+from arp.ui import data, widgets
 
 st.title("Data sources")
 st.write(
     "Every figure in this app comes from these public files. Each was checked when loaded "
     "(columns, area codes, row counts); the SHA-256 of each file is in the `sources` table."
 )
-loaded = ui.query("sources_loaded")
+loaded = data.query("sources_loaded")
 st.dataframe(
-    ui.sources_table(loaded),
+    tables.sources_table(loaded),
     hide_index=True,
     width="stretch",
     column_config={"Landing page": st.column_config.LinkColumn("Landing page")},
 )
-ui.csv_download("Download this list (CSV)", loaded, "arp-data-sources.csv")
+widgets.csv_download("Download this list (CSV)", loaded, "arp-data-sources.csv")
 st.subheader("Attribution")
-for line in ui.attribution_lines(loaded):
+for line in tables.attribution_lines(loaded):
     st.text(line)
 
-not_loaded = ui.sources_not_loaded(loaded)
+not_loaded = tables.sources_not_loaded(loaded)
 if len(not_loaded):
     st.subheader("Declared but not loaded")
     st.write(

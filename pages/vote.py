@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from arp import sessions, settings, ui
+from arp import sessions, settings
+from arp.ui import data, page_state, widgets
 
-framework = ui.framework()
+framework = data.framework()
 st.title("What matters most?")
 path = settings.workshop_database_path()
 known = {s.session_id: s for s in sessions.listing(path)}
@@ -13,7 +14,7 @@ if session_id not in known:
     st.info("Open this page from your session's join link or QR code.")
     st.stop()
 session = known[session_id]
-st.caption(f"{ui.plain(session.title)} · {session.held_on:%d %B %Y}")
+st.caption(f"{widgets.plain(session.title)} · {session.held_on:%d %B %Y}")
 st.write(f"You have {sessions.DOTS} dots. Give more to what matters more.")
 dots = {}
 for domain in framework.scored_domains:
@@ -29,7 +30,7 @@ if st.button("Cast my dots", type="primary"):
         sessions.vote(
             path,
             session_id,
-            ui.submission_token(),
+            page_state.submission_token(),
             {k: int(v) for k, v in dots.items()},
             {d.id for d in framework.scored_domains},
         )

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from arp import cli, explorer, exports
+from arp import cli, exports, view_state
 from arp.framework import load_framework
 from arp.workshop import Scenario
 
@@ -33,7 +33,7 @@ def pdf_text(path) -> str:
 )
 def test_map_png_has_the_size_and_is_not_blank(con, tmp_path, size, pixels):
     out = tmp_path / f"map-{size}.png"
-    state = explorer.ViewState(show="no_car", level="lsoa")
+    state = view_state.ViewState(show="no_car", level="lsoa")
     exports.render_map(con, load_framework(), state, Scenario("Equal weights"), out, size)
     image = matplotlib.image.imread(out)
     assert image.shape[:2] == pixels
@@ -43,7 +43,7 @@ def test_map_png_has_the_size_and_is_not_blank(con, tmp_path, size, pixels):
 
 def test_map_pdf_carries_title_legend_sources_and_date(con, tmp_path):
     out = tmp_path / "map.pdf"
-    state = explorer.ViewState(show="no_car", level="lsoa", scheme="equal_interval")
+    state = view_state.ViewState(show="no_car", level="lsoa", scheme="equal_interval")
     context = exports.render_map(
         con,
         load_framework(),
@@ -71,7 +71,7 @@ def test_map_pdf_carries_title_legend_sources_and_date(con, tmp_path):
 def test_markup_and_dollar_signs_appear_literally(con, tmp_path):
     out = tmp_path / "map.pdf"
     scenario = Scenario("<b>Room $2$</b> & co")
-    state = explorer.ViewState(show="overall", scenario=scenario.name)
+    state = view_state.ViewState(show="overall", scenario=scenario.name)
     exports.render_map(con, load_framework(), state, scenario, out, "slide")
     assert "weights: <b>Room $2$</b> & co" in pdf_text(out)
 
@@ -81,7 +81,7 @@ def test_svg_export(con, tmp_path):
     exports.render_map(
         con,
         load_framework(),
-        explorer.ViewState(show="no_car"),
+        view_state.ViewState(show="no_car"),
         Scenario("Equal weights"),
         out,
         "square",

@@ -40,7 +40,11 @@ def test_every_source_is_documented_in_the_readme(source):
 def test_every_app_query_is_used_by_the_app():
     code = "\n".join(
         p.read_text(encoding="utf-8")
-        for p in [*REPO_ROOT.glob("pages/*.py"), *REPO_ROOT.glob("arp/*.py"), REPO_ROOT / "app.py"]
+        for p in [
+            *REPO_ROOT.glob("pages/*.py"),
+            *REPO_ROOT.glob("arp/**/*.py"),
+            REPO_ROOT / "app.py",
+        ]
     )
     for path in (QUERIES_DIR / "app").glob("*.sql"):
         assert f'"{path.stem}"' in code, f"queries/app/{path.name} is not used"
@@ -82,3 +86,18 @@ def test_no_rejected_collective_terms_anywhere():
         if rejected.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_streamlit_is_imported_only_by_the_ui_package_and_the_pages():
+    allowed = {REPO_ROOT / "app.py", *REPO_ROOT.glob("pages/*.py"), *REPO_ROOT.glob("arp/ui/*.py")}
+    for path in [*REPO_ROOT.glob("arp/**/*.py"), *REPO_ROOT.glob("data_loaders/*.py")]:
+        if path in allowed:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "import streamlit" not in text, f"{path.relative_to(REPO_ROOT)} imports streamlit"
+
+
+def test_the_data_helpers_never_write_to_the_page():
+    text = (REPO_ROOT / "arp" / "ui" / "data.py").read_text(encoding="utf-8")
+    calls = set(re.findall(r"\bst\.(\w+)", text))
+    assert calls <= {"cache_data", "cache_resource"}, calls

@@ -1,7 +1,7 @@
 -- area_names: code and display name of every area of one level (MSOAs by their
 -- Commons Library name where there is one).
 -- grain: area. inputs: areas. params: $level.
-select code, coalesce(name_hcl || ' (' || name || ')', name) as name
+select code, display_name as name
 from areas
 where level = $level
 order by code;

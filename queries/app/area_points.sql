@@ -1,5 +1,4 @@
 -- area_points: a label point inside each area of a level within an area, for map markers.
 -- grain: area. inputs: areas. params: $level, $within.
 select code, label_lat, label_lon
-from areas
-where level = $level and $within in (code, msoa_code, ward_code, lad_code, ca_code);
+from areas_inside($within, $level);

@@ -1,6 +1,5 @@
 -- district_outlines: the districts inside an area, for outlines on the map.
 -- grain: district. inputs: areas. params: $within.
 select code, name, geometry_display_wkb, label_lat, label_lon
-from areas
-where level = 'lad' and $within in (code, ca_code)
+from areas_inside($within, 'lad')
 order by code;

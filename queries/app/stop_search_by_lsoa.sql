@@ -3,7 +3,6 @@
 -- grain: LSOA. inputs: stop_search_events, areas. params: $within.
 select a.code, a.label_lat, a.label_lon, count(*) as searches
 from stop_search_events as e
-inner join areas as a on a.code = e.lsoa21cd and a.level = 'lsoa'
-where $within in (a.code, a.msoa_code, a.ward_code, a.lad_code, a.ca_code)
+inner join areas_inside($within, 'lsoa') as a on a.code = e.lsoa21cd
 group by a.code, a.label_lat, a.label_lon
 having count(*) >= 10;

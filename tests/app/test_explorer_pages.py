@@ -86,7 +86,7 @@ def test_suppressed_values_are_shown_as_suppressed(open_page):
     at = open_page(show="stop_search_rate")
     table = at.dataframe[0].value.set_index("Code")
     assert table.loc["E01000901", "Note"] == "fewer than 10 counted"
-    assert table["Value (searches per 1,000 residents (13 months))"].isna().all()
+    assert table["Value (searches per 1,000 residents (months loaded))"].isna().all()
 
 
 def test_composite_map_shows_scores_and_flag_counts(open_page):

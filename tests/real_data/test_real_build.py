@@ -330,7 +330,7 @@ def test_exports_render_for_the_real_data(con, tmp_path):
     import matplotlib.image
     from pypdf import PdfReader
 
-    from arp import explorer, exports
+    from arp import exports, view_state
     from arp.framework import load_framework
     from arp.workshop import Scenario
 
@@ -339,7 +339,7 @@ def test_exports_render_for_the_real_data(con, tmp_path):
     exports.render_map(
         con,
         framework,
-        explorer.ViewState(show="imd_score_2025"),
+        view_state.ViewState(show="imd_score_2025"),
         Scenario("Equal weights"),
         png,
         "slide",

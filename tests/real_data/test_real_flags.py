@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from arp import composites, explorer
+from arp import composites, map_views, view_state
 from arp.framework import load_framework
 from arp.workshop import Scenario
 
@@ -101,9 +101,9 @@ def test_the_policing_composite_covers_every_lsoa(con):
 
 def test_the_decile_map_has_ten_named_classes(con):
     framework = load_framework()
-    state = explorer.ViewState(show="imd_decile_2025")
-    view = explorer.indicator_view(con, framework, state)
-    spec = explorer.view_map(view, "quantiles", "source", geometry_version="test")
+    state = view_state.ViewState(show="imd_decile_2025")
+    view = map_views.indicator_view(con, framework, state)
+    spec = map_views.map_spec(view, "quantiles", "source", geometry_version="test")
     labels = [label for _, label in spec.data["legend"]["rows"]]
     assert labels[0] == "1 — most deprived 10% in England"
     assert labels[-1] == "10 — least deprived 10% in England"
@@ -112,5 +112,5 @@ def test_the_decile_map_has_ten_named_classes(con):
     decile_1 = view.frame.loc[view.frame["value"] == 1, "code"].iloc[0]
     assert "Decile 1 — most deprived 10% in England" in tooltips[decile_1]
     assert "⚑ In England's most deprived tenth (decile 1)" in tooltips[decile_1]
-    table = explorer.table_view(view)
+    table = map_views.table_view(view)
     assert (table["Decile"] == "1 — most deprived 10% in England").sum() == 466

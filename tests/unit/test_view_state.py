@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from arp import explorer
+from arp import view_state
 from arp.framework import load_framework
 
 AREAS = {"E01000901", "E01000904"}
@@ -12,11 +12,11 @@ WITHIN = ["E47000007", "E08000025"]
 
 
 def parse(params):
-    return explorer.parse_state(params, load_framework(), AREAS, WITHIN, ["Equal weights"])
+    return view_state.parse_state(params, load_framework(), AREAS, WITHIN, ["Equal weights"])
 
 
 def test_a_view_round_trips_through_its_link():
-    state = explorer.ViewState(
+    state = view_state.ViewState(
         level="ward",
         within="E08000025",
         show="no_car",
@@ -24,7 +24,7 @@ def test_a_view_round_trips_through_its_link():
         area="E01000901",
         compare=("E01000901", "E01000904"),
         present=True,
-        map_view="52.48000,-1.89000,13",
+        map_position="52.48000,-1.89000,13",
     )
     parsed, problems = parse(state.to_params())
     assert problems == []
@@ -44,10 +44,10 @@ def test_a_view_round_trips_through_its_link():
     ],
 )
 def test_a_map_view_in_a_link_is_read_only_when_it_makes_sense(text, expected):
-    assert explorer.map_view_from(text) == expected
+    assert view_state.parse_map_position(text) == expected
 
 
 def test_a_bad_map_view_falls_back_to_fitting_the_areas_with_a_message():
     parsed, problems = parse({"show": "no_car", "map": "<script>"})
-    assert parsed.map_view is None
+    assert parsed.map_position is None
     assert problems == ["'<script>' is not a valid map; showing the default instead."]

@@ -1,0 +1,22 @@
+"""The geography levels, named once: codes, words, and where each lives in `areas`."""
+
+from __future__ import annotations
+
+LEVELS = ("lsoa", "msoa", "ward", "lad", "ca")  # smallest first
+BASE_LEVELS = ("lsoa", "msoa")  # the levels indicators are computed at
+MAPPED_LEVELS = ("lsoa", "msoa", "ward", "lad")  # what the map and compare pages offer
+LABELS = {
+    "ca": "Combined authority",
+    "lad": "Districts",
+    "ward": "Wards",
+    "msoa": "MSOAs",
+    "lsoa": "LSOAs",
+}
+# The column of `areas` that holds, for any row, the code of its area at each level.
+ANCESTOR_COLUMN = {
+    "lsoa": "code",
+    "msoa": "msoa_code",
+    "ward": "ward_code",
+    "lad": "lad_code",
+    "ca": "ca_code",
+}

@@ -1,0 +1,205 @@
+"""What a map of the explorer shows: the rows of one view (an indicator or a composite),
+its tooltips and its table, and the map specification the browser draws."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from arp import composites, db, maps
+from arp.framework import Framework
+from arp.view_state import ViewState
+from arp.workshop import Scenario
+
+
+def areas_within(con: duckdb.DuckDBPyConnection, level: str, within: str) -> pd.DataFrame:
+    return db.query(con, "areas_within", level=level, within=within)
+
+
+@dataclass
+class MapView:
+    """The rows of one map: area, value, interval, position and flag, ready to draw."""
+
+    frame: pd.DataFrame
+    title: str
+    unit: str
+    polarity: str
+    kind: str
+    period: str
+    caveats: str
+    message: str | None = None
+    scale: str = "continuous"  # "decile": categorical classes, flag = England's worst tenth
+
+
+def indicator_view(
+    con: duckdb.DuckDBPyConnection, framework: Framework, state: ViewState
+) -> MapView:
+    indicator = framework.indicators[state.show.id]
+    areas = areas_within(con, state.level, state.within)
+    values = db.query(con, "indicator_at_level", indicator=indicator.id, level=state.level)
+    frame = areas.merge(values, on="code", how="left")
+    message = None
+    if state.level not in indicator.levels:
+        message = (
+            f"{indicator.title} is published for {', '.join(lv.upper() for lv in indicator.levels)}"
+            f" only, not for {state.level.upper()}s."
+        )
+    elif values.empty:
+        message = f"{indicator.title}: data not loaded."
+    return MapView(
+        frame,
+        indicator.title,
+        indicator.unit,
+        indicator.polarity,
+        indicator.kind,
+        indicator.period,
+        indicator.caveats,
+        message,
+        indicator.scale,
+    )
+
+
+def composite_view(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    state: ViewState,
+    scenario: Scenario,
+    inputs: composites.CompositeInputs | None = None,
+) -> MapView:
+    """A domain's or the overall composite. `inputs` (composites.composite_inputs for the
+    state's level) can be given, so a caller that caches them does not read them again."""
+    areas = areas_within(con, state.level, state.within)
+    if inputs is None:
+        inputs = composites.composite_inputs(con, framework, state.level)
+    scores = composites.composite_scores(inputs, framework, scenario)
+    if state.show.kind == "overall":
+        column, flags = "overall_score", "overall_flags"
+    else:
+        column, flags = f"{state.show.id}_score", f"{state.show.id}_flags"
+    picked = pd.DataFrame(
+        {
+            "code": scores.index,
+            "value": scores[column].to_numpy() if column in scores else np.nan,
+            "flag_count": scores[flags].to_numpy() if flags in scores else 0,
+        }
+    )
+    frame = areas.merge(picked, on="code", how="left")
+    frame["percentile_wmca"] = frame["value"]
+    message = None if frame["value"].notna().any() else "No scored indicator here yet."
+    return MapView(
+        frame,
+        state.show.label(framework),
+        f"0 to 100 (100 = worst-placed); weights: {scenario.name}",
+        "higher_is_worse",
+        "level",
+        "latest of each indicator",
+        "A composite summarises positions; read it beside the count of indicators "
+        "in the worst 10%.",
+        message,
+    )
+
+
+def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
+    """Plain-text lines for one area's tooltip (set as text in the browser, never HTML)."""
+    lines = [str(row["name"]), str(row["code"])]
+    if "flag_count" in row:
+        if pd.notna(row.get("value")):
+            lines.append(f"Score: {row['value']:.0f} of 100")
+            lines.append(f"Indicators in worst 10%: {int(row['flag_count'])}")
+        else:
+            lines.append("No score")
+        return lines
+    if bool(row.get("suppressed")) is True:
+        lines.append(f"Suppressed ({row['suppression_reason']})")
+        return lines
+    if pd.isna(row.get("value")):
+        lines.append("No data")
+        return lines
+    if view.scale == "decile":
+        text = f"Decile {maps.decile_label(row['value'])}"
+    else:
+        text = f"{maps.format_value(row['value'])} {view.unit}"
+    if pd.notna(row.get("ci_low")):
+        text += (
+            f" (95% CI {maps.format_value(row['ci_low'])} to {maps.format_value(row['ci_high'])})"
+        )
+    lines.append(text)
+    if pd.notna(row.get("percentile_wmca")):
+        lines.append(f"Percentile in the area mapped: {row['percentile_wmca']:.0f}")
+    if is_true(row.get("flag_worst10_wmca")):
+        lines.append(flag_words(view.scale))
+    if row.get("insights"):
+        lines.append(f"Workshop insights here: {int(row['insights'])}")
+    return lines
+
+
+def flag_words(scale: str) -> str:
+    """The worst-10% flag in words: a decile's flag is England's most deprived tenth."""
+    if scale == "decile":
+        return "⚑ In England's most deprived tenth (decile 1)"
+    return "⚑ In the worst 10% of areas mapped"
+
+
+def flag_heading(scale: str) -> str:
+    return "England's most deprived 10%" if scale == "decile" else "Worst 10%"
+
+
+def table_view(view: MapView) -> pd.DataFrame:
+    """The map's data as a table: the alternative for screen readers and analysts."""
+    frame = view.frame
+    table = pd.DataFrame({"Area": frame["name"], "Code": frame["code"]})
+    table[f"Value ({view.unit})"] = frame["value"].round(2)
+    if view.scale == "decile":
+        table["Decile"] = frame["value"].map(maps.decile_label, na_action="ignore").fillna("")
+    if "ci_low" in frame:
+        table["95% CI low"] = frame["ci_low"].round(2)
+        table["95% CI high"] = frame["ci_high"].round(2)
+        table["Percentile"] = frame["percentile_wmca"].round(0)
+        table[flag_heading(view.scale)] = frame["flag_worst10_wmca"].map({True: "yes", False: "no"})
+        table["Note"] = frame["suppression_reason"].fillna("")
+        table.loc[frame["value"].isna() & (table["Note"] == ""), "Note"] = "no data"
+    else:
+        table["Indicators in worst 10%"] = frame["flag_count"]
+    if "insights" in frame:
+        table["Workshop insights"] = frame["insights"].astype(int)
+    return table
+
+
+def map_spec(view: MapView, scheme: str, source_line: str, **layers) -> maps.MapSpec:
+    """The map of a view: classes, tooltips, legend, and what maps.choropleth takes besides
+    (geometry_version, held, districts, overlays, tiles, focus, height)."""
+    tooltips = [tooltip_lines(row, view) for row in view.frame.to_dict("records")]
+    return maps.choropleth(
+        view.frame,
+        view.title,
+        view.unit,
+        view.polarity,
+        view.kind,
+        tooltips,
+        scheme,
+        source_line,
+        scale=view.scale,
+        **layers,
+    )
+
+
+def view_for(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    state: ViewState,
+    scenario: Scenario,
+    inputs: composites.CompositeInputs | None = None,
+) -> MapView:
+    """The view a state shows: its indicator, or its composite under `scenario`."""
+    if state.show.is_composite:
+        return composite_view(con, framework, state, scenario, inputs)
+    return indicator_view(con, framework, state)
+
+
+def is_true(flag) -> bool:
+    """A flag from the database: True, False, or missing (NA, None)."""
+    return flag is not None and not pd.isna(flag) and bool(flag)

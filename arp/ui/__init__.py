@@ -1,0 +1,9 @@
+"""Streamlit helpers for the pages, and with pages/ the only code that imports streamlit.
+
+- `data`: cached reads of the public database and the workshop store (never writes to the page)
+- `page_state`: the view in the URL, widget defaults, join-link sessions, presentation mode
+- `widgets`: shared widgets (level picker, area search, downloads, text escaping)
+- `map_element`: the map component in the page
+- `files`: server-rendered images and PDFs for download
+- `signin`: facilitator sign-in
+"""

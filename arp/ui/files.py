@@ -1,0 +1,57 @@
+"""Files rendered on the server for download: map images, profile PDFs, charts."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from arp import exports, settings
+from arp.ui import data
+from arp.view_state import ViewState
+
+
+def map_image(state: ViewState, size: str, suffix: str = ".png") -> bytes:
+    """The current map as an image, rendered on the server."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"map{suffix}"
+        exports.render_map(
+            data.connection(),
+            data.framework(),
+            state,
+            data.scenario_named(state.scenario),
+            out,
+            size,
+            settings.public_url(),
+        )
+        return out.read_bytes()
+
+
+def profile_pdf(code: str) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "profile.pdf"
+        said = data.approved_insights(code)["text"].tolist()
+        exports.render_profile(
+            data.connection(), data.framework(), code, out, settings.public_url(), said=said
+        )
+        return out.read_bytes()
+
+
+def chart_png(
+    labels, values, title, subtitle, value_label, source_ids, intervals=None, reference=None
+) -> bytes:
+    """A chart of the current view as a PNG, with the same footer of sources as the maps."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "chart.png"
+        lines = exports.attributions(data.connection(), source_ids)
+        exports.render_chart(
+            list(labels),
+            list(values),
+            title,
+            subtitle,
+            value_label,
+            lines,
+            out,
+            intervals=intervals,
+            reference=reference,
+        )
+        return out.read_bytes()

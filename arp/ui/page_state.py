@@ -1,0 +1,81 @@
+"""The page's state: the view in the URL, widget defaults from it, the workshop session a
+join link names, per-note tokens, and presentation mode."""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from arp import sessions, settings, view_state
+from arp.ui import data
+
+
+def current_state() -> tuple[view_state.ViewState, list[str]]:
+    """The view the URL asks for, with messages for anything that had to fall back."""
+    within = data.query("within_options")
+    return view_state.parse_state(
+        dict(st.query_params),
+        data.framework(),
+        data.area_codes(),
+        within["code"].tolist(),
+        [s.name for s in data.scenarios()],
+    )
+
+
+def write_state(state: view_state.ViewState) -> None:
+    """Put the view in the URL so a copied link reopens it."""
+    params = state.to_params()
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def from_view(key: str, current, options=None) -> str:
+    """Start the widget `key` at the view's value (from the URL) the first time it is drawn,
+    and leave it to the user after that. Passing index= or default= from the URL on every
+    run instead makes Streamlit treat a changed index as a new widget, which drops the
+    user's next choice. Returns the key, for the widget call."""
+    value = st.session_state.get(key)
+    valid = value is not None and (
+        options is None
+        or (all(v in options for v in value) if isinstance(value, list) else value in options)
+    )
+    if not valid:
+        st.session_state[key] = current
+    return key
+
+
+def session_from_link() -> str | None:
+    """The workshop session named in the join link, if it exists."""
+    wanted = st.query_params.get("session")
+    known = {s.session_id for s in sessions.listing(settings.workshop_database_path())}
+    return wanted if wanted in known else None
+
+
+def submission_token() -> str:
+    """One token per note being written: a double tap saves it once."""
+    if "submission_token" not in st.session_state:
+        new_submission_token()
+    return st.session_state["submission_token"]
+
+
+def new_submission_token() -> None:
+    st.session_state["submission_token"] = uuid.uuid4().hex
+
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
+[data-testid="stToolbar"] { display: none !important; }
+h1 { font-size: 3rem !important; }
+.block-container { padding-top: 1rem !important; max-width: 100% !important; }
+</style>
+"""
+
+
+def presentation_mode() -> bool:
+    """?present=1: no sidebar or controls, a larger map and title, for the room's screen."""
+    if st.query_params.get("present") != "1":
+        return False
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # fixed CSS, no user text
+    return True

@@ -1,0 +1,73 @@
+"""Widgets the pages share: the level picker, area search, table downloads, the
+stop-and-search table, and escaping of user-typed text for Markdown labels."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from arp import gaps, levels, profiles, search
+from arp.ui import data
+from arp.ui.page_state import from_view
+
+
+def level_picker(current: str, key: str) -> str:
+    """The geography level radio, shared by the map and compare pages."""
+    return st.radio(
+        "Areas",
+        levels.MAPPED_LEVELS,
+        key=from_view(key, current, levels.MAPPED_LEVELS),
+        format_func=levels.LABELS.get,
+        horizontal=True,
+    )
+
+
+def csv_download(label: str, frame: pd.DataFrame, file_name: str, index: bool = False) -> None:
+    """A download button for a table, as UTF-8 CSV."""
+    st.download_button(
+        label, frame.to_csv(index=index).encode("utf-8"), file_name=file_name, mime="text/csv"
+    )
+
+
+def find_area_box(
+    on_map: bool = False, pick_label: str = "Open its profile"
+) -> tuple[str | None, str | None]:
+    """Search by name or postcode. Returns (code, action): action is 'map' (show it on the
+    map) or 'profile' (open its profile) once a button is pressed."""
+    text = st.text_input("Find an area (name or postcode)", key="find_area")
+    if not text:
+        return None, None
+    matches = search.find_area(data.connection(), text)
+    if not matches:
+        st.caption("No area or postcode found.")
+        return None, None
+    labels = {code: f"{name} ({levels.LABELS.get(level, level)})" for code, name, level in matches}
+    picked = st.selectbox("Matches", list(labels), format_func=labels.get, key="find_match")
+    if on_map and st.button("Show on the map"):
+        return picked, "map"
+    if st.button(pick_label):
+        return picked, "profile"
+    return None, None
+
+
+def stop_search_table(code: str) -> pd.DataFrame | None:
+    """Shows the stop-and-search table (made, with small numbers withheld, by
+    profiles.stop_search); returns it for charts, or None when none is loaded."""
+    table = profiles.stop_search(data.connection(), code)
+    if table is None:
+        st.caption("No stop and search data loaded.")
+        return None
+    st.caption(table.attrs["note"])
+    st.dataframe(gaps.stop_search_display(table), hide_index=True, width="stretch")
+    return table
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+def plain(text: str) -> str:
+    """User-typed text made safe inside Streamlit labels and messages, which render Markdown:
+    every Markdown character is escaped, so it shows exactly as typed."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
