@@ -17,6 +17,8 @@ import pandas as pd
 from arp import db, scoring
 from arp.framework import Framework, Indicator
 
+# The `_wmca` columns are named for the first area mapped (the West Midlands) and kept so
+# for compatibility: they rank within whatever area the LSOA boundary file defines.
 VALUE_COLUMNS = [
     "indicator_id",
     "area_code",

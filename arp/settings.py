@@ -49,8 +49,8 @@ def cache_dir() -> Path:
 
 
 def workshop_database_path() -> Path:
-    """The workshop DuckDB file (ARP_WORKSHOP_DB): scenarios, and later insights and votes.
-    Never touched by `arp build`."""
+    """The workshop DuckDB file (ARP_WORKSHOP_DB): sessions, insights, moderation log, votes
+    and weighting scenarios. Never touched by `arp build`."""
     return Path(
         os.environ.get("ARP_WORKSHOP_DB", REPO_ROOT / "data" / "workshop.duckdb")
     ).expanduser()

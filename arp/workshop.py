@@ -2,7 +2,8 @@
 
 A second DuckDB file (ARP_WORKSHOP_DB) that `arp build` never touches. Its schema is
 versioned: numbered migrations run in order on every connection, each once.
-This module holds weighting scenarios; insights, sessions and votes join it later.
+It holds weighting scenarios, workshop sessions, insights with their moderation log, and
+dot votes (arp.insights, arp.sessions and arp.transfer work on the same file).
 """
 
 from __future__ import annotations

@@ -101,3 +101,17 @@ def test_the_data_helpers_never_write_to_the_page():
     text = (REPO_ROOT / "arp" / "ui" / "data.py").read_text(encoding="utf-8")
     calls = set(re.findall(r"\bst\.(\w+)", text))
     assert calls <= {"cache_data", "cache_resource"}, calls
+
+
+@pytest.mark.parametrize(
+    "path", sorted(QUERIES_DIR.glob("*/*.sql")), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_every_sql_file_has_the_house_header(path):
+    """First line: `-- <name>` (a build file's name after its order number); then what it
+    returns, its grain and its inputs (or, for build files, what it requires)."""
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(line for line in text.splitlines() if line.startswith("--"))
+    name = re.sub(r"^\d+_(macro_)?", "", path.stem)
+    assert text.startswith(f"-- {name}"), f"{path.name} should start with '-- {name}'"
+    assert "grain:" in header, f"{path.name} does not state its grain"
+    assert re.search(r"inputs:|requires:", header), f"{path.name} does not name its inputs"

@@ -1,7 +1,9 @@
--- Adds IoD2019 domains (published on LSOA 2011) to deprivation_by_lsoa, labelled 'IoD2019'.
+-- deprivation_2019_mapped: adds IoD2019 domains (published on LSOA 2011) to
+-- deprivation_by_lsoa, labelled 'IoD2019'.
 -- Mapped through the ONS exact-fit lookup: unchanged (U) and split (S) LSOAs inherit their
 -- 2011 value; merged (M) and redesigned (X) LSOAs get a row with no value and the reason.
 -- requires: deprivation_by_lsoa, deprivation_values, src_lsoa11_lsoa21_lookup
+-- grain: one row per LSOA 2021 x IoD2019 domain, added to deprivation_by_lsoa.
 insert into deprivation_by_lsoa
 with iod2019 as (
     select

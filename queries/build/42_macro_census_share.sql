@@ -1,6 +1,7 @@
 -- census_share(table, level, pattern): per area, the count in the categories matching
 -- `pattern` (a regular expression on the Census category label), and the table's total.
 -- requires: census_counts
+-- grain: a table macro, one row per area it returns (area_code).
 create or replace macro census_share(census_table, area_level, numerator_pattern) as table
 select
     area_code,

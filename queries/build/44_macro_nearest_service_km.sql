@@ -4,6 +4,7 @@
 -- Planar distance in British National Grid metres (EPSG:27700): near the grid's central
 -- meridian, as the West Midlands are, grid metres are 0.04% short of ground metres.
 -- requires: lsoa_centres, services
+-- grain: a table macro, one row per area it returns (area_code).
 create or replace macro nearest_service_km(kind) as table
 with service as (
     select easting, northing from services

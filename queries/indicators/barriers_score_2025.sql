@@ -1,5 +1,3 @@
 -- barriers_score_2025: IoD2025 Barriers to Housing and Services domain score (File 7), resident-weighted above LSOA. base: LSOA.
-select d.area_code, d.score * p.residents as numerator, p.residents as denominator
-from deprivation_measure('IoD2025', 'barriers') as d
-inner join lsoa_residents() as p on p.area_code = d.area_code
-where d.score is not null
+-- grain: LSOA. inputs: deprivation_by_lsoa, census_counts (resident_weighted_score).
+select * from resident_weighted_score('IoD2025', 'barriers')

@@ -1,5 +1,6 @@
 -- distance_library: km to the nearest open static public library (services holds no prison,
 -- mobile, archive or local-history library), resident-weighted above LSOA. base: LSOA.
+-- grain: LSOA (area_code). inputs: lsoa_residents, nearest_service_km.
 select d.area_code, d.km * p.residents as numerator, p.residents as denominator
 from nearest_service_km('library') as d
 inner join lsoa_residents() as p on p.area_code = d.area_code

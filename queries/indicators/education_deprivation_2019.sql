@@ -1,4 +1,5 @@
 -- education_deprivation_2019: IoD2019 education, skills and training national decile, on LSOA 2021.
+-- grain: LSOA (area_code). inputs: deprivation_measure.
 select area_code, null as numerator, null as denominator, decile as value
 from deprivation_measure('IoD2019', 'education')
 where decile is not null

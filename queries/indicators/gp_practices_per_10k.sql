@@ -1,4 +1,5 @@
 -- gp_practices_per_10k: GP practices placed in the area / usual residents, per 10,000. base: LSOA.
+-- grain: LSOA (area_code). inputs: lsoa_residents, services, areas.
 with practices as (
     select lsoa21cd, count(*) as practices
     from services

@@ -1,4 +1,5 @@
 -- most_deprived_tenth_2025: residents of LSOAs in IMD 2025 national decile 1 / residents. base: LSOA.
+-- grain: LSOA (area_code). inputs: lsoa_residents, deprivation_measure.
 select
     d.area_code,
     case when d.decile = 1 then p.residents else 0 end as numerator,

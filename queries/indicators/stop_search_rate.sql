@@ -1,5 +1,6 @@
 -- stop_search_rate: searches placed in the LSOA / usual residents, per 1,000. base: LSOA
 -- of the area mapped (police data cover that area only); LSOAs with no search count 0.
+-- grain: LSOA (area_code). inputs: lsoa_residents, stop_search_events, areas.
 with searches as (
     select lsoa21cd, count(*) as searches
     from stop_search_events
