@@ -397,11 +397,10 @@ def find_area(con: duckdb.DuckDBPyConnection, text: str) -> list[tuple[str, str,
 
 
 def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_name = $t", {"t": table}
-        ).fetchone()[0]
-    )
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_name = $t", {"t": table}
+    ).fetchone()
+    return row is not None and row[0] > 0
 
 
 def _is_true(flag) -> bool:
