@@ -3,37 +3,66 @@
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Versions pinned as tested (Streamlit's components v2 API draws the map): `make lock`.
+LOCK := requirements.lock
 # Leaflet served by the app itself, so maps draw in a venue with no internet.
-LEAFLET_VERSION := 1.9.4
 LEAFLET := static/vendor/leaflet/leaflet.js
+# ESLint for the map's browser side, from the npm registry, pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed
+# What CI keeps after a run: the pytest report here, browser-failure screenshots beside it.
+export ARP_ARTIFACTS_DIR ?= $(CURDIR)/build/ci-artifacts
+# The marks `make test-fast` leaves out: no browser, no real-data build, no wheel install.
+FAST := not browser and not real_data and not slow
 
-.PHONY: run test lint format build-db bench
+.PHONY: run test test-fast lint lint-js typecheck format build-db bench lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	$(PYTHON) -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
 
-$(LEAFLET):
-	@# From the npm registry; without npm the map falls back to Leaflet's CDN (online only).
-	mkdir -p static/vendor
-	cd static/vendor && (npm pack --silent leaflet@$(LEAFLET_VERSION) > /dev/null \
-		&& tar xzf leaflet-$(LEAFLET_VERSION).tgz && rm -rf leaflet && mv package/dist leaflet \
-		&& rm -rf package leaflet-$(LEAFLET_VERSION).tgz) \
-		|| echo "npm unavailable: maps will load Leaflet from its CDN, which needs internet" >&2
+$(LEAFLET): | $(STAMP)
+	@# From the npm registry, its hash checked; if that fails the map loads Leaflet's CDN.
+	$(PYTHON) -m arp.leaflet static/vendor/leaflet \
+		|| echo "Leaflet not fetched: maps will load it from its CDN, which needs internet" >&2
 
 run: $(STAMP) $(LEAFLET)
 	$(VENV)/bin/arp app
 
-test: $(STAMP) $(LEAFLET) lint
-	@# pytest exits 5 when it collected no test: that is a broken suite, not a pass.
-	$(PYTHON) -m pytest $(PYTEST_ARGS); status=$$?; \
+# pytest exits 5 when it collected no test: that is a broken suite, not a pass.
+define pytest
+	$(PYTHON) -m pytest $(1); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+endef
+
+test: $(STAMP) $(LEAFLET) lint typecheck lint-js
+	@mkdir -p $(ARP_ARTIFACTS_DIR) && rm -f $(ARP_ARTIFACTS_DIR)/browser-failure-*
+	$(call pytest,--junitxml=$(ARP_ARTIFACTS_DIR)/pytest-report.xml $(PYTEST_ARGS))
+
+test-fast: $(STAMP)
+	$(call pytest,-m "$(FAST)" -q $(PYTEST_ARGS))
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# CI must lint the JavaScript; elsewhere a machine without npm skips it, saying so.
+lint-js:
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(NODE_STAMP) && node_modules/.bin/eslint arp/; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "npm is missing: CI must lint arp/area_map.js (apt-get install npm)" >&2; exit 1; \
+	else \
+		echo "SKIPPED JavaScript lint: npm is not installed (CI runs it; apt-get install npm)" >&2; \
+	fi
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -44,3 +73,8 @@ build-db: $(STAMP)
 
 bench: $(STAMP)
 	$(PYTHON) bench/build_time.py
+
+# After changing a dependency: install it into .venv, run make test, then pin what passed.
+lock: $(STAMP)
+	{ sed -n '/^#/p' $(LOCK); $(PYTHON) -m pip freeze --all --exclude-editable | grep -v '^pip=='; } \
+		> $(LOCK).new && mv $(LOCK).new $(LOCK)

@@ -116,7 +116,7 @@ def load_source(source: Source, paths: list[Path]) -> LoadedSource:
     """Run a source's loader; multi-file sources file by file, so rows are counted per file."""
     groups = [[path] for path in paths] if source.many_files else [paths]
     tables: dict[str, list[pd.DataFrame]] = {}
-    files = []
+    files: list[dict] = []
     for group in groups:
         loaded = source.run(group)
         rows = sum(len(frame) for frame in loaded.values())

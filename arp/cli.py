@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from arp import db, exports, gaps, insights, levels, maps, settings, view_state, workshop
+from arp import db, exports, gaps, insights, leaflet, levels, maps, settings, view_state, workshop
 from arp.build import BuildError, build, rescore
 from arp.framework import load_framework
 from arp.status import database_status
@@ -48,6 +49,25 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+# What an installed app's folder (settings.app_dir()) links to in the package.
+APP_FILES = ("app.py", "pages", ".streamlit")
+
+
+def _link_app_files(app_dir: Path) -> None:
+    """An installed app runs from a folder of its own: links to the packaged app.py, pages/
+    and .streamlit/, beside a static/ folder that Leaflet is downloaded into."""
+    app_dir.mkdir(parents=True, exist_ok=True)
+    for name in APP_FILES:
+        link, target = app_dir / name, settings.APP_ROOT / name
+        if link.is_symlink() and link.resolve() == target.resolve():
+            continue
+        if link.is_symlink() or link.is_file():
+            link.unlink()
+        elif link.is_dir():
+            shutil.rmtree(link)
+        link.symlink_to(target, target_is_directory=target.is_dir())
+
+
 def _app(args: argparse.Namespace) -> int:
     """Build the database if it is missing (best effort), then start the Streamlit app."""
     database = settings.database_path()
@@ -61,12 +81,16 @@ def _app(args: argparse.Namespace) -> int:
                 "Starting the app anyway: its 'Set up data' page says what is missing.",
                 file=sys.stderr,
             )
+    app_dir = settings.app_dir()
+    if settings.INSTALLED:
+        _link_app_files(app_dir)
+    leaflet.ensure(settings.leaflet_dir(), lambda message: print(message, file=sys.stderr))
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(settings.REPO_ROOT / "app.py"),
+        str(app_dir / "app.py"),
         *args.streamlit_args,
     ]
     os.execv(sys.executable, command)

@@ -12,6 +12,7 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import duckdb
@@ -33,13 +34,16 @@ from arp.settings import PUBLIC_URL_DEFAULT
 from arp.view_state import Show
 from arp.workshop import Scenario
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType  # matplotlib 3.9+; for the checker only
+
 SIZES = {  # name: (width in, height in, dpi)
     "slide": (16.0, 9.0, 120),  # 1920 x 1080
     "square": (10.8, 10.8, 100),  # 1080 x 1080
     "a4": (8.27, 11.69, 150),  # 1240 x 1754, portrait
 }
 TEXT = "#1a1a1a"
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "text.color": TEXT,
     "pdf.fonttype": 42,  # TrueType: text stays selectable and extractable
@@ -156,7 +160,7 @@ def render_map(
             va="top",
             color="#333333",
         )
-        map_box = [0.02, 0.25, 0.70, 0.62] if not portrait else [0.03, 0.30, 0.94, 0.56]
+        map_box = (0.02, 0.25, 0.70, 0.62) if not portrait else (0.03, 0.30, 0.94, 0.56)
         ax = fig.add_axes(map_box)
         fill = [colours[i] if i >= 0 else maps.NO_DATA_COLOUR for i in classes.index]
         areas.plot(ax=ax, color=fill, edgecolor="#4d4d4d", linewidth=0.15)
@@ -205,9 +209,9 @@ def render_map(
         )
         _footer(fig, context, 0.2 if not portrait else 0.17, 150 if not portrait else 110)
         qr = fig.add_axes(
-            [0.86, 0.02, 0.11, 0.11 * width / height]
+            (0.86, 0.02, 0.11, 0.11 * width / height)
             if not portrait
-            else [0.80, 0.015, 0.17, 0.17 * width / height]
+            else (0.80, 0.015, 0.17, 0.17 * width / height)
         )
         _qr(qr, context.link)
         link_text = textwrap.fill(
@@ -256,7 +260,7 @@ def render_profile(
             va="top",
             color="#333333",
         )
-        ax = fig.add_axes([0.04, 0.06, 0.92, 0.82])
+        ax = fig.add_axes((0.04, 0.06, 0.92, 0.82))
         ax.set_axis_off()
         shown = table.head(34)
         cells = [
@@ -304,12 +308,12 @@ def render_profile(
         )
         broad = composition[composition["group_level"] == "broad"]
         if len(broad):
-            ax = fig.add_axes([0.45, 0.50, 0.50, 0.18])
+            ax = fig.add_axes((0.45, 0.50, 0.50, 0.18))
             ax.barh(broad["ethnic_group"], broad["share"], color="#2171b5")
             ax.set_xlabel("% of residents")
             ax.invert_yaxis()
             ax.tick_params(labelsize=7)
-        _locator_map(con, fig.add_axes([0.06, 0.72, 0.30, 0.20]), code)
+        _locator_map(con, fig.add_axes((0.06, 0.72, 0.30, 0.20)), code)
         gap_lines = _group_gap_lines(con, framework, code, info["level"])
         if gap_lines:
             fig.text(
@@ -441,7 +445,7 @@ def render_chart(
             va="top",
             color="#333333",
         )
-        ax = fig.add_axes([0.38, 1.9 / height, 0.58, 1 - (3.0 + extra) / height])
+        ax = fig.add_axes((0.38, 1.9 / height, 0.58, 1 - (3.0 + extra) / height))
         positions = np.arange(len(labels))
         ax.barh(positions, [0 if pd.isna(v) else v for v in values], color="#2171b5")
         if intervals:
@@ -468,7 +472,7 @@ def render_chart(
             text = "no value" if pd.isna(value) else maps.format_value(value)
             ax.text(
                 0,
-                y,
+                float(y),
                 f" {text}",
                 va="center",
                 ha="left",

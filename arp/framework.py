@@ -10,10 +10,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from arp.settings import QUERIES_DIR, REPO_ROOT
+from arp.settings import FRAMEWORK_PATH, QUERIES_DIR
 from data_loaders import SOURCES_BY_ID
 
-FRAMEWORK_PATH = REPO_ROOT / "data" / "framework.toml"
 INDICATOR_QUERIES = QUERIES_DIR / "indicators"
 
 KINDS = ("level", "disparity", "context")

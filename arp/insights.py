@@ -131,6 +131,7 @@ def save(path: Path, insight: Insight) -> int:
                 "now": datetime.now(UTC),
             },
         ).fetchone()
+        assert row is not None  # insert ... returning gives the one row inserted
         return row[0]
 
 
@@ -176,11 +177,13 @@ def moderate(
     """approve, reject, or redact (approve with the facilitator's edited text). Logged."""
     if action not in ("approve", "reject", "redact"):
         raise InsightError(f"unknown action {action!r}")
+    edited = None
     if action == "redact":
         if not redacted_text or not redacted_text.strip():
             raise InsightError("give the redacted text")
         if len(redacted_text) > MAX_TEXT:
             raise InsightError(f"the redacted text is over {MAX_TEXT:,} characters")
+        edited = redact(redacted_text.strip())[0]
     with workshop.connect(path) as con:
         row = con.execute(
             "select text from insights where insight_id = $id", {"id": insight_id}
@@ -191,7 +194,7 @@ def moderate(
         con.execute("begin transaction")
         try:
             status = "rejected" if action == "reject" else "approved"
-            text = redact(redacted_text.strip())[0] if action == "redact" else row[0]
+            text = edited if edited is not None else row[0]
             con.execute(
                 "update insights set status = $status, text = $text, moderated_at = $now "
                 "where insight_id = $id",

@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from arp.settings import REPO_ROOT
+from arp import leaflet, settings
 
 SCALE = 100_000  # integer coordinates in 1e-5 degrees
 NO_DATA_COLOUR = "#d9d9d9"
-LOCAL_LEAFLET = REPO_ROOT / "static" / "vendor" / "leaflet" / "leaflet.js"
-LEAFLET_CDN = "https://unpkg.com/leaflet@1.9.4/dist/"
+LOCAL_LEAFLET = settings.leaflet_dir() / "leaflet.js"
+LEAFLET_CDN = leaflet.CDN
 TILES = {
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "attribution": "&copy; OpenStreetMap contributors",

@@ -5,8 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-QUERIES_DIR = REPO_ROOT / "queries"
+_PACKAGE = Path(__file__).resolve().parent
+_BUNDLED = _PACKAGE / "_app"
+# The app's own files (app.py, pages/, queries/, data/framework.toml, .streamlit/): at the top
+# of a checkout; installed from a wheel, the same layout inside the package, as arp/_app/
+# (pyproject.toml maps them there).
+INSTALLED = (_BUNDLED / "app.py").is_file()
+APP_ROOT = _BUNDLED if INSTALLED else _PACKAGE.parent
+QUERIES_DIR = APP_ROOT / "queries"
+FRAMEWORK_PATH = APP_ROOT / "data" / "framework.toml"
+REPO_ROOT = APP_ROOT  # the earlier name, for code written against it
 
 # The English combined authorities this product knows by name. The ONS LAD-to-CAUTH
 # lookup is not among the staged files, so membership comes from this small table of
@@ -32,9 +40,20 @@ COMBINED_AUTHORITIES: dict[str, tuple[str, frozenset[str]]] = {
 COMBINED_AUTHORITY_DEFAULT = "E47000007"
 
 
+def _home(variable: str, fallback: str) -> Path:
+    """A per-user folder for an installed app (XDG base directories): never site-packages."""
+    base = os.environ.get(variable, "").strip()
+    return (Path(base) if base else Path.home() / fallback).expanduser() / "arp"
+
+
+def data_dir() -> Path:
+    """Where the databases live by default: data/ in a checkout, else ~/.local/share/arp."""
+    return APP_ROOT / "data" if not INSTALLED else _home("XDG_DATA_HOME", ".local/share")
+
+
 def database_path() -> Path:
     """The public-data DuckDB file (ARP_DB), rebuilt by `arp build`."""
-    return Path(os.environ.get("ARP_DB", REPO_ROOT / "data" / "arp.duckdb")).expanduser()
+    return Path(os.environ.get("ARP_DB", data_dir() / "arp.duckdb")).expanduser()
 
 
 def source_dir() -> Path | None:
@@ -44,16 +63,29 @@ def source_dir() -> Path | None:
 
 
 def cache_dir() -> Path:
-    """Where downloaded official files are kept between builds (ARP_CACHE_DIR)."""
-    return Path(os.environ.get("ARP_CACHE_DIR", REPO_ROOT / "data" / "cache")).expanduser()
+    """Where downloaded official files are kept between builds (ARP_CACHE_DIR): data/cache/ in
+    a checkout, else ~/.cache/arp."""
+    default = APP_ROOT / "data" / "cache" if not INSTALLED else _home("XDG_CACHE_HOME", ".cache")
+    return Path(os.environ.get("ARP_CACHE_DIR", default)).expanduser()
 
 
 def workshop_database_path() -> Path:
     """The workshop DuckDB file (ARP_WORKSHOP_DB): sessions, insights, moderation log, votes
     and weighting scenarios. Never touched by `arp build`."""
-    return Path(
-        os.environ.get("ARP_WORKSHOP_DB", REPO_ROOT / "data" / "workshop.duckdb")
-    ).expanduser()
+    return Path(os.environ.get("ARP_WORKSHOP_DB", data_dir() / "workshop.duckdb")).expanduser()
+
+
+def app_dir() -> Path:
+    """The folder `streamlit run` starts the app from: Streamlit serves its static/ folder
+    (Leaflet) and finds pages/ beside its app.py. The checkout itself; for an installed app,
+    a folder in the cache that links to the packaged files (arp app sets it up), because
+    site-packages is no place to download Leaflet into."""
+    return APP_ROOT if not INSTALLED else cache_dir() / "app"
+
+
+def leaflet_dir() -> Path:
+    """Leaflet's dist/ files as the app serves them at /app/static/vendor/leaflet/."""
+    return app_dir() / "static" / "vendor" / "leaflet"
 
 
 PUBLIC_URL_DEFAULT = "http://localhost:8501"

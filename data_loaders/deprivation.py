@@ -64,11 +64,9 @@ def domain_id(label: str) -> str:
 def tidy_iod_frame(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Wide IoD sheet -> long (lsoa_code, lsoa_year, domain, measure, value)."""
     code_column = find_column(frame, r"LSOA code \((2011|2021)\)", path, "LSOA code")
-    lsoa_year = int(re.search(r"(2011|2021)", code_column).group())
+    lsoa_year = int(str(code_column)[-5:-1])  # the column matched "LSOA code (yyyy)"
     measure_columns = {
-        column: MEASURE_COLUMN.match(str(column))
-        for column in frame.columns
-        if MEASURE_COLUMN.match(str(column))
+        column: match for column in frame.columns if (match := MEASURE_COLUMN.match(str(column)))
     }
     if not measure_columns:
         raise LoaderError(path, "no '<domain> Rank', 'Decile' or 'Score' columns")

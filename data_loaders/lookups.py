@@ -8,7 +8,6 @@ and renamed to vintage-free names; the vintage is kept in its own column.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from data_loaders._source import (
@@ -39,7 +38,7 @@ def load_ward_lookup(paths: list[Path]) -> Tables:
     tidy = frame[[lsoa, lsoa_name, ward, ward_name, lad, lad_name]].set_axis(
         ["lsoa21cd", "lsoa21nm", "ward_code", "ward_name", "lad_code", "lad_name"], axis=1
     )
-    tidy["ward_year"] = int("20" + re.search(r"\d\d", ward).group())
+    tidy["ward_year"] = int("20" + ward[2:4])  # the column matched WD\d\dCD
     return {"lookup": tidy}
 
 

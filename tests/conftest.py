@@ -34,6 +34,15 @@ FIXTURE_SOURCE_IDS = (
 )
 
 
+def artifacts_dir() -> Path:
+    """Where a run keeps what CI should show after a failure (screenshots of failed browser
+    tests, server logs; `make test` writes the pytest report there too): ARP_ARTIFACTS_DIR,
+    by default build/ci-artifacts/ in the checkout."""
+    folder = Path(os.environ.get("ARP_ARTIFACTS_DIR", REPO_ROOT / "build" / "ci-artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def real_source_dir() -> Path:
     return Path(os.environ.get("ARP_TEST_SOURCE_DIR", REPO_ROOT.parent / "shared" / "data"))
 

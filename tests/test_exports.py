@@ -29,7 +29,13 @@ def pdf_text(path) -> str:
 
 
 @pytest.mark.parametrize(
-    ("size", "pixels"), [("slide", (1080, 1920)), ("square", (1080, 1080)), ("a4", (1753, 1240))]
+    ("size", "pixels"),
+    [
+        # One size in `make test-fast`; the larger two draw the same map, at 3 s each.
+        pytest.param("slide", (1080, 1920), marks=pytest.mark.slow),
+        ("square", (1080, 1080)),
+        pytest.param("a4", (1753, 1240), marks=pytest.mark.slow),
+    ],
 )
 def test_map_png_has_the_size_and_is_not_blank(con, tmp_path, size, pixels):
     out = tmp_path / f"map-{size}.png"

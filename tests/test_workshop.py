@@ -6,7 +6,9 @@ import duckdb
 import pytest
 
 from arp import workshop
+from arp.build import build, rescore
 from arp.workshop import Scenario, ScenarioError
+from tests.conftest import FIXTURE_SOURCE_IDS, FIXTURE_SOURCES_DIR
 
 DOMAINS = {"health", "housing"}
 
@@ -61,9 +63,23 @@ def test_validate_tidies_the_name():
     )
 
 
-def test_the_public_build_never_touches_the_workshop_file(tmp_path, fixture_db):
+def test_the_public_build_never_touches_the_workshop_file(tmp_path, monkeypatch):
+    # As the defaults place them: the workshop file beside the database, named in
+    # ARP_WORKSHOP_DB, and in use (a saved scenario) before any build runs.
+    database = tmp_path / "arp.duckdb"
     path = tmp_path / "workshop.duckdb"
+    monkeypatch.setenv("ARP_DB", str(database))
+    monkeypatch.setenv("ARP_WORKSHOP_DB", str(path))
     workshop.save_scenario(path, Scenario("kept", {"health": 1.0}))
-    with duckdb.connect(str(fixture_db), read_only=True) as con:
-        assert "scenarios" not in {r[0] for r in con.execute("show tables").fetchall()}
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    # A build, a rebuild of one source over it, and a rescore.
+    build(database, source_dir=FIXTURE_SOURCES_DIR, only=FIXTURE_SOURCE_IDS)
+    build(database, source_dir=FIXTURE_SOURCES_DIR, only=["msoa_names"])
+    rescore(database)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert workshop.list_scenarios(path)[1].name == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["arp.duckdb", "workshop.duckdb"]
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = {r[0] for r in con.execute("show tables").fetchall()}
+    assert "areas" in tables
+    assert not tables & {"scenarios", "insights", "sessions", "votes", "schema_migrations"}

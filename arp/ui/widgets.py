@@ -44,7 +44,7 @@ def find_area_box(
         st.caption("No area or postcode found.")
         return None, None
     labels = {code: f"{name} ({levels.LABELS.get(level, level)})" for code, name, level in matches}
-    picked = st.selectbox("Matches", list(labels), format_func=labels.get, key="find_match")
+    picked = st.selectbox("Matches", list(labels), format_func=labels.__getitem__, key="find_match")
     if on_map and st.button("Show on the map"):
         return picked, "map"
     if st.button(pick_label):

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, artifacts_dir
 
 CHROMIUM = os.environ.get("ARP_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,30 +42,39 @@ def workshop_path(tmp_path_factory):
     return tmp_path_factory.mktemp("workshop") / "workshop.duckdb"
 
 
-@pytest.fixture(scope="module")
-def server(fixture_db, workshop_path):
+class Server(str):
+    """A running server's base URL; .log is the file its output goes to."""
+
+    log: Path
+
+
+@contextmanager
+def streamlit_server(script: Path, log: Path, **env: str) -> Iterator[Server]:
+    """`streamlit run script` on a free port, with its output in `log` (a pipe nobody
+    reads would stall a chatty server), until the block ends."""
     port = _free_port()
-    env = {**os.environ, "ARP_DB": str(fixture_db), "ARP_WORKSHOP_DB": str(workshop_path)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO_ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=REPO_ROOT,
+            env={**os.environ, **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = Server(f"http://127.0.0.1:{port}")
+    base.log = log
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -72,10 +85,22 @@ def server(fixture_db, workshop_path):
             time.sleep(0.3)
     else:
         process.kill()
-        pytest.fail(f"streamlit did not start: {process.stdout.read().decode()[-2000:]}")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+        process.wait(timeout=10)
+        pytest.fail(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(fixture_db, workshop_path, tmp_path_factory):
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with streamlit_server(
+        REPO_ROOT / "app.py", log, ARP_DB=str(fixture_db), ARP_WORKSHOP_DB=str(workshop_path)
+    ) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -89,15 +114,30 @@ def browser():
         launched.close()
 
 
+def keep_if_failed(page, request) -> None:
+    """A failed test leaves a screenshot of its page, and the output of the server it used,
+    in the CI artefacts folder (tests/conftest.py: artifacts_dir)."""
+    report = getattr(request.node, "rep_call", None)
+    if not (report and report.failed):
+        return
+    folder = artifacts_dir()
+    name = re.sub(r"[^\w.\[\]-]+", "_", request.node.name)
+    page.screenshot(path=str(folder / f"browser-failure-{name}.png"), full_page=True)
+    for fixture in ("server", "hostile_server", "harness_server"):
+        if fixture in request.fixturenames:
+            log = getattr(request.getfixturevalue(fixture), "log", None)
+            if log and log.exists():
+                shutil.copyfile(log, folder / f"browser-failure-{name}.{fixture}.log")
+
+
 @pytest.fixture
-def phone(browser, request, tmp_path):
+def phone(browser, request):
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
     )
     page = context.new_page()
     yield page
-    if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
-        page.screenshot(path=str(REPO_ROOT / f"browser-failure-{request.node.name}.png"))
+    keep_if_failed(page, request)
     context.close()
 
 
@@ -107,8 +147,7 @@ def desktop(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
-    if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
-        page.screenshot(path=str(REPO_ROOT / f"browser-failure-{request.node.name}.png"))
+    keep_if_failed(page, request)
     context.close()
 
 

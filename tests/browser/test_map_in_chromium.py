@@ -157,30 +157,6 @@ def test_presentation_mode_hides_the_controls(server, phone):
     assert phone.locator("h1").first.inner_text() == "Households with no car or van"
 
 
-def test_a_hostile_insight_runs_no_script(server, phone, workshop_path):
-    from arp import insights
-
-    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)> javascript:alert(3)"
-    saved = insights.save(
-        workshop_path,
-        insights.Insight(
-            area_code="E01000901", domain="access", kind="barrier", text=hostile, consent=True
-        ),
-    )
-    insights.moderate(workshop_path, saved, "approve", "test")
-    dialogs = []
-    phone.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    phone.goto(f"{server}/area_profile?area=E01000901")
-    phone.wait_for_selector("h1:has-text('Birmingham 001A')", timeout=30_000)
-    phone.get_by_text("What people said about this place").wait_for(timeout=30_000)
-    phone.goto(f"{server}/?show=no_car")
-    wait_for_map(phone)
-    phone.locator(AREAS).first.hover()
-    assert "Workshop insights here: 1" in phone.locator(".leaflet-tooltip").inner_text()
-    phone.wait_for_timeout(500)
-    assert dialogs == []
-
-
 def test_capture_a_note_on_a_phone(server, phone, workshop_path):
     from arp import insights
 

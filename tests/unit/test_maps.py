@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -147,10 +150,105 @@ def test_untrusted_text_travels_as_typed_for_the_browser_to_set_as_text():
     # Not pre-escaped (the browser would show "&lt;"), never used as HTML by area_map.js.
     assert spec.data["view"]["tooltips"] == [[hostile]]
     assert spec.data["legend"]["title"] == hostile
-    script = (maps.REPO_ROOT / "arp" / "area_map.js").read_text()
-    # innerHTML is only read (to escape a layer name for Leaflet), never assigned.
-    assert "innerHTML =" not in script
-    assert "insertAdjacentHTML" not in script
+    assert html_sinks(MAP_SCRIPT) == []
+
+
+MAP_SCRIPT = (Path(maps.__file__).parent / "area_map.js").read_text(encoding="utf-8")
+_QUOTE = r"""["'`]"""
+# Every way the map's script could hand a string to the browser (or to Leaflet) as markup:
+# (inner|outer)HTML written by dot or bracket, with any spacing or compound assignment; the
+# HTML-parsing calls; document.write; and Leaflet's methods that read a string as HTML
+# unless given a function (the script passes functions that return elements).
+HTML_SINK = re.compile(
+    rf"""
+      (?:\.\s*|\[\s*{_QUOTE})(?:inner|outer)HTML(?:{_QUOTE}\s*\])?\s*(?:[+|&?]{{1,2}})?=(?!=)
+    | \b(?:insertAdjacentHTML|createContextualFragment|setHTMLUnsafe|parseHTMLUnsafe|srcdoc)\b
+    | \bparseFromString\b
+    | \bdocument\s*(?:\.\s*|\[\s*{_QUOTE})write(?:ln)?\b
+    | \b(?:bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)\s*\(
+        (?!\s*(?:\([^()]*\)|\w+)\s*=>|\s*function\b)
+    | \bhtml\s*:
+    """,
+    re.VERBOSE,
+)
+
+
+def without_comments(script: str) -> str:
+    """The script with its comments blanked, strings kept (bracket access uses strings)."""
+    out, i, quote = [], 0, None
+    while i < len(script):
+        char, pair = script[i], script[i : i + 2]
+        if quote:
+            out.append(char)
+            if char == "\\":
+                out.append(script[i + 1 : i + 2])
+                i += 1
+            elif char == quote:
+                quote = None
+        elif pair in ("//", "/*"):
+            end = script.find("\n" if pair == "//" else "*/", i + 2)
+            i = len(script) if end < 0 else end + (0 if pair == "//" else 2)
+            continue
+        else:
+            quote = char if char in "'\"`" else None
+            out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def html_sinks(script: str) -> list[str]:
+    return [m.group(0) for m in HTML_SINK.finditer(without_comments(script))]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "el.innerHTML = text;",
+        "el.innerHTML=text;",
+        "el . innerHTML\n  += text;",
+        "el['innerHTML'] = text;",
+        'el[ "outerHTML" ]=text;',
+        "el[`innerHTML`] ||= text;",
+        'el.insertAdjacentHTML("beforeend", text);',
+        "document.write(text);",
+        'document["writeln"](text);',
+        "document .write (text);",
+        "range.createContextualFragment(text);",
+        "new DOMParser().parseFromString(text, 'text/html');",
+        "shape.bindTooltip(text);",
+        "shape.bindPopup(`<b>${name}</b>`);",
+        "tooltip.setContent(name);",
+        "L.divIcon({ html: name });",
+    ],
+)
+def test_the_markup_check_catches_every_spelling(line):
+    assert html_sinks(f"function f(el, text) {{\n  {line}\n}}\n")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "return holder.innerHTML;",
+        "if (el.innerHTML === text) return;",
+        "// el.innerHTML = text; (a comment)",
+        "/* document.write(text) */",
+        'const label = "innerHTML = is only a string here";',
+        "shape.bindTooltip(() => textBox(lines), { sticky: true });",
+        "shape.bindTooltip((layer) => box(layer));",
+        "row.textContent = line;",
+    ],
+)
+def test_the_markup_check_leaves_safe_code_alone(line):
+    assert html_sinks(f"function f(el, text) {{\n  {line}\n}}\n") == []
+
+
+def test_the_map_reads_markup_only_to_escape_layer_names_for_leaflet():
+    code = without_comments(MAP_SCRIPT)
+    reads = [
+        code[: m.start()].rsplit("function ", 1)[-1].split("(")[0]
+        for m in re.finditer(r"(?:inner|outer)HTML", code)
+    ]
+    assert reads == ["asHtmlText"]
 
 
 def test_point_overlays_keep_labels_and_scale_circles_by_count():
