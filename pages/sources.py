@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from arp import ui
+from arp import snapshot, ui
 
 st.title("Data sources")
 st.write(
     "Every figure in this app comes from these public files. Each was checked when loaded "
     "(columns, area codes, row counts); the SHA-256 of each file is in the `sources` table."
 )
+if bundled := snapshot.note(ui.connection()):
+    st.info(bundled)
 loaded = ui.query("sources_loaded")
 st.dataframe(
     ui.sources_table(loaded),
