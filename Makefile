@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LEAFLET_VERSION := 1.9.4
 LEAFLET := static/vendor/leaflet/leaflet.js
 
-.PHONY: run test lint format build-db bench
+.PHONY: run test lint format build-db snapshot bench
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -41,6 +41,15 @@ format: $(STAMP)
 
 build-db: $(STAMP)
 	$(VENV)/bin/arp build
+
+# The bundled snapshot a fresh clone starts from (data/snapshot/), remade from the official
+# files in ARP_SOURCE_DIR (default ../shared/data). Commit the folder it writes.
+SNAPSHOT_BUILD_DB := data/snapshot-build.duckdb
+
+snapshot: $(STAMP)
+	$(VENV)/bin/arp build --source-dir "$(or $(ARP_SOURCE_DIR),../shared/data)" --db $(SNAPSHOT_BUILD_DB)
+	$(VENV)/bin/arp snapshot --db $(SNAPSHOT_BUILD_DB) --out data/snapshot
+	rm -f $(SNAPSHOT_BUILD_DB)
 
 bench: $(STAMP)
 	$(PYTHON) bench/build_time.py
