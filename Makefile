@@ -14,7 +14,7 @@ export ARP_ARTIFACTS_DIR ?= $(CURDIR)/build/ci-artifacts
 # The marks `make test-fast` leaves out: no browser, no real-data build, no wheel install.
 FAST := not browser and not real_data and not slow
 
-.PHONY: run test test-fast lint lint-js typecheck format build-db bench lock
+.PHONY: run test test-fast lint lint-js typecheck format build-db snapshot bench lock
 
 $(STAMP): pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
@@ -70,6 +70,15 @@ format: $(STAMP)
 
 build-db: $(STAMP)
 	$(VENV)/bin/arp build
+
+# The bundled snapshot a fresh clone starts from (data/snapshot/), remade from the official
+# files in ARP_SOURCE_DIR (default ../shared/data). Commit the folder it writes.
+SNAPSHOT_BUILD_DB := data/snapshot-build.duckdb
+
+snapshot: $(STAMP)
+	$(VENV)/bin/arp build --source-dir "$(or $(ARP_SOURCE_DIR),../shared/data)" --db $(SNAPSHOT_BUILD_DB)
+	$(VENV)/bin/arp snapshot --db $(SNAPSHOT_BUILD_DB) --out data/snapshot
+	rm -f $(SNAPSHOT_BUILD_DB)
 
 bench: $(STAMP)
 	$(PYTHON) bench/build_time.py

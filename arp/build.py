@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 from pyproj import Transformer
 
-from arp import db, geography, indicators
+from arp import db, geography, indicators, snapshot
 from arp.fetch import DownloadError, download_source, find_files, list_folder
 from arp.framework import FrameworkError, load_framework
 from data_loaders import SOURCES, SOURCES_BY_ID, LoaderError, Source
@@ -142,6 +142,8 @@ def build(
 
     report = BuildReport(database=database)
     sources = select_sources(only)
+    if only:
+        _refuse_snapshot(database, "partly reloaded (--only)")
     progress(0.02, "Finding source files")
     located = locate_files(sources, source_dir, cache or cache_dir(), report)
 
@@ -184,11 +186,19 @@ def build(
     return report
 
 
+def _refuse_snapshot(database: Path, action: str) -> None:
+    try:
+        snapshot.refuse_partial_work(database, action)
+    except snapshot.SnapshotError as error:
+        raise BuildError(str(error)) from error
+
+
 def rescore(database: Path) -> list:
     """Recompute the indicators after the framework file changed, without reloading sources.
     Same safety as a build: work on a copy, replace in one rename."""
     if not database.exists():
         raise BuildError(f"no database at {database}: run `arp build` first")
+    _refuse_snapshot(database, "rescored")
     temporary = database.with_name(f"{database.name}.tmp-{os.getpid()}")
     shutil.copyfile(database, temporary)
     try:

@@ -13,15 +13,32 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from arp import db, exports, gaps, insights, leaflet, levels, maps, settings, view_state, workshop
+from arp import (
+    db,
+    exports,
+    gaps,
+    insights,
+    leaflet,
+    levels,
+    maps,
+    settings,
+    snapshot,
+    view_state,
+    workshop,
+)
 from arp.build import BuildError, build, rescore
 from arp.framework import load_framework
 from arp.status import database_status
 
 
 def _build(args: argparse.Namespace) -> int:
-    source_dir = args.source_dir or settings.source_dir()
     database = args.db or settings.database_path()
+    if getattr(args, "from_snapshot", None) is not None:
+        if args.source_dir or args.only:
+            print("--from-snapshot takes no --source-dir or --only", file=sys.stderr)
+            return 2
+        return _restore(args.from_snapshot, database)
+    source_dir = args.source_dir or settings.source_dir()
     interactive = sys.stderr.isatty()
     with tqdm(
         total=100, bar_format="{percentage:3.0f}%|{bar}| {desc}", disable=not interactive
@@ -68,14 +85,64 @@ def _link_app_files(app_dir: Path) -> None:
         link.symlink_to(target, target_is_directory=target.is_dir())
 
 
+def _restore(bundle: Path, database: Path) -> int:
+    try:
+        report = snapshot.restore(database, bundle)
+    except snapshot.SnapshotError as error:
+        print(f"Restore stopped: {error}", file=sys.stderr)
+        if database.exists():
+            print(f"The previous database {database} is unchanged.", file=sys.stderr)
+        return 1
+    print(
+        f"Restored {database} from the bundled snapshot of {snapshot.long_date(report.created)}"
+        f" ({report.bundle}) in {report.seconds:.1f} s; rebuild from the official files with"
+        " `arp build`."
+    )
+    return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    database = args.db or settings.database_path()
+    try:
+        manifest = snapshot.create(database, args.out)
+    except snapshot.SnapshotError as error:
+        print(f"Snapshot stopped: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {args.out}: {len(manifest['tables'])} tables, {manifest['bytes'] / 1e6:.1f} MB")
+    for table, entry in manifest["tables"].items():
+        print(f"  {table:26} {entry['rows']:>9,} rows {entry['bytes'] / 1e6:7.2f} MB")
+    return 0
+
+
 def _app(args: argparse.Namespace) -> int:
-    """Build the database if it is missing (best effort), then start the Streamlit app."""
+    """Make a database if there is none, then start the Streamlit app. With ARP_SOURCE_DIR
+    it is built from that folder (best effort); otherwise the bundled snapshot is restored,
+    in seconds. Downloads happen only through an explicit `arp build`."""
     database = settings.database_path()
-    if not database_status(database).ready:
+    status = database_status(database)
+    if not status.ready:
         source_dir = settings.source_dir()
-        origin = source_dir or "the official downloads"
-        print(f"No usable database at {database}: building it from {origin}.", file=sys.stderr)
-        failed = _build(argparse.Namespace(source_dir=source_dir, db=database, only=None))
+        if source_dir:
+            print(
+                f"No usable database at {database}: building it from {source_dir}.", file=sys.stderr
+            )
+            failed = _build(argparse.Namespace(source_dir=source_dir, db=database, only=None))
+        elif not status.exists:
+            print(
+                f"No database at {database}: restoring the bundled snapshot of the official"
+                " data (no download).",
+                file=sys.stderr,
+            )
+            failed = _restore(snapshot.DEFAULT_DIR, database)
+        else:
+            print(
+                f"The database at {database} is not usable"
+                f" ({status.error or 'lacks ' + ', '.join(status.missing_tables)}); it is left"
+                " as it is. Rebuild it with `arp build`, or restore the bundled snapshot with"
+                " `arp build --from-snapshot`.",
+                file=sys.stderr,
+            )
+            failed = 1
         if failed:
             print(
                 "Starting the app anyway: its 'Set up data' page says what is missing.",
@@ -255,10 +322,32 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument(
         "--only", nargs="+", metavar="SOURCE", help="reload only these sources"
     )
+    build_parser.add_argument(
+        "--from-snapshot",
+        type=Path,
+        nargs="?",
+        const=snapshot.DEFAULT_DIR,
+        metavar="DIR",
+        help="restore the database from a snapshot bundle instead (no download);"
+        " default: the bundled data/snapshot/",
+    )
     build_parser.set_defaults(handler=_build)
+    snapshot_parser = commands.add_parser(
+        "snapshot",
+        help="write the app's tables for the area mapped as a small Parquet bundle",
+    )
+    snapshot_parser.add_argument("--db", type=Path, help="database path; default: $ARP_DB")
+    snapshot_parser.add_argument(
+        "--out",
+        type=Path,
+        default=snapshot.DEFAULT_DIR,
+        help="bundle folder, replaced whole; default: data/snapshot/",
+    )
+    snapshot_parser.set_defaults(handler=_snapshot)
     app_parser = commands.add_parser(
         "app",
-        help="start the dashboard, building the database first if it is missing; "
+        help="start the dashboard; with no database, build it from $ARP_SOURCE_DIR or else "
+        "restore the bundled snapshot; "
         "other options go to `streamlit run` (e.g. --server.port 8600)",
     )
     app_parser.set_defaults(handler=_app)

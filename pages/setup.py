@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from arp import settings, tables
+from arp import settings, snapshot, tables
 from arp.build import BuildError, build
 from arp.fetch import DownloadError
 from arp.status import check_source_folder
@@ -14,6 +14,8 @@ st.title("Set up data")
 status = data.current_status()
 if status.ready:
     st.success(f"The database is ready: {status.path}")
+    if bundled := snapshot.note(data.connection()):
+        st.info(bundled)
 elif not status.exists:
     st.warning(f"No database yet at `{status.path}` (set `ARP_DB` to use another path).")
 elif status.error:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import tables
+from arp import snapshot, tables
 from arp.ui import data, widgets
 
 st.title("Data sources")
@@ -10,6 +10,8 @@ st.write(
     "Every figure in this app comes from these public files. Each was checked when loaded "
     "(columns, area codes, row counts); the SHA-256 of each file is in the `sources` table."
 )
+if bundled := snapshot.note(data.connection()):
+    st.info(bundled)
 loaded = data.query("sources_loaded")
 st.dataframe(
     tables.sources_table(loaded),

@@ -5,9 +5,23 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from arp import snapshot
 from tests.conftest import REPO_ROOT
 
 APP = str(REPO_ROOT / "app.py")
+
+
+@pytest.fixture(scope="session", params=["built", "snapshot"])
+def fixture_db(request, fixture_db, tmp_path_factory):
+    """Every page test runs twice: on the fixture database as built, and as restored from
+    its snapshot, so a snapshot lacking anything a page reads fails here."""
+    if request.param == "built":
+        return fixture_db
+    folder = tmp_path_factory.mktemp("fixture_snapshot")
+    snapshot.create(fixture_db, folder / "bundle")
+    restored = folder / "arp.duckdb"
+    snapshot.restore(restored, folder / "bundle")
+    return restored
 
 
 @pytest.fixture
