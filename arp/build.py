@@ -25,7 +25,7 @@ from pyproj import Transformer
 from arp import db, geography, indicators, snapshot
 from arp.fetch import DownloadError, download_source, find_files, list_folder
 from arp.framework import FrameworkError, load_framework
-from data_loaders import SOURCES, SOURCES_BY_ID, LoaderError, Source
+from data_loaders import ONE_OF, SOURCES, SOURCES_BY_ID, LoaderError, Source
 
 Progress = Callable[[float, str], None]
 
@@ -39,6 +39,7 @@ class BuildReport:
     database: Path
     loaded: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # choices the build made, e.g. lookups
     seconds: float = 0.0
 
 
@@ -64,14 +65,46 @@ def select_sources(only: Sequence[str] | None) -> list[Source]:
     return [SOURCES_BY_ID[source_id] for source_id in only]
 
 
+def _official_download(source: Source) -> str:
+    download = source.downloads[0]
+    if download.kind == "manual":
+        return f"no automatic download; see {source.landing_page}"
+    return download.url
+
+
+def _preference_order(sources: list[Source], groups: list[tuple[str, ...]]) -> list[Source]:
+    """The sources in their given order, except that a group's members come together, at
+    the place of the first of them, best first."""
+    by_id = {source.id: source for source in sources}
+    ordered: list[Source] = []
+    for source in sources:
+        group = next((g for g in groups if source.id in g), (source.id,))
+        ordered.extend(by_id[i] for i in group if by_id[i] not in ordered)
+    return ordered
+
+
 def locate_files(
     sources: list[Source], source_dir: Path | None, cache: Path, report: BuildReport
 ) -> dict[str, list[Path]]:
-    """Paths per source id. Missing required files stop the build with what to provide."""
+    """Paths per source id. Missing required files stop the build with what to provide.
+
+    Of a group of sources where one is enough (data_loaders.ONE_OF, e.g. the ward
+    lookups), the first provided is used; when downloading, the next is fetched only if
+    the one before it could not be.
+    """
     candidates = list_folder(source_dir) if source_dir else None
     located: dict[str, list[Path]] = {}
     problems = []
-    for source in sources:
+    selected = {source.id for source in sources}
+    groups = [group for group in ONE_OF if set(group) <= selected]
+    in_group = {source_id: group for group in groups for source_id in group}
+    for source in _preference_order(sources, groups):
+        group = in_group.get(source.id)
+        if group and any(other in located for other in group[: group.index(source.id)]):
+            report.skipped[source.id] = (
+                f"not needed: {next(o for o in group if o in located)} is used instead"
+            )
+            continue
         try:
             paths = (
                 find_files(source, candidates)
@@ -88,10 +121,26 @@ def locate_files(
         elif source.required:
             problems.append(
                 f"- {source.id}: no file named {' or '.join(source.files)} in {source_dir}"
-                f" (official download: {source.downloads[0].url})"
+                f" (official download: {_official_download(source)})"
             )
-        else:
+        elif not group:
             report.skipped[source.id] = "optional; no file provided"
+    for group in groups:
+        if not any(source_id in located for source_id in group):
+            options = "; or ".join(
+                f"{i}: {' or '.join(SOURCES_BY_ID[i].files)}"
+                f" (official download: {_official_download(SOURCES_BY_ID[i])})"
+                + (f" [{report.skipped[i]}]" if i in report.skipped else "")
+                for i in group
+            )
+            where = f" in {source_dir}" if source_dir else ""
+            problems.append(f"- one of these{where}, the first preferred: {options}")
+        for source_id in group:
+            if source_id not in located and source_id not in report.skipped:
+                used = next((i for i in group if i in located), None)
+                report.skipped[source_id] = (
+                    f"not provided; {used} is used instead" if used else "not provided"
+                )
     if problems:
         raise BuildError("missing source files:\n" + "\n".join(problems))
     return located
@@ -173,7 +222,7 @@ def build(
                 _write_source(con, item)
                 report.loaded.append(item.source.id)
             progress(0.7, "Building areas, placing points and deriving tables")
-            derive(con, progress)
+            report.notes.extend(derive(con, progress))
             con.execute("checkpoint")
         finally:
             con.close()
@@ -272,9 +321,11 @@ def _replace(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> 
     con.unregister("incoming")
 
 
-def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) -> None:
-    """Rebuild every analyst-facing table from the src_ tables present."""
-    areas = _derive_areas(con)
+def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) -> list[str]:
+    """Rebuild every analyst-facing table from the src_ tables present. Returns notes on
+    the choices made (which ward lookup the areas use)."""
+    notes: list[str] = []
+    areas = _derive_areas(con, notes)
     _union_sources(con, "census_counts", ("src_census_",))
     _union_sources(con, "deprivation_values", ("src_iod2025_", "src_iod2019_"))
     if areas is not None:
@@ -291,25 +342,40 @@ def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) ->
             indicators.score_all(con, load_framework())
         except (FrameworkError, indicators.IndicatorQueryError) as error:
             raise BuildError(str(error)) from error
+    return notes
 
 
-def _ward_inputs(con) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Ward boundaries and the lookup of the same ward codes: 2025 wards with the 2024
-    lookup (their codes agree), else 2022 with 2022."""
-    for boundaries, lookup in (
-        ("src_ward25_boundaries", "src_lsoa21_ward24_lookup"),
-        ("src_ward22_boundaries", "src_lsoa21_ward22_lookup"),
-    ):
-        if db.has_table(con, lookup):
-            return _table(con, boundaries), _table(con, lookup)
-    return None, None
+# Ward boundaries and the lookup of the same ward codes, best first: May 2025 wards with
+# the 2025 lookup; with the 2024 lookup when only that is provided (the codes agree);
+# else May 2022 wards with the 2022 lookup.
+WARD_PAIRINGS = (
+    ("ward25_boundaries", "lsoa21_ward25_lookup"),
+    ("ward25_boundaries", "lsoa21_ward24_lookup"),
+    ("ward22_boundaries", "lsoa21_ward22_lookup"),
+)
 
 
-def _derive_areas(con) -> pd.DataFrame | None:
+def _ward_inputs(con) -> tuple[pd.DataFrame | None, pd.DataFrame | None, str | None]:
+    """Ward boundaries, their lookup, and the id of the lookup source used."""
+    for boundaries, lookup in WARD_PAIRINGS:
+        if db.has_table(con, f"src_{lookup}"):
+            return _table(con, f"src_{boundaries}"), _table(con, f"src_{lookup}"), lookup
+    return None, None, None
+
+
+def _derive_areas(con, notes: list[str]) -> pd.DataFrame | None:
     lsoa = _table(con, "src_lsoa21_boundaries")
-    wards, lookup = _ward_inputs(con)
+    wards, lookup, lookup_id = _ward_inputs(con)
     if lsoa is None or lookup is None:
         return None
+    year = int(lookup["ward_year"].iloc[0]) if len(lookup) else None
+    drawn = "May 2025 wards" if lookup_id != "lsoa21_ward22_lookup" else "May 2022 wards"
+    fallback = (
+        " (the 2025 lookup was not provided; the May 2025 wards share the 2024 codes)"
+        if lookup_id == "lsoa21_ward24_lookup"
+        else ""
+    )
+    notes.append(f"wards: {drawn} with the {year} ward lookup ({lookup_id}){fallback}")
     try:
         areas = geography.assemble_areas(
             lsoa=lsoa,
@@ -322,7 +388,8 @@ def _derive_areas(con) -> pd.DataFrame | None:
     except geography.GeographyError as error:
         raise BuildError(str(error)) from error
     _replace(con, "areas", areas)
-    _replace(con, "ward_lookup", lookup)  # the vintage the areas use, for national roll-ups
+    # the vintage the areas use, for national roll-ups, with the source it came from
+    _replace(con, "ward_lookup", lookup.assign(lookup_source_id=lookup_id))
     return areas
 
 

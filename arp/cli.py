@@ -23,6 +23,7 @@ from arp import (
     maps,
     settings,
     snapshot,
+    source_check,
     view_state,
     workshop,
 )
@@ -61,6 +62,8 @@ def _build(args: argparse.Namespace) -> int:
                 print(f"The previous database {database} is unchanged.", file=sys.stderr)
             return 1
     print(f"Built {report.database} from {len(report.loaded)} source(s) in {report.seconds:.1f} s")
+    for note in report.notes:
+        print(f"  {note}")
     for source_id, reason in report.skipped.items():
         print(f"  not loaded: {source_id} ({reason})")
     return 0
@@ -292,6 +295,34 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sources_check(args: argparse.Namespace) -> int:
+    """Ask every declared download whether it is still there; print one row each."""
+    try:
+        sources = source_check.declared_sources(args.only)
+    except KeyError as error:
+        print(error.args[0], file=sys.stderr)
+        return 2
+    results = source_check.check_sources(sources, timeout=args.timeout)
+    if source_check.is_offline(results):
+        print(
+            f"Offline: none of the {len(results)} declared download addresses answered "
+            f"(first: {results[0].note}). Nothing was checked. Without internet, build from "
+            "a folder of the official files: `arp build --source-dir FOLDER`."
+        )
+        return 1 if args.strict else 0
+    print(source_check.format_table(results))
+    broken = source_check.unreachable_sources(results)
+    reachable = len({r.source_id for r in results}) - len(broken)
+    print(f"\n{reachable} source(s) reachable, {len(broken)} not", end="")
+    print(f": {', '.join(broken)}" if broken else "")
+    if broken:
+        print(
+            "A source that moved: see README, 'Updating a source when ONS republishes'.",
+            file=sys.stderr,
+        )
+    return 1 if broken else 0
+
+
 def _hash_password(args: argparse.Namespace) -> int:
     """Read a facilitator password without echoing it; print its hash for the settings."""
     password = (
@@ -408,6 +439,27 @@ def main(argv: list[str] | None = None) -> int:
     profile_export.add_argument("--out", type=Path, required=True)
     profile_export.add_argument("--db", type=Path, help="database path; default: $ARP_DB")
     export_parser.set_defaults(handler=_export)
+    sources_parser = commands.add_parser("sources", help="the declared official downloads")
+    sources_commands = sources_parser.add_subparsers(dest="sources_command", required=True)
+    check_parser = sources_commands.add_parser(
+        "check",
+        help="ask every declared download address whether it answers (needs internet); "
+        "exits 1 when a source is unreachable, and offline only with --strict",
+    )
+    check_parser.add_argument(
+        "--timeout",
+        type=float,
+        default=source_check.DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"seconds to wait for each address (default {source_check.DEFAULT_TIMEOUT:g})",
+    )
+    check_parser.add_argument(
+        "--strict", action="store_true", help="exit non-zero when offline, too"
+    )
+    check_parser.add_argument(
+        "--only", nargs="+", metavar="SOURCE", help="check only these sources"
+    )
+    check_parser.set_defaults(handler=_sources_check)
     hash_parser = commands.add_parser(
         "hash-password", help="hash a facilitator password for ARP_FACILITATOR_PASSWORD_HASH"
     )

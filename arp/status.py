@@ -9,7 +9,7 @@ import duckdb
 
 from arp import db
 from arp.fetch import find_files, list_folder
-from data_loaders import SOURCES, Source
+from data_loaders import ONE_OF, SOURCES, Source
 
 # Tables the app cannot work without: the stable analyst interface of issue #2.
 ESSENTIAL_TABLES = ("areas", "sources", "population_by_ethnicity")
@@ -62,4 +62,12 @@ def check_source_folder(folder: Path) -> FolderCheck:
             check.missing_required.append(source)
         else:
             check.missing_optional.append(source)
+    # Of a group where one is enough (the ward lookups), a missing group asks for its
+    # preferred member.
+    by_id = {source.id: source for source in SOURCES}
+    for group in ONE_OF:
+        if not any(source_id in check.found for source_id in group):
+            preferred = by_id[group[0]]
+            check.missing_optional.remove(preferred)
+            check.missing_required.append(preferred)
     return check

@@ -23,5 +23,16 @@ SOURCES: tuple[Source, ...] = (
     *services.SOURCES,
 )
 SOURCES_BY_ID = {source.id: source for source in SOURCES}
+# Sources of which one is enough, best first: the build uses the first it finds (and
+# downloads the next only when the first cannot be downloaded).
+ONE_OF: tuple[tuple[str, ...], ...] = (lookups.WARD_LOOKUPS,)
 
-__all__ = ["SOURCES", "SOURCES_BY_ID", "Download", "LoaderError", "Source", "TableCheck"]
+__all__ = [
+    "ONE_OF",
+    "SOURCES",
+    "SOURCES_BY_ID",
+    "Download",
+    "LoaderError",
+    "Source",
+    "TableCheck",
+]

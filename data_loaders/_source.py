@@ -38,13 +38,75 @@ class LoaderError(ValueError):
         super().__init__(f"{self.path.name}: {problem}")
 
 
+# How a download is fetched (see arp/fetch.py):
+# - "direct": one file at `url`, saved as `file_name`;
+# - "zip": a zip archive at `url`; `member` / `members` (glob patterns, else the source's
+#   `files` patterns) name what is extracted;
+# - "ons_hub_item": the ONS Open Geography Portal (ArcGIS Hub) download API, which may
+#   answer 202 with a JSON status while it prepares the file;
+# - "feature_server": an ArcGIS FeatureServer layer, paged through its query endpoint and
+#   merged into one GeoJSON (boundaries) or CSV (tables) file;
+# - "manual": no automatic download exists; `instructions` say what to do.
+FETCH_KINDS = ("direct", "zip", "ons_hub_item", "feature_server", "manual")
+
+ONS_HUB = "https://open-geography-portalx-ons.hub.arcgis.com"
+ONS_FEATURE_SERVICES = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
+
+
 @dataclass(frozen=True)
 class Download:
-    """One official download. `member` names the file inside a zip archive, if any."""
+    """One official download, and how to fetch it.
+
+    `file_name` is the name it is saved under: it must match one of the source's `files`
+    patterns (for a zip, its members must). `expect` is the type the saved file must have
+    ("csv", "xlsx", "zip", "geojson"); by default it follows `file_name`'s suffix.
+    `alternatives` are tried in order when this download fails.
+    """
 
     url: str
     file_name: str
     member: str | None = None
+    kind: str = "direct"
+    members: tuple[str, ...] = ()
+    expect: str = ""
+    page_size: int = 2000
+    order_by: str = ""
+    instructions: str = ""
+    alternatives: tuple[Download, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in FETCH_KINDS:
+            raise ValueError(f"unknown fetch kind {self.kind!r}; one of {', '.join(FETCH_KINDS)}")
+
+    @property
+    def expected_type(self) -> str:
+        if self.expect:
+            return self.expect
+        if self.kind == "zip":
+            return "zip"
+        suffix = Path(self.file_name).suffix.lower().lstrip(".")
+        return "xlsx" if suffix == "xlsm" else suffix
+
+
+def ons_hub_item(item_id: str, file_format: str, file_name: str, **extra) -> Download:
+    """A file from the ONS Hub download API: GET …/items/<id>/<format>?layers=0."""
+    query = "layers=0" + ("&spatialRefId=4326" if file_format == "geojson" else "")
+    return Download(
+        url=f"{ONS_HUB}/api/download/v1/items/{item_id}/{file_format}?{query}",
+        file_name=file_name,
+        kind="ons_hub_item",
+        **extra,
+    )
+
+
+def ons_feature_server(service: str, file_name: str, **extra) -> Download:
+    """Every feature of layer 0 of an ONS FeatureServer service, paged and merged."""
+    return Download(
+        url=f"{ONS_FEATURE_SERVICES}/{service}/FeatureServer/0",
+        file_name=file_name,
+        kind="feature_server",
+        **extra,
+    )
 
 
 @dataclass(frozen=True)

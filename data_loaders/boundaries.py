@@ -21,6 +21,8 @@ from data_loaders._source import (
     TableCheck,
     Tables,
     find_column,
+    ons_feature_server,
+    ons_hub_item,
 )
 
 ONS_PORTAL = "https://geoportal.statistics.gov.uk"
@@ -57,7 +59,7 @@ def _boundary_source(
     code_prefix: str,
     code_pattern: str,
     files: tuple[str, ...],
-    url: str,
+    download: Download,
     landing_page: str,
     max_rows: int,
     notes: str,
@@ -70,7 +72,7 @@ def _boundary_source(
         licence=OGL,
         attribution=ONS_GEOGRAPHY_ATTRIBUTION,
         landing_page=landing_page,
-        downloads=(Download(url=url, file_name=files[0]),),
+        downloads=(download,),
         files=files,
         load=partial(load_boundaries, code_prefix=code_prefix),
         checks={
@@ -96,16 +98,30 @@ REPACKAGED = (
     "it is"
 )
 
+
+def _portal_search(title: str) -> str:
+    """The portal's search for a product whose dataset page address was not found."""
+    return f"{ONS_PORTAL}/search?q={title.replace(' ', '%20')}"
+
+
+LSOA21_SERVICE = "Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC_V5"
 LSOA21 = _boundary_source(
     id="lsoa21_boundaries",
-    title="Lower layer Super Output Areas (December 2021) boundaries, generalised",
+    title="Lower layer Super Output Areas (December 2021) Boundaries EW (V5), generalised",
     code_prefix="LSOA21",
     code_pattern=r"[EW]01\d{6}",
     files=(
         "Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC*.geojson",
         "LSOA21_boundaries_*.geojson",
     ),
-    url=f"{ONS_PORTAL}/datasets/lower-layer-super-output-areas-december-2021-boundaries-ew-bgc-v5-2.geojson",
+    # Hub item "Lower layer Super Output Areas (December 2021) Boundaries EW BGC (V5)";
+    # the same layer paged from its FeatureServer if the Hub export fails.
+    download=ons_hub_item(
+        "68515293204e43ca8ab56fa13ae8a547",
+        "geojson",
+        f"{LSOA21_SERVICE}.geojson",
+        alternatives=(ons_feature_server(LSOA21_SERVICE, f"{LSOA21_SERVICE}.geojson"),),
+    ),
     landing_page=f"{ONS_PORTAL}/datasets/ons::lower-layer-super-output-areas-december-2021-boundaries-ew-bgc-v5-2/about",
     max_rows=36_000,
     notes=REPACKAGED.format(
@@ -113,79 +129,106 @@ LSOA21 = _boundary_source(
         added="LADCD_ACTIVE, UTLACD, CAUTHCD, RGNCD",
     )
     + ": BGC (20 m) is inferred from its vertex spacing (median about 80 m). The ONS "
-    "download (Boundaries_EW_BGC) is BGC.",
+    "download (Boundaries EW BGC V5, 35,672 areas) is BGC.",
 )
 
+MSOA21_SERVICE = "Middle_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC_V3"
 MSOA21 = _boundary_source(
     id="msoa21_boundaries",
-    title="Middle layer Super Output Areas (December 2021) boundaries, generalised",
+    title="Middle layer Super Output Areas (December 2021) Boundaries EW (V3), generalised",
     code_prefix="MSOA21",
     code_pattern=r"[EW]02\d{6}",
     files=(
         "Middle_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC*.geojson",
         "MSOA21_boundaries_*.geojson",
     ),
-    url=f"{ONS_PORTAL}/datasets/middle-layer-super-output-areas-december-2021-boundaries-ew-bgc-v3-2.geojson",
+    download=ons_hub_item(
+        "6b282db29762450881ed5159259a6e4e",
+        "geojson",
+        f"{MSOA21_SERVICE}.geojson",
+        alternatives=(ons_feature_server(MSOA21_SERVICE, f"{MSOA21_SERVICE}.geojson"),),
+    ),
     landing_page=f"{ONS_PORTAL}/datasets/ons::middle-layer-super-output-areas-december-2021-boundaries-ew-bgc-v3-2/about",
     max_rows=7_300,
     notes=REPACKAGED.format(
         name="MSOA21_boundaries_E47000007_WMCA.geojson",
         added="LADCD_ACTIVE, UTLACD, CAUTHCD, RGNCD",
     )
-    + ". The ONS download (Boundaries_EW_BGC) is BGC.",
+    + ". The ONS download (Boundaries EW BGC V3, 7,264 areas) is BGC.",
 )
 
 WARD25 = _boundary_source(
     id="ward25_boundaries",
-    title="Wards (May 2025) boundaries, generalised",
+    title="Wards (May 2025) Boundaries UK (V2), generalised",
     code_prefix="WD25",
     code_pattern=r"[EW]05\d{6}",
-    files=("Wards_May_2025_Boundaries_UK_BGC*.geojson", "WD25_boundaries_*.geojson"),
-    url=f"{ONS_PORTAL}/datasets/wards-may-2025-boundaries-uk-bgc.geojson",
-    landing_page=f"{ONS_PORTAL}/datasets/ons::wards-may-2025-boundaries-uk-bgc/about",
+    files=(
+        "WD_MAY_2025_UK_B?C*.geojson",
+        "Wards_May_2025_Boundaries_UK_BGC*.geojson",
+        "WD25_boundaries_*.geojson",
+    ),
+    # No Hub item id was found for this product: its FeatureServer is paged instead.
+    download=ons_feature_server("WD_MAY_2025_UK_BGC_V2", "WD_MAY_2025_UK_BGC_V2.geojson"),
+    landing_page=_portal_search("Wards (May 2025) Boundaries UK BGC (V2)"),
     max_rows=9_500,
     notes=REPACKAGED.format(
         name="WD25_boundaries_E47000007_WMCA.geojson",
         added="LADCD_ACTIVE, UTLACD, CAUTHCD, RGNCD",
     )
-    + ". The ONS download (Boundaries_UK_BGC) is BGC.",
+    + ". The ONS download (Wards (May 2025) Boundaries UK BGC (V2), service "
+    "WD_MAY_2025_UK_BGC_V2) is BGC.",
 )
 
 WARD22 = _boundary_source(
     id="ward22_boundaries",
-    title="Wards (May 2022) boundaries, generalised",
+    title="Wards (May 2022) Boundaries UK (V3), generalised",
     code_prefix="WD22",
     code_pattern=r"[EW]05\d{6}",
     files=("Wards_May_2022_Boundaries_UK_BGC*.geojson", "WD22_boundaries_*.geojson"),
-    url=f"{ONS_PORTAL}/datasets/wards-may-2022-boundaries-uk-bgc.geojson",
-    landing_page=f"{ONS_PORTAL}/datasets/ons::wards-may-2022-boundaries-uk-bgc/about",
+    download=ons_feature_server(
+        "Wards_May_2022_Boundaries_UK_BGC_V3", "Wards_May_2022_Boundaries_UK_BGC_V3.geojson"
+    ),
+    landing_page=f"{ONS_PORTAL}/datasets/ons::wards-may-2022-boundaries-uk-bgc-v3/about",
     max_rows=9_500,
     notes=REPACKAGED.format(
         name="WD22_boundaries_E47000007_WMCA.geojson",
         added="LADCD_ACTIVE, UTLACD, CAUTHCD, RGNCD",
     )
-    + ". The ONS download (Boundaries_UK_BGC) is BGC.",
+    + ". The ONS download (Wards (May 2022) Boundaries UK BGC (V3)) is BGC.",
     required=False,
 )
 
 LAD = _boundary_source(
     id="lad_boundaries",
-    title="Local Authority Districts boundaries, UK, generalised (level as the file name says)",
+    title="Local Authority Districts (May 2025) Boundaries UK BSC (V2), super generalised",
     code_prefix="LAD",
     code_pattern=r"[ENSW]\d{8}",
     files=(
+        "LAD_*_UK_B?C*.geojson",
+        "LAD_*_UK_B?C*.shp",
         "Local_Authority_Districts_(May_2025)_Boundaries_UK_BSC_(V2).shp",
         "Local_Authority_Districts_*_Boundaries_UK_B?C*.shp",
         "Local_Authority_Districts_*_Boundaries_UK_B?C*.geojson",
         "lad2?buc.geojson",
     ),
-    url=f"{ONS_PORTAL}/datasets/local-authority-districts-may-2025-boundaries-uk-bsc-2.zip",
-    landing_page=f"{ONS_PORTAL}/datasets/ons::local-authority-districts-may-2025-boundaries-uk-bsc-2/about",
+    # The service name is the layer's own name (LAD_MAY_2025_UK_BSC_V2); the generalised
+    # (BGC, 20 m) service of the same districts is the fallback.
+    download=ons_feature_server(
+        "LAD_MAY_2025_UK_BSC_V2",
+        "LAD_MAY_2025_UK_BSC_V2.geojson",
+        alternatives=(
+            ons_feature_server("LAD_MAY_2025_UK_BGC_V2", "LAD_MAY_2025_UK_BGC_V2.geojson"),
+        ),
+    ),
+    landing_page=_portal_search("Local Authority Districts (May 2025) Boundaries UK BSC (V2)"),
     max_rows=400,
-    notes="Local_Authority_Districts_(May_2025)_Boundaries_UK_BSC_(V2) is ONS's super-"
-    "generalised (BSC, 200 m) file by its ONS name. lad23buc.geojson is taken to be "
-    "December 2023 ultra-generalised (BUC, 500 m): inferred from its file name, which its "
-    "uploader chose, and its LAD23 columns; the file itself does not say.",
+    notes="The ONS download is LAD_MAY_2025_UK_BSC_V2, super-generalised (BSC, 200 m); if "
+    "that service is unavailable, LAD_MAY_2025_UK_BGC_V2 (generalised, 20 m) is fetched "
+    "instead, and the file name in the sources table says which. "
+    "Local_Authority_Districts_(May_2025)_Boundaries_UK_BSC_(V2) is the same product under "
+    "another name. lad23buc.geojson is taken to be December 2023 ultra-generalised (BUC, "
+    "500 m): inferred from its file name, which its uploader chose, and its LAD23 columns; "
+    "the file itself does not say.",
 )
 
 SOURCES = (LSOA21, MSOA21, WARD25, WARD22, LAD)

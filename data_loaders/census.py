@@ -219,7 +219,15 @@ def _census_source(spec: CensusTable) -> Source:
         licence=OGL,
         attribution=ONS_ATTRIBUTION,
         landing_page="https://www.nomisweb.co.uk/sources/census_2021_bulk",
-        downloads=(Download(url=zip_url, file_name=spec.bulk_name, member=spec.bulk_name),),
+        # The bulk zip holds every level of the table; only this level's CSV is extracted.
+        downloads=(
+            Download(
+                url=zip_url,
+                file_name=f"census2021-{spec.table.lower()}.zip",
+                member=spec.bulk_name,
+                kind="zip",
+            ),
+        ),
         files=(spec.bulk_name, *spec.other_file_names),
         load=partial(load_census_table, spec=spec),
         checks={

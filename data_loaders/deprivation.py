@@ -137,7 +137,7 @@ def _iod_source(id: str, title: str, file_name: str, url: str, page: str, **extr
     return Source(
         id=id,
         title=title,
-        publisher=MHCLG,
+        publisher=extra.pop("publisher", MHCLG),
         licence=OGL,
         attribution=IOD_ATTRIBUTION,
         landing_page=page,
@@ -154,33 +154,40 @@ SOURCES = (
         "iod2025_file1",
         "English Indices of Deprivation 2025, File 1: Index of Multiple Deprivation (ranks, deciles)",
         "File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx",
-        f"{GOV_UK_MEDIA}/File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx",
+        f"{GOV_UK_MEDIA}/691dece32c6b98ecdbc500d5/File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx",
         IOD2025_PAGE,
     ),
     _iod_source(
         "iod2025_file3",
         "English Indices of Deprivation 2025, File 3: supplementary indices IDACI and IDAOPI",
         "File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx",
-        f"{GOV_UK_MEDIA}/File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx",
+        f"{GOV_UK_MEDIA}/691ded0a21ef5aaa6543efe9/File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx",
         IOD2025_PAGE,
     ),
     _iod_source(
         "iod2025_file7",
         "English Indices of Deprivation 2025, File 7: all ranks, scores, deciles and denominators",
         "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv",
-        f"{GOV_UK_MEDIA}/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv",
+        f"{GOV_UK_MEDIA}/691ded56d140bbbaa59a2a7d/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv",
         IOD2025_PAGE,
         required=False,
-        notes="Not staged here; when provided, every domain's score is loaded.",
+        notes="Not staged here; when provided, every domain's score is loaded. The media "
+        "address is that of the corrected file (published 30 October 2025, corrected 19 "
+        "November 2025).",
     ),
     _iod_source(
         "iod2025_imd_score_compilation",
         "IoD2025 IMD score by LSOA 2021 (compiled by Birmingham City Council Population Health Management)",
         "imd_lookups.csv",
-        "https://raw.githubusercontent.com/BCC-PHM/geoManipulatoR/main/inst/extdata/imd_lookups.csv",
+        # Pinned to the commit the staged copy came from: the file has moved in the past.
+        "https://raw.githubusercontent.com/BCC-PHM/geoManipulatoR/"
+        "8f8752f572ec6f579fb54d7ffbd9d92c7506ac9e/inst/extdata/imd_lookups.csv",
         "https://github.com/BCC-PHM/geoManipulatoR",
         load=load_imd_score_compilation,
-        notes="Not an official layout. Used for the IMD score only when File 7 is absent.",
+        publisher="Birmingham City Council Population Health Management (IoD2025 scores "
+        "from MHCLG)",
+        notes="Not an official layout. Used for the IMD score only when File 7 is absent. "
+        "Downloaded from BCC-PHM/geoManipulatoR at commit 8f8752f.",
     ),
     _iod_source(
         "iod2019_file2",

@@ -1,7 +1,8 @@
 """Life expectancy at birth by MSOA (2011 MSOAs), 2016 to 2020 (ad hoc request REQ3292).
 
-The file name and its `Analysis` column say England, but it holds the Welsh MSOAs too
-(W02 codes). The workbook (one sheet, `Data`, no notes) names no issuing body.
+Published by Birmingham City Council's public health team (github.com/BCC-PHM). The file
+name and its `Analysis` column say England, but it holds the Welsh MSOAs too (W02 codes).
+The workbook (one sheet, `Data`, no notes) names no issuing body.
 
 Grain: one row per MSOA 2011 x sex. The build maps it to MSOA 2021 only where the 2011 and
 2021 MSOA correspond one to one (see queries/build); elsewhere the value is left out
@@ -51,27 +52,29 @@ def load(paths: list[Path]) -> Tables:
     return {"values": tidy}
 
 
+REQ3292_FILE = "REQ3292_LifeExpectancy_2011MSOAs_England_2016_to_2020.xlsx"
+REQ3292_REPOSITORY = "https://github.com/BCC-PHM/REQ-unemp-life-exp"
+
 SOURCE = Source(
     id="life_expectancy_msoa11",
     title="Life expectancy at birth by MSOA (2011), England and Wales, 2016 to 2020",
-    publisher="Not named in the workbook (ad hoc request REQ3292)",
+    publisher="Birmingham City Council Public Health (request REQ3292)",
     licence=OGL,
     attribution=(
-        "Life expectancy by MSOA 2016-2020 (REQ3292). Contains public sector information "
-        "licensed under the Open Government Licence v3.0"
+        "Life expectancy by MSOA 2016-2020: Birmingham City Council Public Health, request "
+        "REQ3292. Contains public sector information licensed under the Open Government "
+        "Licence v3.0"
     ),
-    landing_page=(
-        "https://www.ons.gov.uk/peoplepopulationandcommunity/healthandsocialcare/"
-        "healthandlifeexpectancies/adhocs"
-    ),
+    landing_page=REQ3292_REPOSITORY,
     downloads=(
+        # The only public copy, pinned to the commit the staged file came from.
         Download(
-            url="https://www.ons.gov.uk/file?uri=/peoplepopulationandcommunity/healthandsocialcare/"
-            "healthandlifeexpectancies/adhocs/REQ3292_LifeExpectancy_2011MSOAs_England_2016_to_2020.xlsx",
-            file_name="REQ3292_LifeExpectancy_2011MSOAs_England_2016_to_2020.xlsx",
+            url="https://raw.githubusercontent.com/BCC-PHM/REQ-unemp-life-exp/"
+            f"0b0accf2c554c0f8555bd35d65c9ac8366efc1f0/data/{REQ3292_FILE}",
+            file_name=REQ3292_FILE,
         ),
     ),
-    files=("REQ3292_LifeExpectancy_2011MSOAs_England_2016_to_2020.xlsx",),
+    files=(REQ3292_FILE,),
     load=load,
     checks={
         "values": TableCheck(
@@ -82,10 +85,12 @@ SOURCE = Source(
             not_null=("msoa11cd", "sex"),
         )
     },
-    notes="The workbook has one sheet (Data) and no notes, and names no issuing body: "
-    "ONS or OHID is inferred from the REQ ad hoc numbering, and the licence (OGL) from that "
-    "inference. Its file name and Analysis column say England, yet 410 of its 7,201 MSOAs "
-    "are Welsh (W02 codes). The download address follows ONS's ad hoc file pattern and is "
-    "unconfirmed; the staged copy is from github.com/BCC-PHM/REQ-unemp-life-exp.",
+    notes="REQ3292 is a Birmingham City Council public-health intelligence request (its "
+    "request folder is 'REQ3292 - Life Expectancy and Worklessness'); the workbook is "
+    "published in the council's BCC-PHM/REQ-unemp-life-exp repository, whose README gives "
+    "ONS as the source of the life expectancy figures and licenses the repository under "
+    "the OGL v3 and MIT. The workbook itself (one sheet, Data, no notes) names no issuer, "
+    "and no ONS publication of it was found. Its file name and Analysis column say "
+    "England, yet 410 of its 7,201 MSOAs are Welsh (W02 codes).",
 )
 SOURCES = (SOURCE,)

@@ -18,6 +18,8 @@ from data_loaders._source import (
     TableCheck,
     Tables,
     find_column,
+    ons_feature_server,
+    ons_hub_item,
     read_csv_text,
 )
 
@@ -76,35 +78,71 @@ LOOKUP_CHECK = TableCheck(
 )
 
 
-def _ward_lookup(year: int, official_name: str, slug: str, required: bool = True) -> Source:
+def _ward_lookup(
+    year: int,
+    official_name: str,
+    slug: str,
+    service: str,
+    version: str = "",
+    required: bool = True,
+    notes: str = "",
+) -> Source:
     return Source(
         id=f"lsoa21_ward{year % 100}_lookup",
-        title=f"LSOA (2021) to Electoral Ward ({year}) to LAD ({year}) best-fit lookup, England and Wales",
+        title=f"LSOA (2021) to Electoral Ward ({year}) to LAD ({year}) best-fit lookup, "
+        f"England and Wales{version}",
         publisher=ONS_PUBLISHER,
         licence=OGL,
         attribution=ONS_ATTRIBUTION,
         landing_page=f"{ONS_PORTAL}/datasets/ons::{slug}/about",
-        downloads=(Download(url=f"{ONS_PORTAL}/datasets/{slug}.csv", file_name=official_name),),
+        # No Hub item id was found for these tables: their FeatureServer is paged (the
+        # lookup services answer at most 1,000 records a page).
+        downloads=(
+            ons_feature_server(service, official_name, page_size=1000, order_by="LSOA21CD"),
+        ),
         files=(official_name,),
         load=load_ward_lookup,
         checks={"lookup": LOOKUP_CHECK},
-        notes="Best fit: an LSOA that straddles a ward boundary is assigned to one ward only.",
+        notes="Best fit: an LSOA that straddles a ward boundary is assigned to one ward only."
+        + (f" {notes}" if notes else ""),
         required=required,
     )
 
 
+# Where May 2025 wards are drawn, the 2025 lookup is preferred; the 2024 one (whose ward
+# codes the May 2025 wards share) is the fallback when only it is provided. One of the two
+# is enough: see WARD_LOOKUPS and data_loaders.ONE_OF.
+WARD25_LOOKUP = _ward_lookup(
+    2025,
+    "LSOA_(2021)_to_Electoral_Ward_(2025)_to_LAD_(2025)_Best_Fit_Lookup_in_EW_v2.csv",
+    "lsoa-2021-to-electoral-ward-2025-to-lad-2025-best-fit-lookup-in-ew-v2",
+    "LSOA21_WD25_LAD25_EW_LU_v2",
+    version=" (V2)",
+    required=False,
+    notes="Preferred for May 2025 wards; the 2024 lookup is used when only it is provided.",
+)
 WARD24_LOOKUP = _ward_lookup(
     2024,
     "LSOA_(2021)_to_Electoral_Ward_(2024)_to_LAD_(2024)_Best_Fit_Lookup_in_EW.csv",
     "lsoa-2021-to-electoral-ward-2024-to-lad-2024-best-fit-lookup-in-ew",
+    "LSOA21_WD24_LAD24_EW_LU",
+    required=False,
+    notes="Used for May 2025 wards (their codes agree) only when the 2025 lookup is absent.",
 )
 WARD22_LOOKUP = _ward_lookup(
     2022,
     "Lower_Layer_Super_Output_Area_(2021)_to_Ward_(2022)_to_LAD_(2022)_Lookup_in_England_and_Wales_v3.csv",
     "lsoa-2021-to-ward-2022-to-lad-2022-lookup-in-england-and-wales-v3",
+    "LSOA21_WD22_LAD22_EW_LU_v3",
+    version=" (V3)",
     required=False,
 )
+# The ward lookups the build can draw May 2025 wards with, best first: one is required.
+WARD_LOOKUPS = (WARD25_LOOKUP.id, WARD24_LOOKUP.id)
 
+LSOA11_LSOA21_NAME = (
+    "LSOA_(2011)_to_LSOA_(2021)_to_Local_Authority_District_(2022)_Exact_Fit_Lookup_for_EW_(V3).csv"
+)
 LSOA11_LSOA21 = Source(
     id="lsoa11_lsoa21_lookup",
     title="LSOA (2011) to LSOA (2021) to LAD (2022) exact-fit lookup, England and Wales (V3)",
@@ -112,13 +150,24 @@ LSOA11_LSOA21 = Source(
     licence=OGL,
     attribution=ONS_ATTRIBUTION,
     landing_page=f"{ONS_PORTAL}/datasets/ons::lsoa-2011-to-lsoa-2021-to-local-authority-district-2022-exact-fit-lookup-for-ew-v3/about",
+    # Hub item of the V3 product; its FeatureServer (named v5, though the product is V3)
+    # is paged if the Hub export fails.
     downloads=(
-        Download(
-            url=f"{ONS_PORTAL}/datasets/lsoa-2011-to-lsoa-2021-to-local-authority-district-2022-exact-fit-lookup-for-ew-v3.csv",
-            file_name="LSOA_(2011)_to_LSOA_(2021)_Exact_Fit_Lookup_for_EW_(V3).csv",
+        ons_hub_item(
+            "cbfe64cc03d74af982c1afec639bafd1",
+            "csv",
+            LSOA11_LSOA21_NAME,
+            alternatives=(
+                ons_feature_server(
+                    "LSOA11_LSOA21_LAD22_EW_LU_v5",
+                    LSOA11_LSOA21_NAME,
+                    page_size=1000,
+                    order_by="LSOA11CD,LSOA21CD",
+                ),
+            ),
         ),
     ),
-    files=("LSOA_(2011)_to_LSOA_(2021)_Exact_Fit_Lookup_for_EW_(V3).csv",),
+    files=(LSOA11_LSOA21_NAME, "LSOA_(2011)_to_LSOA_(2021)_Exact_Fit_Lookup_for_EW_(V3).csv"),
     load=load_lsoa11_lsoa21,
     checks={
         "lookup": TableCheck(
@@ -161,4 +210,4 @@ MSOA_NAMES = Source(
     },
 )
 
-SOURCES = (WARD24_LOOKUP, WARD22_LOOKUP, LSOA11_LSOA21, MSOA_NAMES)
+SOURCES = (WARD25_LOOKUP, WARD24_LOOKUP, WARD22_LOOKUP, LSOA11_LSOA21, MSOA_NAMES)

@@ -76,6 +76,7 @@ SOURCE = Source(
         Download(
             url="https://api.os.uk/downloads/v1/products/CodePointOpen/downloads?area=GB&format=CSV&redirect",
             file_name="codepo_gb.zip",
+            kind="zip",
         ),
     ),
     # Code-Point Open names its files by postcode area (b.csv, cv.csv): match the folder too.

@@ -33,7 +33,9 @@ ODS_ATTRIBUTION = (
     "NHS ODS data: NHS England. Contains public sector information licensed under the "
     "Open Government Licence v3.0"
 )
-ODS_FILES = "https://files.digital.nhs.uk/assets/ods/current"
+# ODS Data Search and Export: each report is a headerless CSV (the old
+# files.digital.nhs.uk/assets/ods/current/*.zip extracts are retired).
+ODS_REPORT = "https://www.odsdatasearchandexport.nhs.uk/api/getReport?report="
 # Positions in the ODS standard 27-column layout (1-based in the ODS documentation).
 ODS_CODE, ODS_NAME, ODS_POSTCODE, ODS_CLOSE_DATE, ODS_STATUS, ODS_ROLE = 0, 1, 9, 11, 12, 25
 ODS_SUB_TYPE = 13
@@ -208,9 +210,7 @@ GP_PRACTICES = Source(
     licence=OGL,
     attribution=ODS_ATTRIBUTION,
     landing_page="https://digital.nhs.uk/services/organisation-data-service/data-search-and-export/csv-downloads/gp-and-gp-practice-related-data",
-    downloads=(
-        Download(url=f"{ODS_FILES}/epraccur.zip", file_name="epraccur.zip", member="epraccur.csv"),
-    ),
+    downloads=(Download(url=f"{ODS_REPORT}epraccur", file_name="epraccur.csv"),),
     files=("epraccur.csv",),
     load=load_gp_practices,
     checks=SERVICE_CHECK,
@@ -222,13 +222,7 @@ PHARMACIES = Source(
     licence=OGL,
     attribution=ODS_ATTRIBUTION,
     landing_page="https://digital.nhs.uk/services/organisation-data-service/data-search-and-export/csv-downloads/other-nhs-organisations",
-    downloads=(
-        Download(
-            url=f"{ODS_FILES}/edispensary.zip",
-            file_name="edispensary.zip",
-            member="edispensary.csv",
-        ),
-    ),
+    downloads=(Download(url=f"{ODS_REPORT}edispensary", file_name="edispensary.csv"),),
     files=("edispensary.csv",),
     load=load_pharmacies,
     checks=SERVICE_CHECK,
@@ -251,15 +245,28 @@ HOSPITALS = Source(
     ),
     landing_page="https://www.data.gov.uk/dataset/f4420d1c-2a4f-4fb0-8e2b-b0b6bf3a1e4e/hospitals",
     downloads=(
+        # The legacy NHS Choices address has no known successor in this layout; the copy
+        # staged for this project (a 2018 snapshot of it) is the fallback.
         Download(
-            url="https://media.nhschoices.nhs.uk/data/foi/Hospital.csv", file_name="Hospital.csv"
+            url="https://media.nhschoices.nhs.uk/data/foi/Hospital.csv",
+            file_name="Hospital.csv",
+            alternatives=(
+                Download(
+                    url="https://raw.githubusercontent.com/TheRealMolen/nhs/"
+                    "51414f42a0490cbc7fa980758e18513ef7b8c0a8/data/Hospital.csv",
+                    file_name="Hospital.csv",
+                ),
+            ),
         ),
     ),
     files=("Hospital.csv",),
     load=load_hospitals,
     checks=SERVICE_CHECK,
     notes="Stale (about January 2018): hospitals opened since, such as Midland Metropolitan "
-    "University Hospital (2024), are missing.",
+    "University Hospital (2024), are missing. NHS Choices retired this file; no current "
+    "official address for it was found (the ODS 'ets' report of trust sites has another "
+    "layout and no coordinates). When the legacy address fails, the download falls back to "
+    "the 2018 copy in github.com/TheRealMolen/nhs (commit 51414f4).",
 )
 LIBRARIES = Source(
     id="libraries",
@@ -273,7 +280,9 @@ LIBRARIES = Source(
     landing_page="https://github.com/LibrariesHacked/librarydata-db",
     downloads=(
         Download(
-            url="https://raw.githubusercontent.com/LibrariesHacked/librarydata-db/main/data/libraries_england_2023.csv",
+            # Pinned to the commit the staged copy came from.
+            url="https://raw.githubusercontent.com/LibrariesHacked/librarydata-db/"
+            "60c6610471a13a17f7ca69ef3d8d5d91894b135f/data/libraries_england_2023.csv",
             file_name="libraries_england_2023.csv",
         ),
     ),

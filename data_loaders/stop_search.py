@@ -77,7 +77,12 @@ SOURCE = Source(
     downloads=(
         # The monthly archive holds 36 months for every force; only this force's
         # stop-and-search members are extracted.
-        Download(url="https://data.police.uk/data/archive/2024-09.zip", file_name="2024-09.zip"),
+        # (about 1.6 GB; data.police.uk redirects it to its S3 bucket).
+        Download(
+            url="https://data.police.uk/data/archive/2024-09.zip",
+            file_name="2024-09.zip",
+            kind="zip",
+        ),
     ),
     files=("????-??-west-midlands-stop-and-search.csv",),
     many_files=True,

@@ -428,11 +428,14 @@ def test_life_expectancy_provenance_says_what_the_file_holds(con):
         "select count(distinct msoa11cd) from src_life_expectancy_msoa11 where msoa11cd like 'W02%'",
     )
     assert welsh == 410
-    title, publisher = con.execute(
-        "select title, publisher from sources where source_id = 'life_expectancy_msoa11'"
+    title, publisher, notes = con.execute(
+        "select title, publisher, notes from sources where source_id = 'life_expectancy_msoa11'"
     ).fetchone()
     assert "England and Wales" in title
-    assert publisher.startswith("Not named in the workbook")
+    # Issued by the council's public health team (request REQ3292), which publishes it;
+    # the workbook itself names no issuer, and the notes say so.
+    assert publisher == "Birmingham City Council Public Health (request REQ3292)"
+    assert "names no issuer" in notes
 
 
 def test_with_the_5_group_lsoa_file_provided_gaps_say_so(con, tmp_path):
@@ -466,3 +469,9 @@ def test_with_the_5_group_lsoa_file_provided_gaps_say_so(con, tmp_path):
     exports.render_profile(con, framework, "E08000025", pdf)
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(pdf)).pages).split())
     assert "the file provided has only the 5 broad groups at LSOA" in text
+
+
+def test_wards_use_the_2024_lookup_the_staged_files_provide(con):
+    # The staged files have no 2025 ward lookup, so the 2024 one (same ward codes) is used.
+    used = con.execute("select distinct lookup_source_id, ward_year from ward_lookup").fetchall()
+    assert used == [("lsoa21_ward24_lookup", 2024)]
