@@ -10,8 +10,6 @@ Order of work, so that a bad file can never damage a working database:
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -209,27 +207,13 @@ def build(
             "source files failed validation, nothing was changed:\n" + "\n".join(errors)
         )
 
-    database.parent.mkdir(parents=True, exist_ok=True)
-    temporary = database.with_name(f"{database.name}.tmp-{os.getpid()}")
-    temporary.unlink(missing_ok=True)
-    if only and database.exists():
-        shutil.copyfile(database, temporary)
-    try:
-        con = duckdb.connect(str(temporary))
-        try:
-            progress(0.62, "Writing tables")
-            for item in loaded:
-                _write_source(con, item)
-                report.loaded.append(item.source.id)
-            progress(0.7, "Building areas, placing points and deriving tables")
-            report.notes.extend(derive(con, progress))
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        os.replace(temporary, database)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with db.replaced_atomically(database, start_from_existing=bool(only)) as con:
+        progress(0.62, "Writing tables")
+        for item in loaded:
+            _write_source(con, item)
+            report.loaded.append(item.source.id)
+        progress(0.7, "Building areas, placing points and deriving tables")
+        report.notes.extend(derive(con, progress))
     report.seconds = time.perf_counter() - started
     progress(1.0, "Done")
     return report
@@ -248,23 +232,12 @@ def rescore(database: Path) -> list:
     if not database.exists():
         raise BuildError(f"no database at {database}: run `arp build` first")
     _refuse_snapshot(database, "rescored")
-    temporary = database.with_name(f"{database.name}.tmp-{os.getpid()}")
-    shutil.copyfile(database, temporary)
     try:
-        con = duckdb.connect(str(temporary))
-        try:
+        with db.replaced_atomically(database, start_from_existing=True) as con:
             db.run_build_queries(con)
             statuses = indicators.score_all(con, load_framework())
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        os.replace(temporary, database)
     except (FrameworkError, indicators.IndicatorQueryError) as error:
-        temporary.unlink(missing_ok=True)
         raise BuildError(str(error)) from error
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
     return statuses
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -11,6 +15,31 @@ import pandas as pd
 from arp.settings import QUERIES_DIR
 
 REQUIRES = re.compile(r"^--\s*requires:\s*(.+)$", re.MULTILINE)
+
+
+@contextmanager
+def replaced_atomically(
+    database: Path, start_from_existing: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a temporary database beside `database` (a copy of it when asked) that
+    replaces it in one rename when the block ends without error, and is removed when not:
+    readers see the old file or the new one, never half of either."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    temporary = database.with_name(f"{database.name}.tmp-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    if start_from_existing and database.exists():
+        shutil.copyfile(database, temporary)
+    try:
+        con = duckdb.connect(str(temporary))
+        try:
+            yield con
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(temporary, database)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def connect(path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:

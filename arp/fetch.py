@@ -34,6 +34,14 @@ from tqdm import tqdm
 
 from data_loaders import Download, Source
 
+# What a network that is down, slow or broken raises, as against an answer from the server.
+CONNECTION_ERRORS = (
+    urllib.error.URLError,
+    TimeoutError,
+    ConnectionError,
+    http.client.HTTPException,
+)
+
 USER_AGENT = "west-midlands-anti-racist-places/0.1 (+https://github.com/)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 # The ONS Hub answers with a small JSON status while it prepares a file; anything bigger
@@ -490,12 +498,7 @@ def _open(job: _Job, url: str):
             f"{job.source_id}: {url} answered HTTP {error.code} {error.reason}. "
             + MOVED_HINT.format(landing=job.landing_page)
         ) from error
-    except (
-        urllib.error.URLError,
-        TimeoutError,
-        ConnectionError,
-        http.client.HTTPException,
-    ) as error:
+    except CONNECTION_ERRORS as error:
         raise _Retryable(f"could not connect: {getattr(error, 'reason', error)}") from error
 
 

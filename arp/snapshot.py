@@ -402,50 +402,37 @@ def restore(database: Path, bundle: Path = DEFAULT_DIR) -> RestoreReport:
     manifest = read_manifest(bundle)
     created = datetime.fromisoformat(manifest["created"])
     built = manifest["database"].get("built_at")
-    database.parent.mkdir(parents=True, exist_ok=True)
-    temporary = database.with_name(f"{database.name}.tmp-{os.getpid()}")
-    temporary.unlink(missing_ok=True)
     rows = {}
-    try:
-        con = duckdb.connect(str(temporary))
-        try:
-            for table, entry in manifest["tables"].items():
-                con.execute(
-                    f'create table "{table}" as '
-                    + _select(bundle / entry["file"], entry["columns"])
-                )
-                rows[table] = con.execute(f'select count(*) from "{table}"').fetchall()[0][0]
-                if rows[table] != entry["rows"]:
-                    raise SnapshotError(
-                        f"{entry['file']}: {rows[table]} rows, the manifest says {entry['rows']}"
-                    )
-            for sql in manifest["views"].values():
-                con.execute(sql)
-            for name in APP_MACROS:
-                con.execute((settings.QUERIES_DIR / "build" / name).read_text(encoding="utf-8"))
+    with db.replaced_atomically(database) as con:
+        for table, entry in manifest["tables"].items():
             con.execute(
-                f"""create table {ORIGIN_TABLE} as select
-                    $created::timestamptz as snapshot_created,
-                    $built::timestamptz as database_built,
-                    now() as restored_at,
-                    $bundle as restored_from,
-                    $format_version as format_version,
-                    $sources_sha256 as sources_sha256""",
-                {
-                    "created": created,
-                    "built": built,
-                    "bundle": str(bundle),
-                    "format_version": manifest["format_version"],
-                    "sources_sha256": manifest["database"].get("sources_sha256"),
-                },
+                f'create table "{table}" as ' + _select(bundle / entry["file"], entry["columns"])
             )
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        os.replace(temporary, database)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+            rows[table] = con.execute(f'select count(*) from "{table}"').fetchall()[0][0]
+            if rows[table] != entry["rows"]:
+                raise SnapshotError(
+                    f"{entry['file']}: {rows[table]} rows, the manifest says {entry['rows']}"
+                )
+        for sql in manifest["views"].values():
+            con.execute(sql)
+        for name in APP_MACROS:
+            con.execute((settings.QUERIES_DIR / "build" / name).read_text(encoding="utf-8"))
+        con.execute(
+            f"""create table {ORIGIN_TABLE} as select
+                $created::timestamptz as snapshot_created,
+                $built::timestamptz as database_built,
+                now() as restored_at,
+                $bundle as restored_from,
+                $format_version as format_version,
+                $sources_sha256 as sources_sha256""",
+            {
+                "created": created,
+                "built": built,
+                "bundle": str(bundle),
+                "format_version": manifest["format_version"],
+                "sources_sha256": manifest["database"].get("sources_sha256"),
+            },
+        )
     return RestoreReport(
         database=database,
         bundle=bundle,

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from arp.fetch import USER_AGENT
+from arp.fetch import CONNECTION_ERRORS, USER_AGENT
 from data_loaders import SOURCES, SOURCES_BY_ID, Download, Source
 
 DEFAULT_TIMEOUT = 15.0
@@ -81,12 +81,7 @@ def check_download(
     except urllib.error.HTTPError as error:
         result.status = error.code
         result.note = f"HTTP {error.code} {error.reason}"
-    except (
-        urllib.error.URLError,
-        TimeoutError,
-        ConnectionError,
-        http.client.HTTPException,
-    ) as error:
+    except CONNECTION_ERRORS as error:
         result.note = f"no answer: {getattr(error, 'reason', error)}"
     except ValueError as error:  # an answer that is not what the service should send
         result.note = str(error)
