@@ -331,10 +331,14 @@ def _derive_postcodes(con, lsoa_areas: pd.DataFrame) -> pd.DataFrame | None:
     postcodes = _table(con, "src_codepoint_open")
     if postcodes is None:
         return None
+    # A postcode with no grid point (quality 90) keeps no coordinates: pyproj would make
+    # them infinite, and a service there would look placed by postcode.
+    postcodes["longitude"], postcodes["latitude"] = float("nan"), float("nan")
+    known = postcodes["easting"].notna() & postcodes["northing"].notna()
     lon, lat = BNG_TO_WGS84.transform(
-        postcodes["easting"].to_numpy(), postcodes["northing"].to_numpy()
+        postcodes.loc[known, "easting"].to_numpy(), postcodes.loc[known, "northing"].to_numpy()
     )
-    postcodes["longitude"], postcodes["latitude"] = lon.round(6), lat.round(6)
+    postcodes.loc[known, "longitude"], postcodes.loc[known, "latitude"] = lon.round(6), lat.round(6)
     placed = geography.place_points(postcodes["easting"], postcodes["northing"], 27700, lsoa_areas)
     postcodes = postcodes.join(placed)
     _replace(con, "postcodes", postcodes)
