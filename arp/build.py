@@ -24,8 +24,8 @@ from pyproj import Transformer
 
 from arp import db, geography, indicators
 from arp.fetch import DownloadError, download_source, find_files, list_folder
-from arp.framework import FrameworkError, load_framework
-from data_loaders import SOURCES, SOURCES_BY_ID, LoaderError, Source
+from arp.framework import Framework, FrameworkError, load_framework
+from data_loaders import REGISTRY, SERVICES_TABLE, LoaderError, Registry, Source
 
 Progress = Callable[[float, str], None]
 
@@ -53,15 +53,15 @@ def _no_progress(fraction: float, message: str) -> None:
     return None
 
 
-def select_sources(only: Sequence[str] | None) -> list[Source]:
+def select_sources(only: Sequence[str] | None, registry: Registry = REGISTRY) -> list[Source]:
     if not only:
-        return list(SOURCES)
-    unknown = [source_id for source_id in only if source_id not in SOURCES_BY_ID]
+        return list(registry.sources)
+    unknown = [source_id for source_id in only if source_id not in registry.by_id]
     if unknown:
         raise BuildError(
-            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES_BY_ID)}"
+            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(registry.by_id)}"
         )
-    return [SOURCES_BY_ID[source_id] for source_id in only]
+    return [registry.by_id[source_id] for source_id in only]
 
 
 def locate_files(
@@ -136,12 +136,17 @@ def build(
     only: Sequence[str] | None = None,
     cache: Path | None = None,
     progress: Progress = _no_progress,
+    *,
+    registry: Registry = REGISTRY,
+    framework: Framework | None = None,
 ) -> BuildReport:
+    """`registry`: the sources known (the shipped registry unless a test adds one);
+    `framework`: the indicators scored (data/framework.toml unless given)."""
     started = time.perf_counter()
     from arp.settings import cache_dir
 
     report = BuildReport(database=database)
-    sources = select_sources(only)
+    sources = select_sources(only, registry)
     progress(0.02, "Finding source files")
     located = locate_files(sources, source_dir, cache or cache_dir(), report)
 
@@ -171,7 +176,7 @@ def build(
                 _write_source(con, item)
                 report.loaded.append(item.source.id)
             progress(0.7, "Building areas, placing points and deriving tables")
-            derive(con, progress)
+            derive(con, progress, registry=registry, framework=framework)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -219,7 +224,7 @@ SOURCES_COLUMNS = """
 def _write_source(con: duckdb.DuckDBPyConnection, item: LoadedSource) -> None:
     source = item.source
     for name, frame in item.tables.items():
-        table = db.source_table(source.id, name, len(item.tables))
+        table = source.raw_table(name)
         con.register("incoming", frame)
         con.execute(f'create or replace table "{table}" as select * from incoming')
         con.unregister("incoming")
@@ -262,7 +267,13 @@ def _replace(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> 
     con.unregister("incoming")
 
 
-def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) -> None:
+def derive(
+    con: duckdb.DuckDBPyConnection,
+    progress: Progress = _no_progress,
+    *,
+    registry: Registry = REGISTRY,
+    framework: Framework | None = None,
+) -> None:
     """Rebuild every analyst-facing table from the src_ tables present."""
     areas = _derive_areas(con)
     _union_sources(con, "census_counts", ("src_census_",))
@@ -272,13 +283,15 @@ def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) ->
         postcodes = _derive_postcodes(con, lsoa_areas)
         _replace(con, "lsoa_centres", geography.postcode_weighted_centres(lsoa_areas, postcodes))
         _derive_stop_search(con, lsoa_areas)
-        _derive_services(con, lsoa_areas, postcodes)
+        _derive_services(con, lsoa_areas, postcodes, registry)
     progress(0.85, "Running build queries")
     db.run_build_queries(con)
     if db.has_table(con, "lsoa_hierarchy"):
         progress(0.92, "Scoring the framework's indicators")
         try:
-            indicators.score_all(con, load_framework())
+            if framework is None:
+                framework = load_framework(known_sources=registry.by_id)
+            indicators.score_all(con, framework)
         except (FrameworkError, indicators.IndicatorQueryError) as error:
             raise BuildError(str(error)) from error
 
@@ -355,9 +368,6 @@ def _derive_stop_search(con, lsoa_areas: pd.DataFrame) -> None:
     _replace(con, "stop_search_events", events)
 
 
-SERVICE_SOURCES = ("src_gp_practices", "src_pharmacies", "src_hospitals", "src_libraries")
-
-
 def _to_grid(longitude: pd.Series, latitude: pd.Series) -> tuple[pd.Series, pd.Series]:
     """WGS84 to British National Grid metres; a missing point stays missing (pyproj would
     return infinity for it)."""
@@ -381,8 +391,12 @@ def _in_scope(services: pd.DataFrame) -> pd.DataFrame:
     return kept.drop(columns="excluded_because").reset_index(drop=True)
 
 
-def _derive_services(con, lsoa_areas: pd.DataFrame, postcodes: pd.DataFrame | None) -> None:
-    frames = [f for f in (_table(con, t) for t in SERVICE_SOURCES) if f is not None]
+def _derive_services(
+    con, lsoa_areas: pd.DataFrame, postcodes: pd.DataFrame | None, registry: Registry
+) -> None:
+    """`services`: the in-scope rows of every point source in the registry that is loaded."""
+    tables = [source.raw_table(SERVICES_TABLE) for source in registry.service_sources]
+    frames = [f for f in (_table(con, t) for t in tables) if f is not None]
     if not frames:
         return
     services = _in_scope(pd.concat(frames, ignore_index=True))

@@ -30,7 +30,7 @@ from arp import (
 from arp.framework import Framework, load_framework
 from arp.status import DatabaseStatus, database_status
 from arp.workshop import Scenario
-from data_loaders import SOURCES, Source
+from data_loaders import SERVICE_TYPES, SOURCES, Source
 
 
 def current_status() -> DatabaseStatus:
@@ -353,7 +353,7 @@ INSIGHTS_OVERLAY = "insights"
 def map_layers(state: explorer.ViewState, overlays: list[str]) -> dict:
     """District outlines and the point overlays the user picked, for maps.choropleth."""
     layers: list[dict] = []
-    types = [o for o in overlays if o in maps.SERVICE_STYLE]
+    types = [o for o in overlays if o in SERVICE_TYPES]
     if types:
         layers += maps.service_overlays(query("services_within", within=state.within, types=types))
     if STOP_SEARCH_OVERLAY in overlays and db.has_table(connection(), "stop_search_events"):

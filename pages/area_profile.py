@@ -3,6 +3,7 @@
 import streamlit as st
 
 from arp import explorer, ui
+from data_loaders import SERVICE_TYPES
 
 framework = ui.framework()
 state, problems = ui.view_state()
@@ -67,6 +68,10 @@ else:
 st.subheader("Services here")
 services = explorer.nearby_services(ui.connection(), code)
 if services.empty:
-    st.caption("No GP practice, pharmacy, library or hospital is placed in this area.")
+    kinds = [kind.singular for kind in SERVICE_TYPES.values()]
+    listed = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+    st.caption(f"No {listed or 'service'} is placed in this area.")
 else:
+    labels = {kind.id: kind.item_label for kind in SERVICE_TYPES.values()}
+    services["service"] = services["service"].map(lambda t: labels.get(t, t))
     st.dataframe(services, hide_index=True, width="stretch")

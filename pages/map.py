@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from arp import explorer, maps, ui
+from data_loaders import SERVICE_TYPES
 
 framework = ui.framework()
 presenting = ui.presentation_mode()
@@ -47,7 +48,7 @@ with st.sidebar:
             key=ui.from_view("map_weights", state.scenario, scenario_names),
         )
     overlay_labels = {
-        **{k: v[0] for k, v in maps.SERVICE_STYLE.items()},
+        **{kind.id: kind.label for kind in SERVICE_TYPES.values()},
         ui.STOP_SEARCH_OVERLAY: "Stop and search",
         ui.INSIGHTS_OVERLAY: "Workshop insights",
     }
