@@ -22,8 +22,8 @@ from pyproj import Transformer
 
 from arp import db, geography, indicators, snapshot
 from arp.fetch import DownloadError, download_source, find_files, list_folder
-from arp.framework import FrameworkError, load_framework
-from data_loaders import ONE_OF, SOURCES, SOURCES_BY_ID, LoaderError, Source
+from arp.framework import Framework, FrameworkError, load_framework
+from data_loaders import ONE_OF, REGISTRY, SERVICES_TABLE, LoaderError, Registry, Source
 
 Progress = Callable[[float, str], None]
 
@@ -52,15 +52,15 @@ def _no_progress(fraction: float, message: str) -> None:
     return None
 
 
-def select_sources(only: Sequence[str] | None) -> list[Source]:
+def select_sources(only: Sequence[str] | None, registry: Registry = REGISTRY) -> list[Source]:
     if not only:
-        return list(SOURCES)
-    unknown = [source_id for source_id in only if source_id not in SOURCES_BY_ID]
+        return list(registry.sources)
+    unknown = [source_id for source_id in only if source_id not in registry.by_id]
     if unknown:
         raise BuildError(
-            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES_BY_ID)}"
+            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(registry.by_id)}"
         )
-    return [SOURCES_BY_ID[source_id] for source_id in only]
+    return [registry.by_id[source_id] for source_id in only]
 
 
 def _official_download(source: Source) -> str:
@@ -125,9 +125,10 @@ def locate_files(
             report.skipped[source.id] = "optional; no file provided"
     for group in groups:
         if not any(source_id in located for source_id in group):
+            by_id = {source.id: source for source in sources}
             options = "; or ".join(
-                f"{i}: {' or '.join(SOURCES_BY_ID[i].files)}"
-                f" (official download: {_official_download(SOURCES_BY_ID[i])})"
+                f"{i}: {' or '.join(by_id[i].files)}"
+                f" (official download: {_official_download(by_id[i])})"
                 + (f" [{report.skipped[i]}]" if i in report.skipped else "")
                 for i in group
             )
@@ -183,12 +184,17 @@ def build(
     only: Sequence[str] | None = None,
     cache: Path | None = None,
     progress: Progress = _no_progress,
+    *,
+    registry: Registry = REGISTRY,
+    framework: Framework | None = None,
 ) -> BuildReport:
+    """`registry`: the sources known (the shipped registry unless a test adds one);
+    `framework`: the indicators scored (data/framework.toml unless given)."""
     started = time.perf_counter()
     from arp.settings import cache_dir
 
     report = BuildReport(database=database)
-    sources = select_sources(only)
+    sources = select_sources(only, registry)
     if only:
         _refuse_snapshot(database, "partly reloaded (--only)")
     progress(0.02, "Finding source files")
@@ -213,7 +219,7 @@ def build(
             _write_source(con, item)
             report.loaded.append(item.source.id)
         progress(0.7, "Building areas, placing points and deriving tables")
-        report.notes.extend(derive(con, progress))
+        report.notes.extend(derive(con, progress, registry=registry, framework=framework))
     report.seconds = time.perf_counter() - started
     progress(1.0, "Done")
     return report
@@ -251,7 +257,7 @@ SOURCES_COLUMNS = """
 def _write_source(con: duckdb.DuckDBPyConnection, item: LoadedSource) -> None:
     source = item.source
     for name, frame in item.tables.items():
-        table = db.source_table(source.id, name, len(item.tables))
+        table = source.raw_table(name)
         con.register("incoming", frame)
         con.execute(f'create or replace table "{table}" as select * from incoming')
         con.unregister("incoming")
@@ -294,7 +300,13 @@ def _replace(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> 
     con.unregister("incoming")
 
 
-def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) -> list[str]:
+def derive(
+    con: duckdb.DuckDBPyConnection,
+    progress: Progress = _no_progress,
+    *,
+    registry: Registry = REGISTRY,
+    framework: Framework | None = None,
+) -> list[str]:
     """Rebuild every analyst-facing table from the src_ tables present. Returns notes on
     the choices made (which ward lookup the areas use)."""
     notes: list[str] = []
@@ -306,13 +318,15 @@ def derive(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) ->
         postcodes = _derive_postcodes(con, lsoa_areas)
         _replace(con, "lsoa_centres", geography.postcode_weighted_centres(lsoa_areas, postcodes))
         _derive_stop_search(con, lsoa_areas)
-        _derive_services(con, lsoa_areas, postcodes)
+        _derive_services(con, lsoa_areas, postcodes, registry)
     progress(0.85, "Running build queries")
     db.run_build_queries(con)
     if db.has_table(con, "lsoa_hierarchy"):
         progress(0.92, "Scoring the framework's indicators")
         try:
-            indicators.score_all(con, load_framework())
+            if framework is None:
+                framework = load_framework(known_sources=registry.by_id)
+            indicators.score_all(con, framework)
         except (FrameworkError, indicators.IndicatorQueryError) as error:
             raise BuildError(str(error)) from error
     return notes
@@ -381,10 +395,14 @@ def _derive_postcodes(con, lsoa_areas: pd.DataFrame) -> pd.DataFrame | None:
     postcodes = _table(con, "src_codepoint_open")
     if postcodes is None:
         return None
+    # A postcode with no grid point (quality 90) keeps no coordinates: pyproj would make
+    # them infinite, and a service there would look placed by postcode.
+    postcodes["longitude"], postcodes["latitude"] = float("nan"), float("nan")
+    known = postcodes["easting"].notna() & postcodes["northing"].notna()
     lon, lat = BNG_TO_WGS84.transform(
-        postcodes["easting"].to_numpy(), postcodes["northing"].to_numpy()
+        postcodes.loc[known, "easting"].to_numpy(), postcodes.loc[known, "northing"].to_numpy()
     )
-    postcodes["longitude"], postcodes["latitude"] = lon.round(6), lat.round(6)
+    postcodes.loc[known, "longitude"], postcodes.loc[known, "latitude"] = lon.round(6), lat.round(6)
     placed = geography.place_points(postcodes["easting"], postcodes["northing"], 27700, lsoa_areas)
     postcodes = postcodes.join(placed)
     _replace(con, "postcodes", postcodes)
@@ -399,9 +417,6 @@ def _derive_stop_search(con, lsoa_areas: pd.DataFrame) -> None:
     events = events.join(placed)
     events.insert(0, "event_id", range(1, len(events) + 1))
     _replace(con, "stop_search_events", events)
-
-
-SERVICE_SOURCES = ("src_gp_practices", "src_pharmacies", "src_hospitals", "src_libraries")
 
 
 def _to_grid(longitude: pd.Series, latitude: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -427,8 +442,12 @@ def _in_scope(services: pd.DataFrame) -> pd.DataFrame:
     return kept.drop(columns="excluded_because").reset_index(drop=True)
 
 
-def _derive_services(con, lsoa_areas: pd.DataFrame, postcodes: pd.DataFrame | None) -> None:
-    frames = [f for f in (_table(con, t) for t in SERVICE_SOURCES) if f is not None]
+def _derive_services(
+    con, lsoa_areas: pd.DataFrame, postcodes: pd.DataFrame | None, registry: Registry
+) -> None:
+    """`services`: the in-scope rows of every point source in the registry that is loaded."""
+    tables = [source.raw_table(SERVICES_TABLE) for source in registry.service_sources]
+    frames = [f for f in (_table(con, t) for t in tables) if f is not None]
     if not frames:
         return
     services = _in_scope(pd.concat(frames, ignore_index=True))

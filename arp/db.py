@@ -46,11 +46,6 @@ def connect(path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=read_only)
 
 
-def source_table(source_id: str, table: str, tables_in_source: int) -> str:
-    """Raw-layer table name: src_<source id> (plus the table name if a source has several)."""
-    return f"src_{source_id}" if tables_in_source == 1 else f"src_{source_id}_{table}"
-
-
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
         "select table_name from information_schema.tables where table_schema = 'main'"

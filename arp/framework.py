@@ -7,10 +7,11 @@ Loading it checks every field and reports every problem at once, naming the indi
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from arp.settings import FRAMEWORK_PATH, QUERIES_DIR
+from arp.settings import FRAMEWORK_PATH, QUERIES_DIR, REPO_ROOT
 from data_loaders import SOURCES_BY_ID
 
 INDICATOR_QUERIES = QUERIES_DIR / "indicators"
@@ -70,6 +71,8 @@ class Indicator:
     # Where the base areas' counts are mostly too small to rank, composites at finer levels
     # take each area's position from this level's value (e.g. its MSOA's), as labelled.
     composite_level: str | None = None
+    # Where queries/indicators/<query>.sql lives (another folder only in tests).
+    query_dir: Path = INDICATOR_QUERIES
 
     @property
     def aggregates(self) -> bool:
@@ -84,7 +87,7 @@ class Indicator:
 
     @property
     def query_path(self) -> Path:
-        return INDICATOR_QUERIES / f"{self.query}.sql"
+        return self.query_dir / f"{self.query}.sql"
 
 
 @dataclass(frozen=True)
@@ -112,13 +115,19 @@ REQUIRED_INDICATOR_FIELDS = (
     "levels",
     "coverage",
     "sources",
-    "query",
     "period",
     "caveats",
 )
 
 
-def _check_indicator(key: str, raw: dict, domains: dict, known_sources: set[str]) -> list[str]:
+def shown_path(path: Path) -> str:
+    """A path as the messages name it: relative to the repository where it is inside it."""
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
+
+
+def _check_indicator(
+    key: str, raw: dict, domains: dict, known_sources: set[str], queries: Path
+) -> list[str]:
     where = f"indicator {key!r}"
     problems = [f"{where}: missing {f!r}" for f in REQUIRED_INDICATOR_FIELDS if f not in raw]
     if problems:
@@ -168,12 +177,19 @@ def _check_indicator(key: str, raw: dict, domains: dict, known_sources: set[str]
     unknown = [s for entry in raw["sources"] for s in entry.split("|") if s not in known_sources]
     if unknown:
         problems.append(f"{where}: unknown source(s) {', '.join(unknown)}")
-    if not (INDICATOR_QUERIES / f"{raw['query']}.sql").exists():
-        problems.append(f"{where}: no query file queries/indicators/{raw['query']}.sql")
+    query = queries / f"{raw.get('query', key)}.sql"
+    if not query.exists():
+        default = "" if "query" in raw else " (query defaults to the indicator's id)"
+        problems.append(f"{where}: no query file {shown_path(query)}{default}")
     return problems
 
 
-def parse_framework(text: str, known_sources: set[str]) -> Framework:
+def parse_framework(
+    text: str, known_sources: Iterable[str], queries: Path = INDICATOR_QUERIES
+) -> Framework:
+    """The framework from TOML text. `known_sources`: the source ids indicators may name
+    (the registry's); `queries`: the folder of indicator SQL files."""
+    known_sources = set(known_sources)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -194,7 +210,7 @@ def parse_framework(text: str, known_sources: set[str]) -> Framework:
         problems.append("no [domains.*] tables")
     indicators = {}
     for key, raw in data.get("indicators", {}).items():
-        found = _check_indicator(key, raw, domains, known_sources)
+        found = _check_indicator(key, raw, domains, known_sources, queries)
         problems.extend(found)
         if found:
             continue
@@ -211,7 +227,7 @@ def parse_framework(text: str, known_sources: set[str]) -> Framework:
             levels=tuple(raw["levels"]),
             coverage=raw["coverage"],
             sources=tuple(raw["sources"]),
-            query=raw["query"],
+            query=raw.get("query", key),
             period=raw["period"],
             caveats=raw["caveats"],
             multiplier=float(raw.get("multiplier", 1.0)),
@@ -219,11 +235,18 @@ def parse_framework(text: str, known_sources: set[str]) -> Framework:
             scale=raw.get("scale", "continuous"),
             interval=raw.get("interval", DEFAULT_INTERVAL.get(raw["measure"], "none")),
             composite_level=raw.get("composite_level"),
+            query_dir=queries,
         )
     if problems:
         raise FrameworkError("the framework file has problems:\n- " + "\n- ".join(problems))
     return Framework(domains=domains, indicators=indicators)
 
 
-def load_framework(path: Path = FRAMEWORK_PATH) -> Framework:
-    return parse_framework(path.read_text(encoding="utf-8"), set(SOURCES_BY_ID))
+def load_framework(
+    path: Path = FRAMEWORK_PATH,
+    known_sources: Iterable[str] | None = None,
+    queries: Path = INDICATOR_QUERIES,
+) -> Framework:
+    """The framework file, checked against the shipped registry's sources unless told."""
+    known = SOURCES_BY_ID if known_sources is None else known_sources
+    return parse_framework(path.read_text(encoding="utf-8"), known, queries)

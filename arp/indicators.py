@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from arp import db, scoring
-from arp.framework import Framework, Indicator
+from arp.framework import Framework, Indicator, shown_path
 
 # The `_wmca` columns are named for the first area mapped (the West Midlands) and kept so
 # for compatibility: they rank within whatever area the LSOA boundary file defines.
@@ -93,7 +93,7 @@ def base_values(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> pd.Data
         frame = con.execute(indicator.query_path.read_text(encoding="utf-8")).df()
     except duckdb.Error as error:
         raise IndicatorQueryError(
-            f"indicator {indicator.id}: queries/indicators/{indicator.query}.sql failed: {error}"
+            f"indicator {indicator.id}: {shown_path(indicator.query_path)} failed: {error}"
         ) from error
     if "area_code" not in frame:
         raise IndicatorQueryError(f"indicator {indicator.id}: its query returns no area_code")

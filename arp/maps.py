@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import mapclassify
@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from arp import leaflet, settings
+from data_loaders import SERVICE_TYPES, ServiceType
 
 SCALE = 100_000  # integer coordinates in 1e-5 degrees
 NO_DATA_COLOUR = "#d9d9d9"
@@ -184,14 +185,6 @@ def legend_rows(classes: Classes, colours: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
-SERVICE_STYLE = {
-    "gp_practice": ("GP practices", "#1b7837"),
-    "pharmacy": ("Pharmacies", "#762a83"),
-    "library": ("Public libraries", "#b35806"),
-    "hospital": ("Hospitals (2018 list)", "#2166ac"),
-}
-
-
 # --- the map specification -----------------------------------------------------------
 
 
@@ -321,20 +314,28 @@ def insights_overlay(points: pd.DataFrame) -> dict:
     )
 
 
-def service_overlays(services: pd.DataFrame) -> list[dict]:
+def service_overlays(
+    services: pd.DataFrame, types: Mapping[str, ServiceType] = SERVICE_TYPES
+) -> list[dict]:
+    """One layer per service type, named, labelled and coloured as its source declares it
+    (data_loaders: `Source.service`). A type no source declares is an error, not grey dots."""
     overlays = []
     for service_type, rows in services.groupby("service_type"):
-        label, colour = SERVICE_STYLE.get(service_type, (service_type, "#333333"))
-        singular = label[:-1] if label.endswith("s") else label
+        if service_type not in types:
+            raise KeyError(
+                f"service type {service_type!r} is declared by no registered source; "
+                f"declared: {', '.join(types)}"
+            )
+        kind = types[service_type]
         overlays.append(
             point_overlay(
-                label,
+                kind.label,
                 rows["latitude"],
                 rows["longitude"],
                 4,
-                [f"{singular}: {name}" for name in rows["name"]],
+                [f"{kind.item_label}: {name}" for name in rows["name"]],
                 "#ffffff",
-                colour,
+                kind.colour,
             )
         )
     return overlays

@@ -1,8 +1,12 @@
-"""The shape every public source shares: what it is, where it comes from, how to check it.
+"""The shape every public source shares: what it is, where it comes from, how to check it,
+and what it contributes.
 
 A source module declares one or more `Source` values and a `load(paths)` function that
 turns the official files into tidy tables. Validation lives here so every loader fails
-the same way: a `LoaderError` that names the file and the problem.
+the same way: a `LoaderError` that names the file and the problem. A source declares
+everything the rest of the product needs to know about it: its tables (`checks`) and, for
+a point dataset, its service type (labels and map colour), so that adding a dataset is one
+module and one line in the registry (data_loaders/__init__.py).
 """
 
 from __future__ import annotations
@@ -151,6 +155,39 @@ class TableCheck:
 
 Tables = dict[str, pd.DataFrame]
 
+SERVICES_TABLE = "services"  # the table a point source returns, one row per service point
+
+
+def capitalised(text: str) -> str:
+    """A label at the start of a line: only the first letter changes ('GP practice' stays)."""
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class ServiceType:
+    """A kind of place people go to, contributed by a point source to the `services` table.
+
+    `id` is the `service_type` of its rows there and the name indicator SQL uses
+    (`nearest_service_km('pharmacy')`). Labels are written as in running text ("GP
+    practice", "pharmacy"): the profile's list and map tooltips show the singular, the map's
+    overlay picker and legend the plural; `colour` (#rrggbb) fills its points on the map.
+    """
+
+    id: str
+    singular: str
+    plural: str
+    colour: str
+
+    @property
+    def label(self) -> str:
+        """The plural as a heading or overlay name: 'Pharmacies'."""
+        return capitalised(self.plural)
+
+    @property
+    def item_label(self) -> str:
+        """The singular starting a line: 'Pharmacy'."""
+        return capitalised(self.singular)
+
 
 @dataclass(frozen=True)
 class Source:
@@ -159,7 +196,10 @@ class Source:
     `files` are glob patterns matched against file names; the first is the official name,
     later ones are names the same official layout is known to travel under.
     `load` receives every matching path and returns {table_name: tidy DataFrame}; each
-    table is checked against `checks[table_name]` before anything is written.
+    table is checked against `checks[table_name]` before anything is written. The keys of
+    `checks` are the source's tables: a loader returning any other table fails.
+    A point dataset returns a `services` table and declares its `service` type; every row
+    must carry that type, or the build stops saying so.
     """
 
     id: str
@@ -175,6 +215,21 @@ class Source:
     required: bool = True
     many_files: bool = False
     notes: str = ""
+    service: ServiceType | None = None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The tables this source contributes, as its loader names them."""
+        return tuple(self.checks)
+
+    def raw_table(self, table: str) -> str:
+        """The raw-layer name of one of its tables: src_<id>, plus the table name if the
+        source has several."""
+        return f"src_{self.id}" if len(self.checks) == 1 else f"src_{self.id}_{table}"
+
+    @property
+    def raw_tables(self) -> tuple[str, ...]:
+        return tuple(self.raw_table(table) for table in self.tables)
 
     def run(self, paths: list[Path]) -> Tables:
         """Load and validate. Any failure is a LoaderError naming the file."""
@@ -195,7 +250,30 @@ class Source:
             if table not in tables:
                 raise LoaderError(paths[0], f"loader returned no table {table}")
             check.check(tables[table], paths[0], table)
+        undeclared = sorted(set(tables) - set(self.checks))
+        if undeclared:
+            raise LoaderError(
+                paths[0],
+                f"loader returned table(s) {', '.join(undeclared)} that source {self.id} does"
+                " not declare (add them to its checks)",
+            )
+        if self.service is not None:
+            self._check_service_types(tables[SERVICES_TABLE], paths[0])
         return tables
+
+    def _check_service_types(self, services: pd.DataFrame, path: Path) -> None:
+        """Every row is of the declared service type: an undeclared one would reach the map
+        with no label or colour, and no indicator would find it."""
+        declared = self.service.id if self.service else None
+        types = services["service_type"].astype("string")
+        wrong = types.fillna("<empty>")[types.ne(declared).fillna(True)]
+        if len(wrong):
+            counts = ", ".join(f"{t!r} ({n:,} rows)" for t, n in wrong.value_counts().items())
+            raise LoaderError(
+                path,
+                f"table {SERVICES_TABLE}: service type {counts} not declared by source "
+                f"{self.id}, which declares {declared!r}",
+            )
 
 
 # --- reading helpers shared by loaders --------------------------------------------------

@@ -19,6 +19,7 @@ from data_loaders._source import (
     OGL,
     Download,
     LoaderError,
+    ServiceType,
     Source,
     TableCheck,
     Tables,
@@ -26,6 +27,12 @@ from data_loaders._source import (
     read_csv_text,
     to_number,
 )
+
+# What each source contributes to `services`, with its labels and map colour.
+GP_PRACTICE = ServiceType("gp_practice", "GP practice", "GP practices", "#1b7837")
+PHARMACY = ServiceType("pharmacy", "pharmacy", "pharmacies", "#762a83")
+HOSPITAL = ServiceType("hospital", "hospital", "hospitals (2018 list)", "#2166ac")
+LIBRARY = ServiceType("library", "public library", "public libraries", "#b35806")
 
 SERVICE_COLUMNS = ("service_type", "service_code", "name", "postcode", "postcode_key", "status")
 ODS_PUBLISHER = "NHS England Organisation Data Service (ODS)"
@@ -99,7 +106,7 @@ def load_gp_practices(paths: list[Path]) -> Tables:
     is_gp = role.isin([GP_PRACTICE_ROLE, OLD_GP_PRESCRIBING_SETTING])
     practices = frame[active & is_gp]
     return {
-        "services": _services(practices, "gp_practice", pd.Series("active", index=practices.index))
+        "services": _services(practices, GP_PRACTICE.id, pd.Series("active", index=practices.index))
     }
 
 
@@ -122,7 +129,7 @@ def load_pharmacies(paths: list[Path]) -> Tables:
     status = status.replace({"ACTIVE": "A", "INACTIVE": "C"})  # the newer ODS coding
     sub_type = frame[ODS_SUB_TYPE].fillna("").str.strip()
     names = frame[ODS_NAME].fillna("").str.strip()
-    services = _services(frame, "pharmacy", status.map(PHARMACY_STATUS).fillna(status))
+    services = _services(frame, PHARMACY.id, status.map(PHARMACY_STATUS).fillna(status))
     services["excluded_because"] = [
         _pharmacy_exclusion(*row) for row in zip(status, sub_type, names, strict=True)
     ]
@@ -147,7 +154,7 @@ def load_hospitals(paths: list[Path]) -> Tables:
         raise LoaderError(path, f"missing column(s) {', '.join(missing)} (separator must be '¬')")
     services = pd.DataFrame(
         {
-            "service_type": "hospital",
+            "service_type": HOSPITAL.id,
             "service_code": frame["OrganisationCode"],
             "name": frame["OrganisationName"],
             "postcode": frame["Postcode"],
@@ -180,7 +187,7 @@ def load_libraries(paths: list[Path]) -> Tables:
         raise LoaderError(path, f"missing column(s) {', '.join(missing)}")
     services = pd.DataFrame(
         {
-            "service_type": "library",
+            "service_type": LIBRARY.id,
             "service_code": frame.get("uprn", pd.Series(pd.NA, index=frame.index)),
             "name": frame["name"],
             "postcode": frame["postcode"],
@@ -214,6 +221,7 @@ GP_PRACTICES = Source(
     files=("epraccur.csv",),
     load=load_gp_practices,
     checks=SERVICE_CHECK,
+    service=GP_PRACTICE,
 )
 PHARMACIES = Source(
     id="pharmacies",
@@ -226,6 +234,7 @@ PHARMACIES = Source(
     files=("edispensary.csv",),
     load=load_pharmacies,
     checks=SERVICE_CHECK,
+    service=PHARMACY,
     notes="Only active (status A) rows of organisation sub-type 1 are used. Left out, and "
     "kept in src_pharmacies with excluded_because: closed and proposed rows, sub-type 2 "
     "(dispensing appliance contractors, e.g. stoma and surgical suppliers) and 3 (oxygen "
@@ -262,6 +271,7 @@ HOSPITALS = Source(
     files=("Hospital.csv",),
     load=load_hospitals,
     checks=SERVICE_CHECK,
+    service=HOSPITAL,
     notes="Stale (about January 2018): hospitals opened since, such as Midland Metropolitan "
     "University Hospital (2024), are missing. NHS Choices retired this file; no current "
     "official address for it was found (the ODS 'ets' report of trust sites has another "
@@ -289,6 +299,7 @@ LIBRARIES = Source(
     files=("libraries_england_20??.csv",),
     load=load_libraries,
     checks=SERVICE_CHECK,
+    service=LIBRARY,
     notes="Only open static public libraries (type 'Static Library', no `closed` year) are "
     "used. Prison, mobile, archive and local-history library rows and closed libraries are "
     "kept in src_libraries with excluded_because. Closures since 2023 are not in the file.",

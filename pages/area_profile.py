@@ -4,6 +4,7 @@ import streamlit as st
 
 from arp import levels, profiles, view_state
 from arp.ui import data, files, page_state, widgets
+from data_loaders import SERVICE_TYPES
 
 framework = data.framework()
 state, problems = page_state.current_state()
@@ -68,6 +69,10 @@ else:
 st.subheader("Services here")
 services = profiles.nearby_services(data.connection(), code)
 if services.empty:
-    st.caption("No GP practice, pharmacy, library or hospital is placed in this area.")
+    kinds = [kind.singular for kind in SERVICE_TYPES.values()]
+    listed = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+    st.caption(f"No {listed or 'service'} is placed in this area.")
 else:
+    labels = {kind.id: kind.item_label for kind in SERVICE_TYPES.values()}
+    services["service"] = services["service"].map(lambda t: labels.get(t, t))
     st.dataframe(services, hide_index=True, width="stretch")

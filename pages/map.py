@@ -6,6 +6,7 @@ import streamlit as st
 
 from arp import levels, map_views, maps, tables, view_state
 from arp.ui import data, files, map_element, page_state, widgets
+from data_loaders import SERVICE_TYPES
 
 framework = data.framework()
 presenting = page_state.presentation_mode()
@@ -48,7 +49,7 @@ with st.sidebar:
             key=page_state.from_view("map_weights", state.scenario, scenario_names),
         )
     overlay_labels = {
-        **{k: v[0] for k, v in maps.SERVICE_STYLE.items()},
+        **{kind.id: kind.label for kind in SERVICE_TYPES.values()},
         **maps.COUNT_OVERLAY_LABELS,
     }
     overlays = st.multiselect(

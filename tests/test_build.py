@@ -109,6 +109,14 @@ def test_services_are_geocoded_by_postcode_and_placed(fixture_db):
     assert gps == {"M00001": "E01000901", "M00004": "E01000904", "M00005": "postcode not found"}
 
 
+def test_a_postcode_without_a_grid_point_has_no_coordinates(fixture_db):
+    # Code-Point quality 90: no point. Not infinite coordinates, which would look placed.
+    assert rows(
+        fixture_db,
+        "select latitude, longitude, placement from postcodes where postcode_key = 'B909ZZ'",
+    ) == [(None, None, "no coordinates")]
+
+
 def test_services_hold_only_libraries_and_pharmacies_people_walk_into(fixture_db):
     kept = rows(
         fixture_db,

@@ -91,6 +91,21 @@ def test_a_valid_edit_parses():
     assert framework.indicators["x"].scale == "continuous"
 
 
+def test_query_defaults_to_the_indicator_id():
+    framework = parse_framework(
+        GOOD.replace("[indicators.x]", "[indicators.no_car]").replace('query = "no_car"\n', ""),
+        set(SOURCES_BY_ID),
+    )
+    assert framework.indicators["no_car"].query == "no_car"
+    assert framework.indicators["no_car"].query_path.name == "no_car.sql"
+    with pytest.raises(FrameworkError) as raised:
+        parse_framework(GOOD.replace('query = "no_car"\n', ""), set(SOURCES_BY_ID))
+    assert (
+        "indicator 'x': no query file queries/indicators/x.sql (query defaults to the "
+        "indicator's id)" in str(raised.value)
+    )
+
+
 def test_published_deciles_are_declared_as_deciles():
     framework = load_framework()
     deciles = {i.id for i in framework.indicators.values() if i.unit.startswith("national decile")}

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+import pandas as pd
 import pytest
 
+from arp import maps
 from arp.db import build_query_requirements
 from arp.settings import QUERIES_DIR
-from data_loaders import SOURCES, SOURCES_BY_ID
+from data_loaders import (
+    REGISTRY,
+    SERVICE_TYPES,
+    SOURCES,
+    SOURCES_BY_ID,
+    RegistryError,
+    ServiceType,
+    TableCheck,
+)
 from tests.conftest import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -35,6 +46,108 @@ def test_every_source_declares_its_provenance(source):
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.id)
 def test_every_source_is_documented_in_the_readme(source):
     assert f"`{source.id}`" in README
+
+
+@pytest.mark.parametrize("source", REGISTRY.service_sources, ids=lambda s: s.id)
+def test_every_point_source_declares_its_labels_and_colour(source):
+    kind = source.service
+    assert kind.singular
+    assert kind.plural != kind.singular
+    assert re.fullmatch(r"#[0-9a-f]{6}", kind.colour)
+    assert "services" in source.tables
+
+
+def test_the_shipped_point_sources_are_the_four_service_types():
+    assert {s.id: s.service.id for s in REGISTRY.service_sources} == {
+        "gp_practices": "gp_practice",
+        "pharmacies": "pharmacy",
+        "hospitals": "hospital",
+        "libraries": "library",
+    }
+    assert len({kind.colour for kind in SERVICE_TYPES.values()}) == len(SERVICE_TYPES)
+
+
+@pytest.mark.parametrize("kind", SERVICE_TYPES.values(), ids=lambda k: k.id)
+def test_every_declared_service_type_has_a_map_style(kind):
+    point = pd.DataFrame(
+        {"service_type": [kind.id], "name": ["X"], "latitude": [52.5], "longitude": [-1.9]}
+    )
+    (overlay,) = maps.service_overlays(point)
+    assert overlay["name"] == kind.label
+    assert overlay["fill"] == kind.colour
+    assert overlay["points"][0][3] == f"{kind.item_label}: X"
+
+
+def test_labels_are_the_declared_words_not_a_chopped_plural():
+    assert SERVICE_TYPES["pharmacy"].item_label == "Pharmacy"
+    assert SERVICE_TYPES["library"].item_label == "Public library"
+    assert SERVICE_TYPES["gp_practice"].label == "GP practices"
+
+
+SERVICE_NAMED_IN_SQL = re.compile(
+    r"nearest_service_km\('([a-z_]+)'\)|service_type\s*=\s*'([a-z_]+)'"
+)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((QUERIES_DIR / "indicators").glob("*.sql")), ids=lambda p: p.name
+)
+def test_every_service_type_an_indicator_names_is_declared(path):
+    # A misspelt type would find no service and the indicator would quietly have no values.
+    named = {a or b for a, b in SERVICE_NAMED_IN_SQL.findall(path.read_text(encoding="utf-8"))}
+    assert named <= set(SERVICE_TYPES), f"{path.name}: undeclared {named - set(SERVICE_TYPES)}"
+
+
+def test_every_raw_table_a_build_query_requires_is_declared_by_a_source():
+    declared = REGISTRY.raw_tables
+    for path in (QUERIES_DIR / "build").glob("*.sql"):
+        raw = [t for t in build_query_requirements(path) if t.startswith("src_")]
+        assert all(t in declared for t in raw), f"{path.name} requires an undeclared table"
+
+
+def _school(source_id="schools", kind=None):
+    """A point source to break the registry with (its loader is never run)."""
+    kind = kind or ServiceType("school", "school", "schools", "#c51b7d")
+    return dataclasses.replace(SOURCES_BY_ID["libraries"], id=source_id, service=kind)
+
+
+def test_two_sources_declaring_one_service_type_fail_validation():
+    chemists = _school("chemists", ServiceType("pharmacy", "chemist", "chemists", "#000000"))
+    with pytest.raises(RegistryError) as raised:
+        REGISTRY.with_sources(chemists)
+    assert "service type 'pharmacy' is declared by both 'pharmacies' and 'chemists'" in str(
+        raised.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (_school(kind=ServiceType("school", "school", "schools", "pink")), "is not #rrggbb"),
+        (_school(kind=ServiceType("school", "", "schools", "#c51b7d")), "needs singular and"),
+        (_school(kind=ServiceType("school", "school", "school", "#c51b7d")), "same singular"),
+        (
+            dataclasses.replace(_school(), checks={"schools": TableCheck()}),
+            "declares service type 'school' but no checked services table",
+        ),
+        (
+            dataclasses.replace(_school(), service=None),
+            "returns a services table but declares no service type",
+        ),
+        (SOURCES_BY_ID["pharmacies"], "source 'pharmacies' is registered twice"),
+        (_school("School-s"), "the id is not lower_snake_case"),
+    ],
+)
+def test_a_badly_declared_source_fails_registry_validation(source, message):
+    with pytest.raises(RegistryError, match=re.escape(message)):
+        REGISTRY.with_sources(source)
+
+
+def test_a_well_declared_source_extends_a_registry_without_changing_it():
+    extended = REGISTRY.with_sources(_school())
+    assert list(extended.service_types)[-1] == "school"
+    assert extended.by_id["schools"].raw_tables == ("src_schools",)
+    assert "school" not in SERVICE_TYPES
 
 
 def test_every_app_query_is_used_by_the_app():

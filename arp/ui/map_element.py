@@ -12,12 +12,13 @@ import streamlit as st
 from arp import db, map_views, maps, settings
 from arp.ui import data
 from arp.view_state import ViewState
+from data_loaders import SERVICE_TYPES
 
 
 def map_layers(state: ViewState, overlays: list[str]) -> dict:
     """District outlines and the point overlays the user picked, for maps.choropleth."""
     layers: list[dict] = []
-    types = [o for o in overlays if o in maps.SERVICE_STYLE]
+    types = [o for o in overlays if o in SERVICE_TYPES]
     if types:
         services = data.query("services_within", within=state.within, types=types)
         layers += maps.service_overlays(services)

@@ -171,6 +171,12 @@ def test_service_and_stop_search_overlays_are_on_the_map(open_page):
     assert overlays["Stop and search (LSOAs with 10 or more)"] == []
 
 
+def test_area_profile_lists_services_by_their_declared_names(open_page):
+    at = open_page(page="pages/area_profile.py", area="E01000901")
+    services = next(d.value for d in at.dataframe if "service" in d.value.columns)
+    assert set(services["service"]) == {"GP practice", "Pharmacy", "Public library"}
+
+
 def test_area_profile_shows_the_ethnic_composition_as_shares(open_page):
     at = open_page(page="pages/area_profile.py", area="E01000901")
     composition = next(d.value for d in at.dataframe if "share" in d.value.columns)

@@ -85,7 +85,8 @@ HARNESS = '''
 import pandas as pd
 import shapely
 
-from arp import maps, ui
+from arp import maps
+from arp.ui import map_element
 
 frame = pd.DataFrame(
     {
@@ -97,7 +98,7 @@ frame = pd.DataFrame(
 )
 points = pd.DataFrame({"label_lat": [52.485], "label_lon": [-1.895], "n": [9]})
 overlay = maps.count_overlay(text["layer"], points, "n", 8, 1, ("#000000", "#ffffff"), text["layer"] + " {}")
-ui.area_map(
+map_element.area_map(
     "hostile",
     lambda **options: maps.choropleth(
         frame, text["layer"], text["layer"], "higher_is_worse", "level", [[text["area"], text["layer"]]],
