@@ -63,7 +63,8 @@ def hostile_server(fixture_db, tmp_path_factory):
     shutil.copyfile(fixture_db, database)
     with duckdb.connect(str(database)) as con:
         con.execute(
-            "update areas set name = $name where code = $code", {"name": AREA_NAME, "code": CODE}
+            "update areas set name = $name, display_name = $name where code = $code",
+            {"name": AREA_NAME, "code": CODE},
         )
     workshop = folder / "workshop.duckdb"
     saved = insights.save(
