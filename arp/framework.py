@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from arp.levels import BASE_LEVELS, LEVELS
 from arp.settings import FRAMEWORK_PATH, QUERIES_DIR, REPO_ROOT
 from data_loaders import SOURCES_BY_ID
 
@@ -19,8 +20,6 @@ INDICATOR_QUERIES = QUERIES_DIR / "indicators"
 KINDS = ("level", "disparity", "context")
 POLARITIES = ("higher_is_worse", "higher_is_better", "no_judgement")
 MEASURES = ("proportion", "rate", "mean", "published")
-LEVELS = ("lsoa", "msoa", "ward", "lad", "ca")
-BASE_LEVELS = ("lsoa", "msoa")
 COVERAGES = ("england", "area")
 SCALES = ("continuous", "decile")
 INTERVALS = ("wilson", "exact_poisson", "none")
