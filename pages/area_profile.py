@@ -9,7 +9,7 @@ from data_loaders import SERVICE_TYPES
 framework = data.framework()
 state, problems = page_state.current_state()
 for problem in problems:
-    st.warning(problem)
+    st.warning(widgets.plain(problem))  # the value came from the link: shown as typed
 
 code = state.area or data.query("within_options")["code"].iloc[0]
 with st.sidebar:

@@ -12,7 +12,7 @@ framework = data.framework()
 presenting = page_state.presentation_mode()
 state, problems = page_state.current_state()
 for problem in problems:
-    st.warning(problem)
+    st.warning(widgets.plain(problem))  # the value came from the link: shown as typed
 
 within_options = data.query("within_options")
 within_names = dict(zip(within_options["code"], within_options["name"], strict=True))

@@ -82,6 +82,19 @@ def test_bad_query_string_values_fall_back_with_a_message(open_page):
     assert at.title[0].value == "Index of Multiple Deprivation score (IoD2025)"
 
 
+@pytest.mark.parametrize(
+    "page", [None, "pages/area_profile.py", "pages/compare.py", "pages/equity_gaps.py"]
+)
+def test_a_crafted_link_cannot_style_a_warning_as_a_link_or_image(open_page, page):
+    crafted = "[Sign in again](https://evil.example/login) ![x](https://evil.example/p.png)"
+    at = open_page(page=page, level=crafted)
+    (warning,) = [w.value for w in at.warning if "is not a valid level" in w.value]
+    # Every Markdown character is escaped, so Streamlit shows the value as typed.
+    assert "](" not in warning.replace("\\]\\(", "")
+    assert "\\[Sign in again\\]\\(https://evil\\.example/login\\)" in warning
+    assert "\\!\\[x\\]" in warning
+
+
 def test_suppressed_values_are_shown_as_suppressed(open_page):
     at = open_page(show="stop_search_rate")
     table = at.dataframe[0].value.set_index("Code")
