@@ -12,6 +12,7 @@ import textwrap
 import threading
 from contextlib import closing
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -232,4 +233,37 @@ def test_an_analyst_reads_the_sqlite_store_from_another_process_while_the_app_sa
     assert err == ""
     assert int(out) == 200
     assert len(insights.listing(path, "pending")) == 200
+    workshop.dispose_all()
+
+
+def test_the_readme_analyst_example_reads_notes_beside_indicators(fixture_db, tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme[readme.index("**Analysts: notes beside indicators.**") :]
+    begin = section.index("```python\n") + len("```python\n")
+    code = section[begin : section.index("\n```", begin)]
+    with duckdb.connect(str(fixture_db), read_only=True) as con:
+        codes = [
+            row[0]
+            for row in con.execute(
+                "select area_code from indicator_values where indicator_id = 'asian_share' "
+                "and level = 'lsoa' and in_area order by area_code"
+            ).fetchall()
+        ]
+    notes = tmp_path / "workshop.sqlite3"
+    for text_, status in (("kept", "approve"), ("also kept", "approve"), ("no", "reject")):
+        saved = insights.save(notes, insights.Insight(codes[0], "health", "idea", text_, True))
+        insights.moderate(notes, saved, status, "fac")
+    insights.save(notes, insights.Insight(codes[0], "health", "idea", "pending", True))
+    code = (
+        code.replace("data/workshop.sqlite3", str(notes))
+        .replace("data/arp.duckdb", str(fixture_db))
+        .replace("imd_score_2025", "asian_share")  # an indicator the fixtures have
+    )
+    scope: dict = {}
+    exec(code, scope)  # the app still holds its pool on the file: reading beside it is the point
+    beside = scope["beside"].set_index("area_code")["insights"]
+    assert sorted(beside.index) == codes
+    assert beside[codes[0]] == 2  # approved only
+    assert beside.drop(codes[0]).eq(0).all()
+    scope["public"].close()
     workshop.dispose_all()
