@@ -101,82 +101,17 @@ def real_db(real_data_dir, tmp_path_factory) -> Path:
 # --- the workshop store, on SQLite and on a real PostgreSQL server -------------------------
 
 
-def _postgres_bin() -> Path | None:
-    """PostgreSQL's server binaries: ARP_PG_BIN, Debian's /usr/lib/postgresql/N/bin, or PATH."""
-    named = os.environ.get("ARP_PG_BIN")
-    candidates = [Path(named)] if named else []
-    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-    found = shutil.which("initdb")
-    if found:
-        candidates.append(Path(found).parent)
-    return next(
-        (c for c in candidates if (c / "initdb").exists() and (c / "pg_ctl").exists()), None
-    )
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
-    """A throw-away PostgreSQL cluster for the session: initdb under a temporary folder, started
-    on a free loopback port with its unix socket in that folder; yields a function making a
-    new empty database (its URL), and stops the server at the end."""
-    import pwd
-    import socket
-    import subprocess
-    import tempfile
-    import uuid
-
-    binaries = _postgres_bin()
-    if binaries is None:
-        pytest.skip(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql"
-        )
-    folder = Path(tempfile.mkdtemp(prefix="arp-pg-"))
-    run_as: dict = {}
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no 'postgres' user to run the server as")
-        os.chown(folder, account.pw_uid, account.pw_gid)
-        run_as = {"user": account.pw_uid, "group": account.pw_gid}
-    data = folder / "data"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = folder / "server.log"
-
-    def run(*args: str) -> None:
-        subprocess.run(args, check=True, capture_output=True, **run_as)
-
-    run(str(binaries / "initdb"), "-D", str(data), "-U", "arp", "--auth=trust", "-E", "UTF8")
-    run(
-        str(binaries / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
-        "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200 "
-        "-c fsync=off",
-        "start",
-    )  # fmt: skip
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(
-        f"postgresql+psycopg://arp@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT"
-    )
-
-    def new_database() -> str:
-        name = f"workshop_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as con:
-            con.exec_driver_sql(f"create database {name}")
-        return f"postgresql://arp@127.0.0.1:{port}/{name}"
+    """A throw-away PostgreSQL server for the session (tests/pg_server.py); yields a function
+    making a new empty database (its URL). Skipped where the server binaries are missing."""
+    from tests import pg_server
 
     try:
-        yield new_database
-    finally:
-        admin.dispose()
-        subprocess.run(
-            [str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            capture_output=True,
-            **run_as,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
+        with pg_server.temporary_server() as new_database:
+            yield new_database
+    except pg_server.Unavailable as reason:
+        pytest.skip(str(reason))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
