@@ -231,7 +231,7 @@ def _sqlite_engine(url: str) -> Engine:
     def _on_begin(con: Connection) -> None:
         # Writers take the write lock at BEGIN (so two never deadlock upgrading a read);
         # readers begin deferred and never wait for a writer in WAL mode.
-        write = con.info.get("write", True)
+        write = con.info.pop("write", True)  # set by connect(); anything else writes
         con.exec_driver_sql("begin immediate" if write else "begin")
 
     return engine
