@@ -12,11 +12,13 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import text
 
 from arp import workshop
+from arp.workshop import Store
 
 MAX_TEXT = 1000
 KINDS = {
@@ -102,64 +104,80 @@ def validate(
     return Insight(**{**insight.__dict__, "text": redacted})
 
 
-def save(path: Path, insight: Insight) -> int:
+def save(path: Store, insight: Insight) -> int:
     """Store a validated insight as pending. Saving the same client token twice (a double
-    tap, a retried request) stores it once."""
+    tap, a retried request) stores it once: the unique token decides, in the database, so two
+    copies racing on two threads or two replicas get the one id."""
+    values = {
+        "token": insight.client_token,
+        "session": insight.session_id,
+        "area": insight.area_code,
+        "domain": insight.domain,
+        "indicator": insight.indicator_id,
+        "kind": insight.kind,
+        "text": insight.text,
+        "age": insight.age_band,
+        "ethnic": insight.ethnic_group,
+        "now": datetime.now(UTC),
+    }
     with workshop.connect(path) as con:
-        existing = con.execute(
-            "select insight_id from insights where client_token = $token",
-            {"token": insight.client_token},
-        ).fetchone()
-        if existing:
-            return existing[0]
-        row = con.execute(
-            """insert into insights (client_token, session_id, area_code, domain, indicator_id,
-                   kind, text, age_band, ethnic_group, submitted_at)
-               values ($token, $session, $area, $domain, $indicator, $kind, $text, $age,
-                   $ethnic, $now)
-               returning insight_id""",
-            {
-                "token": insight.client_token,
-                "session": insight.session_id,
-                "area": insight.area_code,
-                "domain": insight.domain,
-                "indicator": insight.indicator_id,
-                "kind": insight.kind,
-                "text": insight.text,
-                "age": insight.age_band,
-                "ethnic": insight.ethnic_group,
-                "now": datetime.now(UTC),
-            },
-        ).fetchone()
-        assert row is not None  # insert ... returning gives the one row inserted
-        return row[0]
+        inserted = con.execute(
+            text(
+                """insert into insights (client_token, session_id, area_code, domain,
+                       indicator_id, kind, text, age_band, ethnic_group, submitted_at)
+                   values (:token, :session, :area, :domain, :indicator, :kind, :text, :age,
+                       :ethnic, :now)
+                   on conflict (client_token) do nothing
+                   returning insight_id"""
+            ),
+            values,
+        ).scalar_one_or_none()
+        if inserted is not None:
+            return int(inserted)
+        # Already stored (committed by the other copy: PostgreSQL waited for it).
+        return int(
+            con.execute(
+                text("select insight_id from insights where client_token = :token"), values
+            ).scalar_one()
+        )
 
 
-def listing(path: Path, status: str) -> pd.DataFrame:
+EMPTY_COLUMNS = ["insight_id", "area_code", "domain", "kind", "text"]
+
+
+def listing(path: Store, status: str) -> pd.DataFrame:
     if status not in STATUSES:
         raise ValueError(status)
-    if not path.exists():
-        return pd.DataFrame(columns=["insight_id", "area_code", "domain", "kind", "text"])
-    with workshop.connect(path) as con:
-        return con.execute(
-            """select insight_id, area_code, domain, indicator_id, kind, text, age_band,
-                      ethnic_group, submitted_at
-               from insights where status = $status order by insight_id""",
-            {"status": status},
-        ).df()
+    if not workshop.exists(path):
+        return pd.DataFrame(columns=EMPTY_COLUMNS)
+    with workshop.connect(path, write=False) as con:
+        return workshop.frame(
+            con.execute(
+                text(
+                    """select insight_id, area_code, domain, indicator_id, kind, text,
+                              age_band, ethnic_group, submitted_at
+                       from insights where status = :status order by insight_id"""
+                ).columns(submitted_at=sa.DateTime(timezone=True)),
+                {"status": status},
+            )
+        )
 
 
-def approved_for_areas(path: Path, codes: list[str]) -> pd.DataFrame:
+def approved_for_areas(path: Store, codes: list[str]) -> pd.DataFrame:
     """Approved insights whose place is one of `codes` (LSOAs inside an area, or the area)."""
-    if not path.exists():
-        return pd.DataFrame(columns=["insight_id", "area_code", "domain", "kind", "text"])
-    with workshop.connect(path) as con:
-        return con.execute(
-            """select insight_id, area_code, domain, indicator_id, kind, text
-               from insights where status = 'approved' and area_code in (select unnest($codes))
-               order by insight_id""",
-            {"codes": codes},
-        ).df()
+    if not workshop.exists(path):
+        return pd.DataFrame(columns=EMPTY_COLUMNS)
+    with workshop.connect(path, write=False) as con:
+        return workshop.frame(
+            con.execute(
+                text(
+                    """select insight_id, area_code, domain, indicator_id, kind, text
+                       from insights where status = 'approved' and area_code in :codes
+                       order by insight_id"""
+                ).bindparams(sa.bindparam("codes", expanding=True)),
+                {"codes": list(codes)},
+            )
+        )
 
 
 def lift_to_level(approved: pd.DataFrame, parent_of_lsoa: pd.Series) -> pd.DataFrame:
@@ -172,9 +190,10 @@ def lift_to_level(approved: pd.DataFrame, parent_of_lsoa: pd.Series) -> pd.DataF
 
 
 def moderate(
-    path: Path, insight_id: int, action: str, facilitator: str, redacted_text: str | None = None
+    path: Store, insight_id: int, action: str, facilitator: str, redacted_text: str | None = None
 ) -> None:
-    """approve, reject, or redact (approve with the facilitator's edited text). Logged."""
+    """approve, reject, or redact (approve with the facilitator's edited text). Logged, in the
+    same transaction as the change."""
     if action not in ("approve", "reject", "redact"):
         raise InsightError(f"unknown action {action!r}")
     edited = None
@@ -185,35 +204,38 @@ def moderate(
             raise InsightError(f"the redacted text is over {MAX_TEXT:,} characters")
         edited = redact(redacted_text.strip())[0]
     with workshop.connect(path) as con:
-        row = con.execute(
-            "select text from insights where insight_id = $id", {"id": insight_id}
-        ).fetchone()
-        if row is None:
+        previous = con.execute(
+            text("select text from insights where insight_id = :id"), {"id": insight_id}
+        ).scalar_one_or_none()
+        if previous is None:
             raise InsightError(f"no insight {insight_id}")
         now = datetime.now(UTC)
-        con.execute("begin transaction")
-        try:
-            status = "rejected" if action == "reject" else "approved"
-            text = edited if edited is not None else row[0]
-            con.execute(
-                "update insights set status = $status, text = $text, moderated_at = $now "
-                "where insight_id = $id",
-                {"status": status, "text": text, "now": now, "id": insight_id},
-            )
-            con.execute(
-                "insert into moderation_log values ($id, $action, $who, $now, $previous)",
-                {
-                    "id": insight_id,
-                    "action": action,
-                    "who": facilitator,
-                    "now": now,
-                    "previous": row[0] if action == "redact" else None,
-                },
-            )
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        status = "rejected" if action == "reject" else "approved"
+        con.execute(
+            text(
+                "update insights set status = :status, text = :text, moderated_at = :now "
+                "where insight_id = :id"
+            ),
+            {
+                "status": status,
+                "text": edited if edited is not None else previous,
+                "now": now,
+                "id": insight_id,
+            },
+        )
+        con.execute(
+            text(
+                "insert into moderation_log (insight_id, action, facilitator, acted_at, "
+                "previous_text) values (:id, :action, :who, :now, :previous)"
+            ),
+            {
+                "id": insight_id,
+                "action": action,
+                "who": facilitator,
+                "now": now,
+                "previous": previous if action == "redact" else None,
+            },
+        )
 
 
 # --- facilitator sign-in ----------------------------------------------------------------

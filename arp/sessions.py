@@ -10,13 +10,15 @@ import io
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas as pd
 import segno
+import sqlalchemy as sa
+from sqlalchemy import text
 
 from arp import workshop
+from arp.workshop import Store
 
 DOTS = 10
 
@@ -35,7 +37,7 @@ class Session:
 
 
 def create(
-    path: Path, title: str, held_on: date, venue: str = "", district_code: str | None = None
+    path: Store, title: str, held_on: date, venue: str = "", district_code: str | None = None
 ) -> Session:
     title = " ".join(title.split())
     if not title:
@@ -45,7 +47,10 @@ def create(
     session = Session(secrets.token_urlsafe(6), title, held_on, venue.strip(), district_code)
     with workshop.connect(path) as con:
         con.execute(
-            "insert into sessions values ($id, $title, $day, $venue, $district, $now)",
+            text(
+                "insert into sessions (session_id, title, held_on, venue, district_code, "
+                "created_at) values (:id, :title, :day, :venue, :district, :now)"
+            ),
             {
                 "id": session.session_id,
                 "title": session.title,
@@ -58,13 +63,15 @@ def create(
     return session
 
 
-def listing(path: Path) -> list[Session]:
-    if not path.exists():
+def listing(path: Store) -> list[Session]:
+    if not workshop.exists(path):
         return []
-    with workshop.connect(path) as con:
+    with workshop.connect(path, write=False) as con:
         rows = con.execute(
-            "select session_id, title, held_on, venue, district_code from sessions "
-            "order by held_on desc, title"
+            text(
+                "select session_id, title, held_on, venue, district_code from sessions "
+                "order by held_on desc, title"
+            ).columns(held_on=sa.Date)
         ).fetchall()
     return [Session(*row) for row in rows]
 
@@ -80,7 +87,7 @@ def qr_png(link: str, scale: int = 8) -> bytes:
 
 
 def vote(
-    path: Path, session_id: str, voter_token: str, dots: dict[str, int], domains: set[str]
+    path: Store, session_id: str, voter_token: str, dots: dict[str, int], domains: set[str]
 ) -> None:
     """Record (or replace) one participant's dots: whole numbers, all 10 placed."""
     unknown = [d for d in dots if d not in domains]
@@ -93,41 +100,46 @@ def vote(
         raise SessionError(f"place all {DOTS} dots: you have placed {placed}")
     with workshop.connect(path) as con:
         if not con.execute(
-            "select 1 from sessions where session_id = $s", {"s": session_id}
-        ).fetchone():
+            text("select 1 from sessions where session_id = :s"), {"s": session_id}
+        ).first():
             raise SessionError("this session does not exist (check the join link)")
         now = datetime.now(UTC)
-        con.execute("begin transaction")
-        try:
-            con.execute(
-                "delete from votes where session_id = $s and voter_token = $v",
-                {"s": session_id, "v": voter_token},
-            )
-            for domain, count in dots.items():
-                if count:
-                    con.execute(
-                        "insert into votes values ($s, $v, $d, $n, $now)",
-                        {"s": session_id, "v": voter_token, "d": domain, "n": count, "now": now},
-                    )
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        con.execute(
+            text("delete from votes where session_id = :s and voter_token = :v"),
+            {"s": session_id, "v": voter_token},
+        )
+        placed_dots = [
+            {"s": session_id, "v": voter_token, "d": domain, "n": count, "now": now}
+            for domain, count in dots.items()
+            if count
+        ]
+        con.execute(
+            text(
+                "insert into votes (session_id, voter_token, domain, dots, voted_at) "
+                "values (:s, :v, :d, :n, :now)"
+            ),
+            placed_dots,
+        )
 
 
-def results(path: Path, session_id: str) -> pd.DataFrame:
+def results(path: Store, session_id: str) -> pd.DataFrame:
     """Dots per domain in a session, and how many people voted."""
-    if not path.exists():
+    if not workshop.exists(path):
         return pd.DataFrame(columns=["domain", "dots", "voters"])
-    with workshop.connect(path) as con:
-        return con.execute(
-            """select domain, sum(dots) as dots, count(distinct voter_token) as voters
-               from votes where session_id = $s group by domain order by dots desc""",
-            {"s": session_id},
-        ).df()
+    with workshop.connect(path, write=False) as con:
+        return workshop.frame(
+            con.execute(
+                text(
+                    """select domain, sum(dots) as dots, count(distinct voter_token) as voters
+                       from votes where session_id = :s group by domain
+                       order by dots desc, domain"""
+                ),
+                {"s": session_id},
+            )
+        )
 
 
-def as_scenario(path: Path, session: Session, name: str, domains: list[str]) -> workshop.Scenario:
+def as_scenario(path: Store, session: Session, name: str, domains: list[str]) -> workshop.Scenario:
     """The room's dots as domain weights: each domain's share of all dots, times 10; a
     domain nobody chose weighs 0."""
     table = results(path, session.session_id)

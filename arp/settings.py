@@ -69,10 +69,25 @@ def cache_dir() -> Path:
     return Path(os.environ.get("ARP_CACHE_DIR", default)).expanduser()
 
 
-def workshop_database_path() -> Path:
-    """The workshop DuckDB file (ARP_WORKSHOP_DB): sessions, insights, moderation log, votes
-    and weighting scenarios. Never touched by `arp build`."""
-    return Path(os.environ.get("ARP_WORKSHOP_DB", data_dir() / "workshop.duckdb")).expanduser()
+def workshop_database_path() -> Path | str:
+    """The workshop store (ARP_WORKSHOP_DB): sessions, insights, moderation log, votes and
+    weighting scenarios; never touched by `arp build`. A path is a SQLite file (the default,
+    workshop.sqlite3 beside the public database); a `postgresql://` URL is a PostgreSQL
+    database. A DuckDB file of earlier versions, named here or left at the old default
+    place, is migrated to SQLite beside it on first open (arp.workshop.resolve)."""
+    value = os.environ.get("ARP_WORKSHOP_DB", "").strip()
+    if value.startswith("postgresql"):
+        return value
+    if value:
+        return Path(value).expanduser()
+    default = data_dir() / "workshop.sqlite3"
+    legacy = data_dir() / "workshop.duckdb"
+    return legacy if legacy.exists() and not default.exists() else default
+
+
+def workshop_store_url() -> Path | str:
+    """The same as workshop_database_path(), by the name that says it may be a URL."""
+    return workshop_database_path()
 
 
 def app_dir() -> Path:

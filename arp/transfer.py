@@ -1,18 +1,22 @@
 """Moving insights in and out: importing transcribed sticky notes (validated whole, with
 row-level errors, before anything is saved), exporting approved insights and votes, and
-backing up the workshop database."""
+backing up the workshop store (as a SQLite file)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import text
 
 from arp import insights, workshop
+from arp.workshop import Store
 
 IMPORT_COLUMNS = ("place", "domain", "kind", "text")
 
@@ -81,15 +85,15 @@ def check_import(
     return ImportCheck(rows, errors, frame.head(20))
 
 
-def saved_keys(path: Path) -> set[tuple[str, str]]:
-    if not path.exists():
+def saved_keys(path: Store) -> set[tuple[str, str]]:
+    if not workshop.exists(path):
         return set()
-    with workshop.connect(path) as con:
-        rows = con.execute("select area_code, text from insights").fetchall()
-    return {(area, " ".join(text.split()).casefold()) for area, text in rows}
+    with workshop.connect(path, write=False) as con:
+        rows = con.execute(text("select area_code, text from insights")).fetchall()
+    return {(area, " ".join(note.split()).casefold()) for area, note in rows}
 
 
-def import_all(path: Path, check: ImportCheck) -> int:
+def import_all(path: Store, check: ImportCheck) -> int:
     """Save a checked file, all or nothing: refused whole when any row has an error."""
     if check.errors:
         raise insights.InsightError(f"{len(check.errors)} row(s) have errors; nothing was saved")
@@ -98,7 +102,7 @@ def import_all(path: Path, check: ImportCheck) -> int:
     return len(check.rows)
 
 
-def export_approved(path: Path) -> tuple[bytes, bytes]:
+def export_approved(path: Store) -> tuple[bytes, bytes]:
     """Approved insights (no tokens, no tags that were not given) as CSV and JSON."""
     columns = "insight_id, session_id, area_code, domain, indicator_id, kind, text, submitted_at"
     frame = _query(path, f"select {columns} from insights where status = 'approved' order by 1")
@@ -107,24 +111,45 @@ def export_approved(path: Path) -> tuple[bytes, bytes]:
     ).encode()
 
 
-def export_votes(path: Path) -> bytes:
+def export_votes(path: Store) -> bytes:
     frame = _query(
         path,
         "select session_id, domain, sum(dots) as dots, count(*) as voters "
-        "from votes group by all order by 1, 3 desc",
+        "from votes group by session_id, domain order by 1, 3 desc, 2",
     )
     return frame.to_csv(index=False).encode()
 
 
-def backup(path: Path) -> bytes:
-    """A consistent copy of the workshop database file."""
-    with workshop.connect(path) as con:
-        con.execute("checkpoint")
-    return path.read_bytes()
+def backup(path: Store) -> bytes:
+    """A consistent copy of the workshop store as a SQLite file, whichever store it is: every
+    table, read in one transaction (a snapshot), written into a new file."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "workshop-backup.sqlite3"
+        copy = sa.create_engine(f"sqlite+pysqlite:///{target}")
+        try:
+            workshop.migrate(copy)
+            with workshop.connect(path, write=False) as source, copy.begin() as con:
+                if source.dialect.name == "postgresql":
+                    source.execute(text("set transaction isolation level repeatable read"))
+                for table in workshop.TABLES:
+                    result = source.execute(text(f"select * from {table}"))
+                    columns = list(result.keys())
+                    rows = [dict(zip(columns, row, strict=True)) for row in result]
+                    if rows:
+                        con.execute(
+                            text(
+                                f"insert into {table} ({', '.join(columns)}) "
+                                f"values ({', '.join(':' + c for c in columns)})"
+                            ),
+                            rows,
+                        )
+        finally:
+            copy.dispose()
+        return target.read_bytes()
 
 
-def _query(path: Path, sql: str) -> pd.DataFrame:
-    if not path.exists():
+def _query(path: Store, sql: str) -> pd.DataFrame:
+    if not workshop.exists(path):
         return pd.DataFrame()
-    with workshop.connect(path) as con:
-        return con.execute(sql).df()
+    with workshop.connect(path, write=False) as con:
+        return workshop.frame(con.execute(text(sql)))

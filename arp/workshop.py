@@ -1,88 +1,150 @@
-"""The workshop database: what people decide in the room, kept apart from the public data.
+"""The workshop store: what people decide in the room, kept apart from the public data.
 
-A second DuckDB file (ARP_WORKSHOP_DB) that `arp build` never touches. Its schema is
-versioned: numbered migrations run in order on every connection, each once.
-It holds weighting scenarios, workshop sessions, insights with their moderation log, and
-dot votes (arp.insights, arp.sessions and arp.transfer work on the same file).
+ARP_WORKSHOP_DB names it, and `arp build` never touches it. Two kinds of store, one schema:
+
+- a path: a SQLite file (the embedded default, nothing to install), opened in WAL mode with a
+  busy timeout and foreign keys on, so an analyst can read it from another process while the
+  app saves, and 30 phones saving at once wait on SQLite's own write lock for milliseconds;
+- a `postgresql://user:password@host:port/database` URL: PostgreSQL, for several replicas of
+  the app behind one address (`postgresql+psycopg://` is accepted too).
+
+It holds weighting scenarios, workshop sessions, insights with their moderation log, and dot
+votes (arp.insights, arp.sessions and arp.transfer work on the same store).
+
+Why SQLAlchemy Core with a small migrations table of its own, not Alembic: the schema is five
+tables that grow by a migration now and then, and the app must migrate itself on first open
+(a workshop laptop has no operator to run `alembic upgrade`). Core gives one connection pool
+per process and URL, bound parameters and portable DDL (Identity, check constraints) on both
+databases; the numbered migrations below, recorded in `schema_migrations` and run under a
+lock in one transaction each (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL), are
+all the versioning this needs, with no second tool, config file or script folder to ship.
+Migrations are frozen: each declares its own tables, so changing a later one never changes
+what an earlier one created.
+
+Every call takes a short transaction of its own (`connect`); the database, not a lock in the
+process, orders concurrent writers. A DuckDB workshop file made by earlier versions is copied
+into a SQLite file beside it the first time it is opened (`resolve`), and kept as the backup.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import duckdb
+import sqlalchemy as sa
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
 
-MIGRATIONS: tuple[tuple[int, str], ...] = (
-    (
-        1,
-        """create table scenarios (
-               name varchar primary key,
-               domain_weights json not null,
-               indicator_weights json not null,
-               note varchar,
-               created_at timestamptz not null,
-               updated_at timestamptz not null
-           )""",
-    ),
-    (
-        2,
-        """create sequence insight_ids;
-           create table insights (
-               insight_id bigint primary key default nextval('insight_ids'),
-               client_token varchar unique not null,
-               session_id varchar,
-               area_code varchar not null,
-               domain varchar not null,
-               indicator_id varchar,
-               kind varchar not null,
-               text varchar not null,
-               age_band varchar,
-               ethnic_group varchar,
-               status varchar not null default 'pending',
-               submitted_at timestamptz not null,
-               moderated_at timestamptz,
-               check (status in ('pending', 'approved', 'rejected')),
-               check (length(text) <= 1000)
-           );
-           create table moderation_log (
-               insight_id bigint not null,
-               action varchar not null,
-               facilitator varchar not null,
-               acted_at timestamptz not null,
-               previous_text varchar
-           )""",
-    ),
-    (
-        3,
-        """create table sessions (
-               session_id varchar primary key,
-               title varchar not null,
-               held_on date not null,
-               venue varchar,
-               district_code varchar,
-               created_at timestamptz not null
-           );
-           create table votes (
-               session_id varchar not null,
-               voter_token varchar not null,
-               domain varchar not null,
-               dots integer not null check (dots between 0 and 10),
-               voted_at timestamptz not null,
-               primary key (session_id, voter_token, domain)
-           )""",
-    ),
+log = logging.getLogger(__name__)
+
+Store = Path | str  # a SQLite path, or a postgresql:// URL
+SQLITE_SUFFIX = ".sqlite3"
+BUSY_TIMEOUT_MS = 30_000
+TABLES = ("scenarios", "sessions", "insights", "moderation_log", "votes")
+
+
+def _ts(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def _migration_1(con: Connection) -> None:
+    meta = sa.MetaData()
+    sa.Table(
+        "scenarios",
+        meta,
+        sa.Column("name", sa.String(200), primary_key=True),
+        sa.Column("domain_weights", sa.Text, nullable=False),  # JSON text
+        sa.Column("indicator_weights", sa.Text, nullable=False),
+        sa.Column("note", sa.Text),
+        _ts("created_at"),
+        _ts("updated_at"),
+    )
+    meta.create_all(con)
+
+
+def _migration_2(con: Connection) -> None:
+    meta = sa.MetaData()
+    sa.Table(
+        "insights",
+        meta,
+        sa.Column(
+            "insight_id",
+            sa.BigInteger().with_variant(sa.Integer, "sqlite"),  # SQLite's rowid alias
+            sa.Identity(),
+            primary_key=True,
+        ),
+        # The double-tap guard: one row per submission token, whatever races.
+        sa.Column("client_token", sa.String(200), nullable=False, unique=True),
+        sa.Column("session_id", sa.String(64)),
+        sa.Column("area_code", sa.String(16), nullable=False),
+        sa.Column("domain", sa.String(64), nullable=False),
+        sa.Column("indicator_id", sa.String(128)),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("age_band", sa.String(32)),
+        sa.Column("ethnic_group", sa.String(200)),
+        sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
+        _ts("submitted_at"),
+        _ts("moderated_at", nullable=True),
+        sa.CheckConstraint("status in ('pending', 'approved', 'rejected')"),
+        sa.CheckConstraint("length(text) <= 1000"),
+    )
+    sa.Table(
+        "moderation_log",
+        meta,
+        sa.Column(
+            "insight_id", sa.BigInteger, sa.ForeignKey("insights.insight_id"), nullable=False
+        ),
+        sa.Column("action", sa.String(16), nullable=False),
+        sa.Column("facilitator", sa.String(200), nullable=False),
+        _ts("acted_at"),
+        sa.Column("previous_text", sa.Text),
+    )
+    meta.create_all(con)
+
+
+def _migration_3(con: Connection) -> None:
+    meta = sa.MetaData()
+    sa.Table(
+        "sessions",
+        meta,
+        sa.Column("session_id", sa.String(64), primary_key=True),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("held_on", sa.Date, nullable=False),
+        sa.Column("venue", sa.String(200)),
+        sa.Column("district_code", sa.String(16)),
+        _ts("created_at"),
+    )
+    sa.Table(
+        "votes",
+        meta,
+        sa.Column("session_id", sa.String(64), primary_key=True),
+        sa.Column("voter_token", sa.String(200), primary_key=True),
+        sa.Column("domain", sa.String(64), primary_key=True),
+        sa.Column("dots", sa.Integer, nullable=False),
+        _ts("voted_at"),
+        sa.CheckConstraint("dots between 0 and 10"),
+    )
+    meta.create_all(con)
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
+    (1, _migration_1),
+    (2, _migration_2),
+    (3, _migration_3),
 )
+SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 EQUAL_WEIGHTS = "Equal weights"
 MAX_NAME_LENGTH = 80
 MAX_WEIGHT = 10.0
-# DuckDB allows one writer per file; the app's threads take turns.
-_write_lock = threading.Lock()
 
 
 class ScenarioError(ValueError):
@@ -97,42 +159,207 @@ class Scenario:
     note: str = ""
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply the migrations not yet applied; return the schema version."""
-    con.execute(
-        "create table if not exists schema_migrations (version integer primary key, applied_at timestamptz)"
-    )
-    applied = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
-    for version, statement in MIGRATIONS:
-        if version in applied:
-            continue
-        con.execute("begin transaction")
-        try:
-            for part in statement.split(";"):
-                if part.strip():
-                    con.execute(part)
+# --- where the store is ---------------------------------------------------------------
+
+
+def is_url(store: Store) -> bool:
+    return isinstance(store, str) and store.startswith(("postgresql://", "postgresql+"))
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """DuckDB files carry the magic bytes "DUCK" after an 8-byte checksum."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
+def exists(store: Store) -> bool:
+    """Whether there is anything to read: a PostgreSQL store always is, a file once made."""
+    target = resolve(store)
+    return isinstance(target, str) or target.exists()
+
+
+_legacy_lock = threading.Lock()
+
+
+def resolve(store: Store) -> Path | str:
+    """The SQLAlchemy URL's target: a PostgreSQL URL as given, or the SQLite file. A DuckDB
+    file (the store of earlier versions) is copied, every table, into a SQLite file beside it
+    (same name, .sqlite3) the first time; the DuckDB file is left untouched as the backup."""
+    if is_url(store):
+        return str(store)
+    path = Path(store).expanduser()
+    if not is_duckdb_file(path):
+        return path
+    target = path.with_suffix(SQLITE_SUFFIX)
+    with _legacy_lock:
+        if not target.exists():
+            migrate_duckdb_file(path, target)
+    return target
+
+
+def _url(store: Store) -> str:
+    target = resolve(store)
+    if isinstance(target, str):
+        return target.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite+pysqlite:///{target.resolve()}"
+
+
+# --- engines: one pool per process and URL ------------------------------------------------
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()  # taken only to create an engine, never around a save
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = sa.create_engine(url, pool_size=8, max_overflow=32, pool_timeout=60)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_con: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin events issue BEGIN, not the driver's implicit one.
+        dbapi_con.isolation_level = None
+        cursor = dbapi_con.cursor()
+        cursor.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("pragma journal_mode = wal")
+        cursor.execute("pragma synchronous = normal")  # durable at each commit in WAL mode
+        cursor.execute("pragma foreign_keys = on")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(con: Connection) -> None:
+        # Writers take the write lock at BEGIN (so two never deadlock upgrading a read);
+        # readers begin deferred and never wait for a writer in WAL mode.
+        write = con.info.pop("write", True)  # set by connect(); anything else writes
+        con.exec_driver_sql("begin immediate" if write else "begin")
+
+    return engine
+
+
+def engine(store: Store) -> Engine:
+    """The process's engine for a store, created (and the schema migrated) on first use."""
+    url = _url(store)
+    found = _engines.get(url)
+    if found is not None:
+        return found
+    with _engines_lock:
+        found = _engines.get(url)
+        if found is not None:
+            return found
+        if url.startswith("sqlite"):
+            Path(url.removeprefix("sqlite+pysqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            made = _sqlite_engine(url)
+        else:
+            made = sa.create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+        migrate(made)
+        _engines[url] = made
+        return made
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests, and before copying a file)."""
+    with _engines_lock:
+        for made in _engines.values():
+            made.dispose()
+        _engines.clear()
+
+
+def migrate(target: Engine) -> int:
+    """Apply the migrations not yet applied, each once, in its own transaction; return the
+    schema version. Several processes opening one store at once take turns."""
+    for version, step in MIGRATIONS:
+        with target.begin() as con:
+            if con.dialect.name == "postgresql":
+                con.execute(text("select pg_advisory_xact_lock(7262024)"))
             con.execute(
-                "insert into schema_migrations values ($version, $now)",
-                {"version": version, "now": datetime.now(UTC)},
+                text(
+                    "create table if not exists schema_migrations "
+                    "(version integer primary key, applied_at timestamp not null)"
+                )
             )
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-    return max(version for version, _ in MIGRATIONS)
+            applied = {r[0] for r in con.execute(text("select version from schema_migrations"))}
+            if version in applied:
+                continue
+            step(con)
+            con.execute(
+                text("insert into schema_migrations values (:version, :now)"),
+                {"version": version, "now": datetime.now(UTC).replace(tzinfo=None)},
+            )
+    return SCHEMA_VERSION
 
 
 @contextmanager
-def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection with the schema up to date."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _write_lock:
-        con = duckdb.connect(str(path))
-        try:
-            migrate(con)
+def connect(store: Store, *, write: bool = True) -> Iterator[Connection]:
+    """A pooled connection in one short transaction, committed on leaving (rolled back on an
+    error), with the schema up to date. `write=False` for reads, which then never wait."""
+    with engine(store).connect() as con:
+        con.info["write"] = write
+        with con.begin():
             yield con
+
+
+def frame(result: sa.CursorResult) -> Any:
+    """A query's rows as a pandas DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+# --- the store of earlier versions -------------------------------------------------------
+
+
+def migrate_duckdb_file(source: Path, target: Path) -> dict[str, int]:
+    """Copy every table of a DuckDB workshop file into a new SQLite store; the rows copied per
+    table. Written to a temporary file and renamed, so a crash leaves no half store."""
+    import duckdb
+
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    with duckdb.connect(str(source), read_only=True) as old:
+        present = {r[0] for r in old.execute("show tables").fetchall()}
+        unknown = present - set(TABLES) - {"schema_migrations"}
+        if unknown:
+            raise RuntimeError(
+                f"{source} has tables this version does not know ({', '.join(sorted(unknown))}); "
+                "nothing was migrated"
+            )
+        made = _sqlite_engine(f"sqlite+pysqlite:///{partial.resolve()}")
+        try:
+            migrate(made)
+            with made.connect() as con, con.begin():
+                for table in TABLES:
+                    if table not in present:
+                        continue
+                    cursor = old.execute(f'select * from "{table}"')
+                    columns = [d[0] for d in cursor.description]
+                    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+                    if rows:
+                        insert = text(
+                            f"insert into {table} ({', '.join(columns)}) "
+                            f"values ({', '.join(':' + c for c in columns)})"
+                        )
+                        con.execute(insert, rows)
+                    counts[table] = con.execute(text(f"select count(*) from {table}")).scalar_one()
+                    if counts[table] != len(rows):
+                        raise RuntimeError(f"copying {table}: {len(rows)} rows became {counts}")
         finally:
-            con.close()
+            made.dispose()  # the last connection closed folds the WAL into the file
+    for suffix in ("-wal", "-shm"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
+    os.replace(partial, target)
+    log.warning(
+        "Migrated the DuckDB workshop file %s to SQLite at %s (%s); the DuckDB file is kept, "
+        "untouched, as the backup.",
+        source,
+        target,
+        ", ".join(f"{t}: {n} rows" for t, n in counts.items()),
+    )
+    return counts
+
+
+# --- scenarios -----------------------------------------------------------------------
 
 
 def validate(scenario: Scenario, domain_ids: set[str], indicator_ids: set[str]) -> Scenario:
@@ -161,15 +388,19 @@ def validate(scenario: Scenario, domain_ids: set[str], indicator_ids: set[str]) 
     )
 
 
-def save_scenario(path: Path, scenario: Scenario) -> None:
+def save_scenario(path: Store, scenario: Scenario) -> None:
     """Insert or replace a (validated) scenario by name."""
     now = datetime.now(UTC)
     with connect(path) as con:
         con.execute(
-            """insert into scenarios values ($name, $domains, $indicators, $note, $now, $now)
-               on conflict (name) do update set domain_weights = excluded.domain_weights,
-                   indicator_weights = excluded.indicator_weights, note = excluded.note,
-                   updated_at = excluded.updated_at""",
+            text(
+                """insert into scenarios (name, domain_weights, indicator_weights, note,
+                       created_at, updated_at)
+                   values (:name, :domains, :indicators, :note, :now, :now)
+                   on conflict (name) do update set domain_weights = excluded.domain_weights,
+                       indicator_weights = excluded.indicator_weights, note = excluded.note,
+                       updated_at = excluded.updated_at"""
+            ),
             {
                 "name": scenario.name,
                 "domains": json.dumps(scenario.domain_weights),
@@ -180,18 +411,21 @@ def save_scenario(path: Path, scenario: Scenario) -> None:
         )
 
 
-def list_scenarios(path: Path) -> list[Scenario]:
+def list_scenarios(path: Store) -> list[Scenario]:
     """The built-in equal weights first, then saved scenarios by name."""
     saved = []
-    if path.exists():
-        with connect(path) as con:
+    if exists(path):
+        with connect(path, write=False) as con:
             rows = con.execute(
-                "select name, domain_weights, indicator_weights, note from scenarios order by name"
+                text(
+                    "select name, domain_weights, indicator_weights, note from scenarios "
+                    "order by name"
+                )
             ).fetchall()
         saved = [Scenario(n, json.loads(d), json.loads(i), note or "") for n, d, i, note in rows]
     return [Scenario(EQUAL_WEIGHTS), *saved]
 
 
-def delete_scenario(path: Path, name: str) -> None:
+def delete_scenario(path: Store, name: str) -> None:
     with connect(path) as con:
-        con.execute("delete from scenarios where name = $name", {"name": name})
+        con.execute(text("delete from scenarios where name = :name"), {"name": name})

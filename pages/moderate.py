@@ -103,10 +103,10 @@ middle.download_button(
     "Approved insights (JSON)", json_bytes, "arp-insights.json", "application/json"
 )
 right.download_button("Votes (CSV)", transfer.export_votes(path), "arp-votes.csv", "text/csv")
-if path.exists():
+if workshop.exists(path):
     far.download_button(
-        "Backup (DuckDB)",
+        "Backup (SQLite)",
         transfer.backup(path),
-        "workshop-backup.duckdb",
+        "workshop-backup.sqlite3",
         "application/octet-stream",
     )

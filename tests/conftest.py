@@ -96,3 +96,32 @@ def real_db(real_data_dir, tmp_path_factory) -> Path:
     database = tmp_path_factory.mktemp("real_db") / "arp.duckdb"
     build(database, source_dir=real_data_dir)
     return database
+
+
+# --- the workshop store, on SQLite and on a real PostgreSQL server -------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throw-away PostgreSQL server for the session (tests/pg_server.py); yields a function
+    making a new empty database (its URL). Skipped where the server binaries are missing."""
+    from tests import pg_server
+
+    try:
+        with pg_server.temporary_server() as new_database:
+            yield new_database
+    except pg_server.Unavailable as reason:
+        pytest.skip(str(reason))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """A new, empty workshop store: a SQLite file, or a database on the test PostgreSQL
+    server. Every pooled connection is closed afterwards."""
+    from arp import workshop
+
+    if request.param == "sqlite":
+        yield tmp_path / "workshop.sqlite3"
+    else:
+        yield request.getfixturevalue("postgres_server")()
+    workshop.dispose_all()

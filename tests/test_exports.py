@@ -110,7 +110,7 @@ def test_profile_pdf(con, tmp_path):
 
 
 def test_cli_exports(fixture_db, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.duckdb"))
+    monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.sqlite3"))
     png = tmp_path / "ward.png"
     assert (
         cli.main(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 
-import duckdb
 import pytest
+from sqlalchemy import text
 
-from arp import insights
+from arp import insights, workshop
 from arp.insights import Insight, InsightError
 
 DOMAINS = {"health", "housing"}
@@ -75,32 +75,32 @@ def test_bad_entries_are_refused_with_the_reason(changes, message):
         check(note(**changes))
 
 
-def test_hostile_text_and_sql_are_stored_literally(tmp_path):
-    path = tmp_path / "workshop.duckdb"
+def test_hostile_text_and_sql_are_stored_literally(store):
+    path = store
     saved = insights.save(path, check(note(text=HOSTILE, age_band="25 to 34")))
     insights.moderate(path, saved, "approve", "facilitator")
     approved = insights.approved_for_areas(path, ["E01000901"])
     assert approved["text"].tolist() == [HOSTILE]
 
 
-def test_the_same_submission_twice_is_stored_once(tmp_path):
-    path = tmp_path / "workshop.duckdb"
+def test_the_same_submission_twice_is_stored_once(store):
+    path = store
     insight = check(note())
     assert insights.save(path, insight) == insights.save(path, insight)
     assert len(insights.listing(path, "pending")) == 1
 
 
-def test_concurrent_submitters_and_double_taps_lose_and_duplicate_nothing(tmp_path):
+def test_concurrent_submitters_and_double_taps_lose_and_duplicate_nothing(store):
     """Several phones submit at once into a new workshop file, and each note arrives twice
     at the same moment on two server threads (a double tap, a retried request).
 
     Small on purpose (about 60 saves, a second or two) yet able to fail: every thread
-    starts at one barrier, so without workshop's write lock the first connections race
-    the migrations (a CatalogException or a write-write TransactionException) and the two
-    copies of a note race past the client-token check (a ConstraintException, or a note
-    stored twice). Checked by replacing workshop._write_lock with a no-op lock: this test
-    failed on every one of 10 runs. Many more threads or rounds add time, not coverage."""
-    path = tmp_path / "workshop.duckdb"
+    starts at one barrier, so the first connections race the migrations and the two copies
+    of a note race to insert the same client token. There is no lock in the process: the
+    database orders the writers (SQLite's BEGIN IMMEDIATE, PostgreSQL's row locks) and the
+    unique token with `on conflict do nothing` gives both copies the one id. Many more
+    threads or rounds add time, not coverage."""
+    path = store
     people, notes = 6, 5
     planned = [
         [check(note(text=f"person {p} note {n}")) for n in range(notes)] for p in range(people)
@@ -132,8 +132,8 @@ def test_concurrent_submitters_and_double_taps_lose_and_duplicate_nothing(tmp_pa
     assert all(len(set(got)) == 1 and len(got) == 2 for got in ids.values())
 
 
-def test_only_approved_insights_are_public_and_moderation_is_logged(tmp_path):
-    path = tmp_path / "workshop.duckdb"
+def test_only_approved_insights_are_public_and_moderation_is_logged(store):
+    path = store
     kept = insights.save(path, check(note(text="kept")))
     dropped = insights.save(path, check(note(text="dropped")))
     edited = insights.save(path, check(note(text="my neighbour Sam Jones said")))
@@ -144,10 +144,16 @@ def test_only_approved_insights_are_public_and_moderation_is_logged(tmp_path):
     public = insights.approved_for_areas(path, ["E01000901"])["text"].tolist()
     assert public == ["kept", "my neighbour said"]
     assert insights.listing(path, "pending")["insight_id"].tolist() == [waiting]
-    with duckdb.connect(str(path), read_only=True) as con:
-        log = con.execute(
-            "select insight_id, action, previous_text from moderation_log order by insight_id"
-        ).fetchall()
+    with workshop.connect(path, write=False) as con:
+        log = [
+            tuple(row)
+            for row in con.execute(
+                text(
+                    "select insight_id, action, previous_text from moderation_log "
+                    "order by insight_id"
+                )
+            )
+        ]
     assert log == [
         (kept, "approve", None),
         (dropped, "reject", None),

@@ -72,7 +72,7 @@ def away(tmp_path, fixture_db) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARP_", "PYTHON", "XDG_"))}
     env.update(
         ARP_DB=str(fixture_db),
-        ARP_WORKSHOP_DB=str(tmp_path / "workshop.duckdb"),
+        ARP_WORKSHOP_DB=str(tmp_path / "workshop.sqlite3"),
         XDG_CACHE_HOME=str(tmp_path / "cache"),
         XDG_DATA_HOME=str(tmp_path / "share"),
     )

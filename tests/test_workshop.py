@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from sqlalchemy import text
 
 from arp import workshop
 from arp.build import build, rescore
@@ -13,17 +14,17 @@ from tests.conftest import FIXTURE_SOURCE_IDS, FIXTURE_SOURCES_DIR
 DOMAINS = {"health", "housing"}
 
 
-def test_migrations_run_once_and_record_the_version(tmp_path):
-    path = tmp_path / "workshop.duckdb"
-    with workshop.connect(path):
+def test_migrations_run_once_and_record_the_version(store):
+    with workshop.connect(store):
         pass
-    with workshop.connect(path) as con:
-        versions = con.execute("select version from schema_migrations").fetchall()
-    assert versions == [(1,), (2,), (3,)]
+    workshop.dispose_all()  # a new process opening it again
+    with workshop.connect(store) as con:
+        versions = con.execute(text("select version from schema_migrations order by 1")).all()
+    assert [tuple(v) for v in versions] == [(1,), (2,), (3,)]
 
 
-def test_save_list_update_and_delete_a_scenario(tmp_path):
-    path = tmp_path / "workshop.duckdb"
+def test_save_list_update_and_delete_a_scenario(store):
+    path = store
     assert [s.name for s in workshop.list_scenarios(path)] == ["Equal weights"]
     workshop.save_scenario(path, Scenario("Room 2, 14 March", {"health": 2.0, "housing": 1.0}))
     workshop.save_scenario(path, Scenario("Room 2, 14 March", {"health": 3.0, "housing": 0.5}))
@@ -34,8 +35,8 @@ def test_save_list_update_and_delete_a_scenario(tmp_path):
     assert len(workshop.list_scenarios(path)) == 1
 
 
-def test_quotes_and_sql_in_a_name_are_stored_as_text(tmp_path):
-    path = tmp_path / "workshop.duckdb"
+def test_quotes_and_sql_in_a_name_are_stored_as_text(store):
+    path = store
     name = "x'); drop table scenarios; --"
     workshop.save_scenario(path, Scenario(name, {"health": 1.0}))
     assert workshop.list_scenarios(path)[1].name == name
@@ -67,7 +68,7 @@ def test_the_public_build_never_touches_the_workshop_file(tmp_path, monkeypatch)
     # As the defaults place them: the workshop file beside the database, named in
     # ARP_WORKSHOP_DB, and in use (a saved scenario) before any build runs.
     database = tmp_path / "arp.duckdb"
-    path = tmp_path / "workshop.duckdb"
+    path = tmp_path / "workshop.sqlite3"
     monkeypatch.setenv("ARP_DB", str(database))
     monkeypatch.setenv("ARP_WORKSHOP_DB", str(path))
     workshop.save_scenario(path, Scenario("kept", {"health": 1.0}))
@@ -78,7 +79,9 @@ def test_the_public_build_never_touches_the_workshop_file(tmp_path, monkeypatch)
     rescore(database)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert workshop.list_scenarios(path)[1].name == "kept"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["arp.duckdb", "workshop.duckdb"]
+    workshop.dispose_all()  # closing the last connection folds SQLite's WAL files away
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["arp.duckdb", "workshop.sqlite3"]
     with duckdb.connect(str(database), read_only=True) as con:
         tables = {r[0] for r in con.execute("show tables").fetchall()}
     assert "areas" in tables

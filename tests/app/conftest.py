@@ -27,7 +27,7 @@ def fixture_db(request, fixture_db, tmp_path_factory):
 @pytest.fixture
 def app_with(monkeypatch, tmp_path):
     """start(database, source_dir=None, page=None, **query_params) -> a run AppTest."""
-    monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.duckdb"))
+    monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.sqlite3"))
 
     def start(database, source_dir=None, page=None, **params):
         monkeypatch.setenv("ARP_DB", str(database))

@@ -87,7 +87,7 @@ def test_framework_page_saves_a_scenario_and_refuses_a_bad_one(
 ):
     from arp import workshop
 
-    path = tmp_path / "workshop.duckdb"
+    path = tmp_path / "workshop.sqlite3"
     monkeypatch.setenv("ARP_WORKSHOP_DB", str(path))
     at = app_with(fixture_db, page="pages/framework.py")
     at.text_input[0].set_value("Equal weights").run()

@@ -39,7 +39,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def workshop_path(tmp_path_factory):
-    return tmp_path_factory.mktemp("workshop") / "workshop.duckdb"
+    return tmp_path_factory.mktemp("workshop") / "workshop.sqlite3"
 
 
 class Server(str):

@@ -35,7 +35,7 @@ def clean_start(tmp_path):
     env.update(
         {
             "ARP_DB": str(tmp_path / "arp.duckdb"),
-            "ARP_WORKSHOP_DB": str(tmp_path / "workshop.duckdb"),
+            "ARP_WORKSHOP_DB": str(tmp_path / "workshop.sqlite3"),
             "ARP_CACHE_DIR": str(tmp_path / "cache"),
             "HTTP_PROXY": proxy,
             "HTTPS_PROXY": proxy,

@@ -66,7 +66,7 @@ def hostile_server(fixture_db, tmp_path_factory):
             "update areas set name = $name, display_name = $name where code = $code",
             {"name": AREA_NAME, "code": CODE},
         )
-    workshop = folder / "workshop.duckdb"
+    workshop = folder / "workshop.sqlite3"
     saved = insights.save(
         workshop,
         insights.Insight(area_code=CODE, domain="access", kind="barrier", text=NOTE, consent=True),
