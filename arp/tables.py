@@ -25,6 +25,24 @@ ONS_GEOGRAPHY_LINE = (
 )
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for CSV files people open in a spreadsheet: a text cell that a spreadsheet would
+    run as a formula (`=HYPERLINK(...)`, `+1`, `@SUM`) gets a leading apostrophe, so it is
+    shown as typed. Numbers are left as numbers."""
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            text = values.astype("string")
+            risky = text.str.startswith(FORMULA_STARTS).fillna(False)
+            safe[column] = values.where(~risky, "'" + text)
+    return safe
+
+
 def sources_table(loaded: pd.DataFrame) -> pd.DataFrame:
     """The loaded sources as people read them: words for headings, dates as dates."""
     return pd.DataFrame(

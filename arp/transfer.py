@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from arp import insights, workshop
+from arp import insights, tables, workshop
 from arp.workshop import Store
 
 IMPORT_COLUMNS = ("place", "domain", "kind", "text")
@@ -106,7 +106,7 @@ def export_approved(path: Store) -> tuple[bytes, bytes]:
     """Approved insights (no tokens, no tags that were not given) as CSV and JSON."""
     columns = "insight_id, session_id, area_code, domain, indicator_id, kind, text, submitted_at"
     frame = _query(path, f"select {columns} from insights where status = 'approved' order by 1")
-    return frame.to_csv(index=False).encode(), json.dumps(
+    return tables.spreadsheet_safe(frame).to_csv(index=False).encode(), json.dumps(
         frame.astype(str).to_dict("records"), ensure_ascii=False, indent=1
     ).encode()
 
@@ -117,7 +117,7 @@ def export_votes(path: Store) -> bytes:
         "select session_id, domain, sum(dots) as dots, count(*) as voters "
         "from votes group by session_id, domain order by 1, 3 desc, 2",
     )
-    return frame.to_csv(index=False).encode()
+    return tables.spreadsheet_safe(frame).to_csv(index=False).encode()
 
 
 def backup(path: Store) -> bytes:

@@ -134,6 +134,16 @@ def test_exports_hold_only_approved_insights_and_the_backup_opens(path, tmp_path
         assert con.execute("select count(*) from moderation_log").fetchone()[0] == 1
 
 
+def test_an_exported_note_that_looks_like_a_formula_opens_as_text(path):
+    note = insights.save(
+        path, insights.Insight("E01000901", "health", "barrier", '=HYPERLINK("http://x","y")', True)
+    )
+    insights.moderate(path, note, "approve", "fac")
+    csv_bytes, _ = transfer.export_approved(path)
+    assert "'=HYPERLINK(" in csv_bytes.decode()
+    assert ',"=HYPERLINK(' not in csv_bytes.decode()
+
+
 def test_killing_the_process_during_writes_loses_no_committed_insight(path):
     writer = textwrap.dedent(f"""
         import sys

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from arp import gaps, levels, profiles, search
+from arp import gaps, levels, profiles, search, tables
 from arp.ui import data
 from arp.ui.page_state import from_view
 
@@ -26,9 +26,8 @@ def level_picker(current: str, key: str) -> str:
 
 def csv_download(label: str, frame: pd.DataFrame, file_name: str, index: bool = False) -> None:
     """A download button for a table, as UTF-8 CSV."""
-    st.download_button(
-        label, frame.to_csv(index=index).encode("utf-8"), file_name=file_name, mime="text/csv"
-    )
+    content = tables.spreadsheet_safe(frame).to_csv(index=index).encode("utf-8")
+    st.download_button(label, content, file_name=file_name, mime="text/csv")
 
 
 def find_area_box(
