@@ -70,7 +70,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 # What an installed app's folder (settings.app_dir()) links to in the package.
-APP_FILES = ("app.py", "pages", ".streamlit")
+APP_FILES = ("app.py", "serve.py", "pages", ".streamlit")
 
 
 def _link_app_files(app_dir: Path) -> None:
@@ -160,7 +160,7 @@ def _app(args: argparse.Namespace) -> int:
         "-m",
         "streamlit",
         "run",
-        str(app_dir / "app.py"),
+        str(app_dir / "serve.py"),  # app.py behind gzip
         *args.streamlit_args,
     ]
     os.execv(sys.executable, command)

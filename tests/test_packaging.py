@@ -26,7 +26,16 @@ from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 # What the wheel is built from: the files a clean checkout has for it.
-PROJECT = ["pyproject.toml", "README.md", "app.py", "arp", "data_loaders", "pages", "queries"]
+PROJECT = [
+    "pyproject.toml",
+    "README.md",
+    "app.py",
+    "serve.py",
+    "arp",
+    "data_loaders",
+    "pages",
+    "queries",
+]
 PROJECT_FILES = ["data/framework.toml", ".streamlit/config.toml"]
 
 

@@ -3,7 +3,9 @@ bundled snapshot and the map of all 1,719 WMCA LSOAs is drawn in Chromium."""
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -131,3 +133,17 @@ def test_a_clean_start_offline_draws_every_lsoa(clean_start, tmp_path):
     assert "from the bundled snapshot of" in said
     assert (tmp_path / "arp.duckdb").exists()
     assert not (tmp_path / "cache").exists()  # nothing was downloaded, or tried
+
+
+def test_the_app_sends_its_files_compressed_for_slow_wifi(clean_start):
+    base, _, _ = clean_start
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(base, timeout=10) as response:
+        page = response.read().decode()
+    script = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', page).group(1)
+    for path in (script, "app/static/vendor/leaflet/leaflet.js"):
+        request = urllib.request.Request(f"{base}/{path}", headers={"Accept-Encoding": "gzip"})
+        with opener.open(request, timeout=10) as response:
+            body = response.read()
+            assert response.headers["Content-Encoding"] == "gzip", path
+        assert len(gzip.decompress(body)) > 3 * len(body), path  # JavaScript shrinks 3-4x
