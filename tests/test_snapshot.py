@@ -284,7 +284,7 @@ def test_app_with_no_database_restores_the_snapshot_and_starts(app_start, tmp_pa
     database = tmp_path / "arp.duckdb"
     command = app_start(database)
     assert command[-2:] == ["--server.port", "8999"]
-    assert str(settings.REPO_ROOT / "app.py") in command
+    assert str(settings.REPO_ROOT / "serve.py") in command  # app.py behind gzip
     assert "restoring the bundled snapshot" in capsys.readouterr().err
     assert snapshot.origin_of(database) is not None
 
