@@ -28,7 +28,7 @@ from matplotlib import patheffects
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.patches import Patch
 
-from arp import db, gaps, levels, map_views, maps, profiles, view_state
+from arp import db, gaps, levels, map_views, maps, profiles, tables, view_state
 from arp.framework import Framework
 from arp.settings import PUBLIC_URL_DEFAULT
 from arp.view_state import Show
@@ -75,10 +75,7 @@ def attributions(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list[
 
 def sources_of(framework: Framework, show: Show) -> list[str]:
     """The ids of the sources behind a view, its boundaries included."""
-    indicators = (
-        framework.indicators.values() if show.is_composite else [framework.indicators[show.id]]
-    )
-    ids = [s for i in indicators for entry in i.sources for s in entry.split("|")]
+    ids = tables.indicator_source_ids(framework, show)
     return [*ids, "lsoa21_boundaries", "msoa21_boundaries", "ward25_boundaries", "lad_boundaries"]
 
 

@@ -65,12 +65,17 @@ def attribution_lines(loaded: pd.DataFrame) -> list[str]:
     return sorted(set(loaded["attribution"]))
 
 
-def attribution_for(framework: Framework, show: Show, loaded: pd.DataFrame) -> list[str]:
-    """The attribution lines of the loaded sources behind a view, and the boundaries'."""
+def indicator_source_ids(framework: Framework, show: Show) -> list[str]:
+    """The ids of every source the view's indicators can use (either of 'a|b')."""
     indicators = (
         framework.indicators.values() if show.is_composite else [framework.indicators[show.id]]
     )
-    ids = {s for i in indicators for entry in i.sources for s in entry.split("|")}
+    return [s for i in indicators for entry in i.sources for s in entry.split("|")]
+
+
+def attribution_for(framework: Framework, show: Show, loaded: pd.DataFrame) -> list[str]:
+    """The attribution lines of the loaded sources behind a view, and the boundaries'."""
+    ids = indicator_source_ids(framework, show)
     lines = loaded[loaded["source_id"].isin(ids)]["attribution"].unique().tolist()
     return [*sorted(lines), "Boundaries: " + ONS_GEOGRAPHY_LINE]
 

@@ -120,7 +120,8 @@ def _port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(script: Path):
+def streamlit_server(script: Path, *options: str):
+    """`streamlit run script` on a free port (with any further `--server.*` options)."""
     port = _port()
     process = subprocess.Popen(
         [
@@ -137,6 +138,7 @@ def streamlit_server(script: Path):
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *options,
         ],
         cwd=settings.REPO_ROOT,
         stdout=subprocess.DEVNULL,

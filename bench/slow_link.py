@@ -11,30 +11,15 @@ Needs a built or restored database (ARP_DB) and Debian's chromium.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
+from map_payload import ARGS, CHROMIUM, PHONE, streamlit_server
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from arp import settings
+
 SLOW = {
     "offline": False,
     "latency": 150,
@@ -42,49 +27,6 @@ SLOW = {
     "uploadThroughput": 750_000 / 8,
 }
 DRAWN = "() => document.querySelectorAll('.arp-map path.leaflet-interactive').length >= 1719"
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def server(script: str, compress_websocket: bool):
-    port = _port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / script),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.enableWebsocketCompression",
-            str(compress_websocket).lower(),
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "ARP_WORKSHOP_DB": os.environ.get("ARP_WORKSHOP_DB", "/tmp/arp-bench-workshop.sqlite3"),
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(300):
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def visit(context, url: str) -> tuple[float, int]:
@@ -114,7 +56,7 @@ def visit(context, url: str) -> tuple[float, int]:
 def measure(browser, url: str, runs: int) -> dict[str, float]:
     first, again, first_bytes = [], [], []
     for _ in range(runs):
-        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context = browser.new_context(viewport=PHONE)
         seconds, size = visit(context, url)
         first.append(seconds)
         first_bytes.append(size)
@@ -131,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    os.environ.setdefault("ARP_WORKSHOP_DB", "/tmp/arp-bench-workshop.sqlite3")
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -138,7 +81,9 @@ def main() -> None:
             ("uncompressed (streamlit run app.py)", "app.py", False),
             ("compressed (arp app: serve.py)", "serve.py", True),
         ):
-            with server(script, compress) as url:
+            option = ("--server.enableWebsocketCompression", str(compress).lower())
+            with streamlit_server(settings.REPO_ROOT / script, *option) as base:
+                url = f"{base}/"
                 visit(browser.new_context(), url)  # warm the server's caches
                 results[name] = measure(browser, url, args.runs)
         browser.close()
