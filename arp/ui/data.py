@@ -31,17 +31,21 @@ def current_status() -> DatabaseStatus:
     return database_status(settings.database_path())
 
 
+def database_version() -> tuple[str, float]:
+    """The database file and its modification time. Cached reads are keyed on both, so after
+    `arp build` replaces the file the next run reads the new one, not the old unlinked one."""
+    path = settings.database_path()
+    return str(path), path.stat().st_mtime
+
+
 @st.cache_resource
 def _connection(path: str, modified: float) -> duckdb.DuckDBPyConnection:
-    # Keyed on the file's modification time: after `arp build` replaces the file,
-    # the next run opens the new database instead of the old, unlinked one.
     return db.connect(Path(path), read_only=True)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
     """A cursor of the shared read-only connection (one connection, a cursor per run)."""
-    path = settings.database_path()
-    return _connection(str(path), path.stat().st_mtime).cursor()
+    return _connection(*database_version()).cursor()
 
 
 @st.cache_data(show_spinner=False)
@@ -51,8 +55,7 @@ def _cached_query(name: str, path: str, modified: float, **params) -> pd.DataFra
 
 def query(name: str, **params) -> pd.DataFrame:
     """A named query from queries/app/, cached until the database is rebuilt."""
-    path = settings.database_path()
-    return _cached_query(name, str(path), path.stat().st_mtime, **params)
+    return _cached_query(name, *database_version(), **params)
 
 
 @st.cache_resource
@@ -69,8 +72,7 @@ def _indicator_status(path: str, modified: float) -> pd.DataFrame:
 
 
 def indicator_status() -> pd.DataFrame:
-    path = settings.database_path()
-    return _indicator_status(str(path), path.stat().st_mtime)
+    return _indicator_status(*database_version())
 
 
 def framework_table(domain_id: str) -> pd.DataFrame:
@@ -89,8 +91,7 @@ def _composite_inputs(level: str, path: str, modified: float) -> composites.Comp
 def composite_inputs(level: str) -> composites.CompositeInputs:
     """Every scored indicator's position and flag at `level`: read once per database for
     every page (the composites under any weights are computed from it in milliseconds)."""
-    path = settings.database_path()
-    return _composite_inputs(level, str(path), path.stat().st_mtime)
+    return _composite_inputs(level, *database_version())
 
 
 def composite_table(level: str, scenario: Scenario) -> pd.DataFrame:
@@ -115,8 +116,7 @@ def _area_codes(path: str, modified: float) -> set[str]:
 
 
 def area_codes() -> set[str]:
-    path = settings.database_path()
-    return _area_codes(str(path), path.stat().st_mtime)
+    return _area_codes(*database_version())
 
 
 def area_label(code: str) -> str:
@@ -134,8 +134,7 @@ def _census_groups(path: str, modified: float) -> list[str]:
 
 
 def census_ethnic_groups() -> list[str]:
-    path = settings.database_path()
-    return _census_groups(str(path), path.stat().st_mtime)
+    return _census_groups(*database_version())
 
 
 def approved_insights(code: str) -> pd.DataFrame:

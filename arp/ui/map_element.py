@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from arp import db, map_views, maps, settings
+from arp import db, map_views, maps
 from arp.ui import data
 from arp.view_state import ViewState
 from data_loaders import SERVICE_TYPES
@@ -62,8 +62,8 @@ def area_map(
     database file's, unless given."""
     held_key = f"_arp_geometry_held_{key}"
     if geometry_version is None:
-        path = settings.database_path()
-        geometry_version = f"{path}:{path.stat().st_mtime}"
+        path, modified = data.database_version()
+        geometry_version = f"{path}:{modified}"
     held = st.session_state.get(held_key, frozenset())
     spec = build(
         geometry_version=geometry_version,
