@@ -34,7 +34,9 @@ for row in pending.itertuples():
             action = ("reject", None)
         if action:
             try:
-                insights.moderate(path, row.insight_id, action[0], "facilitator", action[1])
+                insights.moderate(
+                    path, row.insight_id, action[0], signin.current_facilitator() or "", action[1]
+                )
             except insights.InsightError as error:
                 st.error(str(error))
             else:

@@ -18,7 +18,13 @@ def facilitator_password_hash() -> str | None:
         return None
 
 
+def current_facilitator() -> str | None:
+    """The signed-in facilitator's name for log lines, or None: never shows a form."""
+    return "facilitator" if st.session_state.get("facilitator") else None
+
+
 def facilitator_signed_in() -> bool:
+    """True when a facilitator is signed in; otherwise shows the sign-in form."""
     if st.session_state.get("facilitator"):
         return True
     stored = facilitator_password_hash()
