@@ -21,6 +21,8 @@ from arp import (
     leaflet,
     levels,
     maps,
+    privacy,
+    sessions,
     settings,
     snapshot,
     source_check,
@@ -337,6 +339,55 @@ def _hash_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workshop_store(args: argparse.Namespace) -> workshop.Store:
+    return args.store or settings.workshop_database_path()
+
+
+def _command_line_actor() -> str:
+    return f"command line ({getpass.getuser()})"
+
+
+def _workshop_purge(args: argparse.Namespace) -> int:
+    """Delete what has reached the end of its retention period now (the app does it too)."""
+    print(privacy.purge_expired(_workshop_store(args)).describe())
+    return 0
+
+
+def _workshop_sessions(args: argparse.Namespace) -> int:
+    """The sessions with their ids and retention, to name one to delete."""
+    listed = sessions.listing(_workshop_store(args))
+    if not listed:
+        print("No sessions.")
+    for session in listed:
+        print(
+            f"{session.session_id}\t{session.held_on}\t{session.title}\t"
+            f"kept {session.retention_days} days"
+        )
+    return 0
+
+
+def _workshop_delete(args: argparse.Namespace) -> int:
+    """Delete a session's data, or notes by id: only with --yes, and logged."""
+    if not args.yes:
+        print("Nothing deleted: add --yes to delete, for good.", file=sys.stderr)
+        return 1
+    store = _workshop_store(args)
+    try:
+        if args.workshop_command == "delete-session":
+            counts = privacy.delete_session_data(store, args.session, _command_line_actor())
+            print(
+                f"Deleted session {args.session}: {counts['insights']} note(s), "
+                f"{counts['moderation_log']} moderation log line(s), {counts['votes']} vote row(s)."
+            )
+        else:
+            deleted = privacy.delete_notes(store, args.notes, _command_line_actor())
+            print(f"Deleted {deleted} note(s).")
+    except privacy.PrivacyError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="arp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -464,6 +515,30 @@ def main(argv: list[str] | None = None) -> int:
         "hash-password", help="hash a facilitator password for ARP_FACILITATOR_PASSWORD_HASH"
     )
     hash_parser.set_defaults(handler=_hash_password)
+    workshop_parser = commands.add_parser(
+        "workshop", help="the workshop store's retention and deletions (see arp.privacy)"
+    )
+    workshop_commands = workshop_parser.add_subparsers(dest="workshop_command", required=True)
+    for name, handler, help_text in (
+        ("purge", _workshop_purge, "delete what is past its session's retention period now"),
+        ("sessions", _workshop_sessions, "list the sessions: id, date, title, retention"),
+        ("delete-session", _workshop_delete, "delete a session's notes, log lines and votes"),
+        ("delete-notes", _workshop_delete, "delete notes by id (a participant asked)"),
+    ):
+        command = workshop_commands.add_parser(name, help=help_text)
+        command.add_argument("--store", help="the workshop store; default: $ARP_WORKSHOP_DB")
+        if name == "delete-session":
+            command.add_argument(
+                "--session",
+                required=True,
+                help="the session id, as `arp workshop sessions` lists it (an id that begins "
+                "with '-' is written --session=ID)",
+            )
+        if name == "delete-notes":
+            command.add_argument("notes", nargs="+", type=int, metavar="NOTE_ID")
+        if name.startswith("delete"):
+            command.add_argument("--yes", action="store_true", help="really delete")
+        command.set_defaults(handler=handler)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "app":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +16,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from arp import workshop
+from arp import privacy, workshop
+from arp.redaction import redact
 from arp.workshop import Store
 
 MAX_TEXT = 1000
@@ -29,20 +29,6 @@ KINDS = {
 }
 AGE_BANDS = ("16 to 24", "25 to 34", "35 to 49", "50 to 64", "65 and over")
 STATUSES = ("pending", "approved", "rejected")
-# Personal details that must not be kept: replaced before anything is stored.
-REDACTIONS = (
-    ("an email address", re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email removed]"),
-    (
-        "a phone number",
-        re.compile(r"(?<![\w])(\+44\s?|0)(\d[\s-]?){9,10}\d(?![\w])"),
-        "[phone number removed]",
-    ),
-    (
-        "a full postcode",
-        re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE),
-        "[postcode removed]",
-    ),
-)
 
 
 class InsightError(ValueError):
@@ -61,16 +47,6 @@ class Insight:
     ethnic_group: str | None = None
     session_id: str | None = None
     client_token: str = field(default_factory=lambda: uuid.uuid4().hex)
-
-
-def redact(text: str) -> tuple[str, list[str]]:
-    """The text with emails, phone numbers and full postcodes replaced, and what was found."""
-    found = []
-    for label, pattern, replacement in REDACTIONS:
-        text, count = pattern.subn(replacement, text)
-        if count:
-            found.append(label)
-    return text, found
 
 
 def validate(
@@ -101,6 +77,10 @@ def validate(
     if insight.ethnic_group and insight.ethnic_group not in ethnic_groups:
         raise InsightError("choose an ethnic group from the Census list, or leave it empty")
     redacted, _ = redact(text)
+    if len(redacted) > MAX_TEXT:  # the "[... removed]" markers can be longer than what they hide
+        raise InsightError(
+            f"with personal details removed your note is over {MAX_TEXT:,} characters"
+        )
     return Insight(**{**insight.__dict__, "text": redacted})
 
 
@@ -194,6 +174,7 @@ def moderate(
 ) -> None:
     """approve, reject, or redact (approve with the facilitator's edited text). Logged, in the
     same transaction as the change."""
+    privacy.purge_expired(path)  # retention is enforced as facilitators work, too
     if action not in ("approve", "reject", "redact"):
         raise InsightError(f"unknown action {action!r}")
     edited = None

@@ -17,7 +17,7 @@ import segno
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from arp import workshop
+from arp import privacy, workshop
 from arp.workshop import Store
 
 DOTS = 10
@@ -34,22 +34,45 @@ class Session:
     held_on: date
     venue: str = ""
     district_code: str | None = None
+    # Days after the session that unapproved notes and redacted notes' original wording are
+    # kept (arp.privacy).
+    retention_days: int = privacy.DEFAULT_RETENTION_DAYS
+
+
+def _retention(days: object) -> int:
+    try:
+        return privacy.check_retention_days(days)
+    except privacy.PrivacyError as error:
+        raise SessionError(str(error)) from error
 
 
 def create(
-    path: Store, title: str, held_on: date, venue: str = "", district_code: str | None = None
+    path: Store,
+    title: str,
+    held_on: date,
+    venue: str = "",
+    district_code: str | None = None,
+    retention_days: int = privacy.DEFAULT_RETENTION_DAYS,
 ) -> Session:
     title = " ".join(title.split())
     if not title:
         raise SessionError("give the session a title")
     if len(title) > 120 or len(venue) > 120:
         raise SessionError("keep the title and venue under 120 characters")
-    session = Session(secrets.token_urlsafe(6), title, held_on, venue.strip(), district_code)
+    session = Session(
+        secrets.token_urlsafe(6),
+        title,
+        held_on,
+        venue.strip(),
+        district_code,
+        _retention(retention_days),
+    )
     with workshop.connect(path) as con:
         con.execute(
             text(
                 "insert into sessions (session_id, title, held_on, venue, district_code, "
-                "created_at) values (:id, :title, :day, :venue, :district, :now)"
+                "created_at, retention_days) "
+                "values (:id, :title, :day, :venue, :district, :now, :retention)"
             ),
             {
                 "id": session.session_id,
@@ -58,9 +81,23 @@ def create(
                 "venue": session.venue,
                 "district": district_code,
                 "now": datetime.now(UTC),
+                "retention": session.retention_days,
             },
         )
     return session
+
+
+def set_retention(path: Store, session_id: str, retention_days: int) -> None:
+    """Change how long a session's unapproved notes and original wordings are kept; the next
+    purge follows the new period (a shorter one deletes what is then past it)."""
+    days = _retention(retention_days)
+    with workshop.connect(path) as con:
+        changed = con.execute(
+            text("update sessions set retention_days = :days where session_id = :s"),
+            {"days": days, "s": session_id},
+        ).rowcount
+    if not changed:
+        raise SessionError("this session does not exist")
 
 
 def listing(path: Store) -> list[Session]:
@@ -69,8 +106,8 @@ def listing(path: Store) -> list[Session]:
     with workshop.connect(path, write=False) as con:
         rows = con.execute(
             text(
-                "select session_id, title, held_on, venue, district_code from sessions "
-                "order by held_on desc, title"
+                "select session_id, title, held_on, venue, district_code, retention_days "
+                "from sessions order by held_on desc, title"
             ).columns(held_on=sa.Date)
         ).fetchall()
     return [Session(*row) for row in rows]

@@ -111,6 +111,12 @@ def public_url() -> str:
     return os.environ.get("ARP_PUBLIC_URL", PUBLIC_URL_DEFAULT)
 
 
+def privacy_contact() -> str | None:
+    """Who participants ask to remove a note, as the privacy notice prints it
+    (ARP_PRIVACY_CONTACT: an email address, a phone number or a postal address)."""
+    return " ".join(os.environ.get("ARP_PRIVACY_CONTACT", "").split()) or None
+
+
 def facilitator_password_hash_from_environment() -> str | None:
     """The facilitators' password hash (ARP_FACILITATOR_PASSWORD_HASH), if set; Streamlit
     secrets are the other place it can be (arp.ui.signin reads those)."""

@@ -1,6 +1,7 @@
 """Moving insights in and out: importing transcribed sticky notes (validated whole, with
 row-level errors, before anything is saved), exporting approved insights and votes, and
-backing up the workshop store (as a SQLite file)."""
+backing up the workshop store (as a SQLite file that carries a manifest of what it holds and
+what it leaves out)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import hashlib
 import io
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from arp import insights, tables, workshop
+from arp import insights, privacy, tables, workshop
 from arp.workshop import Store
 
 IMPORT_COLUMNS = ("place", "domain", "kind", "text")
@@ -53,7 +56,10 @@ def check_import(
     for number, record in enumerate(frame.to_dict("records"), start=2):  # row 1 is the header
         place = record["place"].strip()
         area = place if place in areas else place_to_area.get("".join(place.upper().split()))
-        key = (area or place, " ".join(record["text"].split()).casefold())
+        # The key (and the token hashed from it) is of the text as it will be stored: a
+        # hash of the unredacted text would fingerprint the details redaction removed.
+        stored_text = insights.redact(record["text"].strip())[0]
+        key = (area or place, " ".join(stored_text.split()).casefold())
         token = hashlib.sha256(f"{key}".encode()).hexdigest()
         try:
             insight = insights.validate(
@@ -120,9 +126,38 @@ def export_votes(path: Store) -> bytes:
     return tables.spreadsheet_safe(frame).to_csv(index=False).encode()
 
 
+# What a backup leaves out. It is a copy that lives on outside the store, where retention
+# cannot reach it, so it holds only what may be kept: no rejected note (nor its log lines),
+# and no original wording of a redacted note (the store keeps that only until the session's
+# retention ends). Pending notes are kept, so that no unmoderated note is lost.
+BACKUP_ROWS = {
+    "insights": "select * from insights where status <> 'rejected'",
+    "moderation_log": "select * from moderation_log where insight_id in "
+    "(select insight_id from insights where status <> 'rejected')",
+}
+BACKUP_BLANKED = {"moderation_log": ("previous_text",)}
+BACKUP_EXCLUDES = (
+    "rejected notes, and their moderation log lines",
+    "the original wording of notes a facilitator redacted (the store keeps it only until the "
+    "session's retention period ends, then deletes it)",
+    "notes and original wordings already deleted when their retention period ended, or by a "
+    "facilitator",
+)
+MANIFEST_TABLE = "backup_manifest"
+
+
 def backup(path: Store) -> bytes:
-    """A consistent copy of the workshop store as a SQLite file, whichever store it is: every
-    table, read in one transaction (a snapshot), written into a new file."""
+    """The workshop store as a SQLite file (see backup_with_manifest)."""
+    return backup_with_manifest(path)[0]
+
+
+def backup_with_manifest(path: Store) -> tuple[bytes, dict[str, Any]]:
+    """A consistent copy of the workshop store as a SQLite file, whichever store it is, and
+    its manifest (also inside the file, in `backup_manifest`): what it holds, counted by table
+    and status, when it was made, and what it leaves out (BACKUP_EXCLUDES). What retention
+    says is due is purged first; the tables are read in one transaction (a snapshot)."""
+    purged = privacy.purge_expired(path)
+    made_at = privacy.utc_now()
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "workshop-backup.sqlite3"
         copy = sa.create_engine(f"sqlite+pysqlite:///{target}")
@@ -131,10 +166,12 @@ def backup(path: Store) -> bytes:
             with workshop.connect(path, write=False) as source, copy.begin() as con:
                 if source.dialect.name == "postgresql":
                     source.execute(text("set transaction isolation level repeatable read"))
+                manifest = _manifest(source, made_at, purged)
                 for table in workshop.TABLES:
-                    result = source.execute(text(f"select * from {table}"))
+                    result = source.execute(text(BACKUP_ROWS.get(table, f"select * from {table}")))
                     columns = list(result.keys())
-                    rows = [dict(zip(columns, row, strict=True)) for row in result]
+                    blanked = {c: None for c in BACKUP_BLANKED.get(table, ())}
+                    rows = [{**dict(zip(columns, row, strict=True)), **blanked} for row in result]
                     if rows:
                         con.execute(
                             text(
@@ -143,9 +180,99 @@ def backup(path: Store) -> bytes:
                             ),
                             rows,
                         )
+                con.execute(text(f"create table {MANIFEST_TABLE} (manifest text not null)"))
+                con.execute(
+                    text(f"insert into {MANIFEST_TABLE} values (:m)"),
+                    {"m": json.dumps(manifest, indent=1, ensure_ascii=False)},
+                )
         finally:
             copy.dispose()
-        return target.read_bytes()
+        return target.read_bytes(), manifest
+
+
+def _count(source: sa.Connection, sql: str) -> int:
+    return int(source.execute(text(sql)).scalar_one())
+
+
+def _manifest(source: sa.Connection, made_at: Any, purged: privacy.Purged) -> dict[str, Any]:
+    by_status = {
+        status: int(n)
+        for status, n in source.execute(
+            text("select status, count(*) from insights group by status order by status")
+        )
+    }
+    rows = {
+        table: _count(source, f"select count(*) from ({BACKUP_ROWS[table]}) as kept")
+        if table in BACKUP_ROWS
+        else _count(source, f"select count(*) from {table}")
+        for table in workshop.TABLES
+    }
+    sessions = source.execute(
+        text(
+            "select session_id, title, held_on, retention_days from sessions order by held_on"
+        ).columns(held_on=sa.Date)
+    ).all()
+    return {
+        "what": "West Midlands Anti-Racist Places: a backup of the workshop store",
+        "made_at": made_at.isoformat(timespec="seconds"),
+        "from": source.dialect.name,
+        "schema_version": workshop.SCHEMA_VERSION,
+        "rows": rows,
+        "notes_by_status": {s: n for s, n in by_status.items() if s != "rejected"},
+        "excluded": {
+            "rejected notes": by_status.get("rejected", 0),
+            "moderation log lines of rejected notes": _count(
+                source,
+                "select count(*) from moderation_log where insight_id in "
+                "(select insight_id from insights where status = 'rejected')",
+            ),
+            "original wordings of redacted notes": _count(
+                source, "select count(*) from moderation_log where previous_text is not null"
+            ),
+        },
+        "never_included": list(BACKUP_EXCLUDES),
+        "purged_just_before": asdict(purged),
+        "sessions": [
+            {
+                "session_id": session_id,
+                "title": title,
+                "held_on": held_on.isoformat(),
+                "retention_days": int(days),
+                "unapproved_notes_kept_until": (held_on + timedelta(days=int(days))).isoformat(),
+            }
+            for session_id, title, held_on, days in sessions
+        ],
+        "pending_notes_note": (
+            "Pending notes are included so that none is lost. The store deletes them when "
+            "their session's retention period ends; this copy cannot: delete old backups."
+        ),
+    }
+
+
+def read_manifest(content: bytes) -> dict[str, Any]:
+    """The manifest inside a backup file's bytes."""
+    import sqlite3
+    from contextlib import closing
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "backup.sqlite3"
+        target.write_bytes(content)
+        with closing(sqlite3.connect(target)) as con:
+            (manifest,) = con.execute(f"select manifest from {MANIFEST_TABLE}").fetchone()
+    return dict(json.loads(manifest))
+
+
+def describe_manifest(manifest: dict[str, Any]) -> str:
+    """The manifest in one line, for beside the download button."""
+    notes = ", ".join(f"{n} {status}" for status, n in manifest["notes_by_status"].items())
+    excluded = manifest["excluded"]
+    return (
+        f"Made {manifest['made_at']}: notes {notes or 'none'}; "
+        f"{manifest['rows']['votes']} vote rows, {manifest['rows']['sessions']} session(s). "
+        f"Left out: {excluded['rejected notes']} rejected note(s) and "
+        f"{excluded['original wordings of redacted notes']} original wording(s) of redacted "
+        "notes."
+    )
 
 
 def _query(path: Store, sql: str) -> pd.DataFrame:

@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,7 +49,8 @@ log = logging.getLogger(__name__)
 Store = Path | str  # a SQLite path, or a postgresql:// URL
 SQLITE_SUFFIX = ".sqlite3"
 BUSY_TIMEOUT_MS = 30_000
-TABLES = ("scenarios", "sessions", "insights", "moderation_log", "votes")
+TABLES: tuple[str, ...] = ("scenarios", "sessions", "insights", "moderation_log", "votes")
+TABLES += ("privacy_log",)  # migration 5: purges and deletions (counts, never text)
 
 
 def _ts(name: str, nullable: bool = False) -> sa.Column:
@@ -136,10 +138,38 @@ def _migration_3(con: Connection) -> None:
     meta.create_all(con)
 
 
+def _migration_5(con: Connection) -> None:
+    """Privacy that holds (arp.privacy): each session's retention period, in days after the
+    session (unapproved notes and the original wording of redacted notes are deleted when it
+    ends); when a redacted note's original wording was purged; and a log of purges and
+    deletions, which holds counts and who acted, never a note's text."""
+    timestamp = sa.DateTime(timezone=True).compile(dialect=con.dialect)
+    con.execute(text("alter table sessions add column retention_days integer not null default 30"))
+    con.execute(text(f"alter table moderation_log add column original_purged_at {timestamp}"))
+    meta = sa.MetaData()
+    sa.Table(
+        "privacy_log",
+        meta,
+        sa.Column(
+            "entry_id",
+            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+            sa.Identity(),
+            primary_key=True,
+        ),
+        _ts("acted_at"),
+        sa.Column("action", sa.String(32), nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("session_id", sa.String(64)),
+        sa.Column("detail", sa.Text, nullable=False),  # JSON: what was removed, counted
+    )
+    meta.create_all(con)
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _migration_1),
     (2, _migration_2),
     (3, _migration_3),
+    (5, _migration_5),
 )
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 EQUAL_WEIGHTS = "Equal weights"
@@ -225,6 +255,8 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("pragma journal_mode = wal")
         cursor.execute("pragma synchronous = normal")  # durable at each commit in WAL mode
         cursor.execute("pragma foreign_keys = on")
+        # Deleted and purged text is overwritten on disk, not left in free pages.
+        cursor.execute("pragma secure_delete = on")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -263,6 +295,39 @@ def dispose_all() -> None:
         for made in _engines.values():
             made.dispose()
         _engines.clear()
+    with _purge_lock:
+        _last_purge.clear()
+
+
+# Retention is enforced by whichever process uses the store: the first connection a process
+# makes purges what is due (arp.privacy), and again once an hour while it keeps using it,
+# so a venue laptop with no cron, or a replica, never keeps text past its retention.
+PURGE_EVERY_S = 3600.0
+_last_purge: dict[str, float] = {}
+_purge_lock = threading.Lock()
+_purging = threading.local()
+
+
+def _purge_if_due(store: Store) -> None:
+    if getattr(_purging, "active", False):
+        return  # the purge's own connections
+    url = _url(store)
+    with _purge_lock:
+        last = _last_purge.get(url)
+        if last is not None and time.monotonic() - last < PURGE_EVERY_S:
+            return
+        _last_purge[url] = time.monotonic()
+    from arp import privacy  # it builds on this module
+
+    _purging.active = True
+    try:
+        privacy.purge_expired(store)
+    except sa.exc.SQLAlchemyError:
+        log.exception(
+            "The retention purge of the workshop store failed; it runs again within the hour"
+        )
+    finally:
+        _purging.active = False
 
 
 def migrate(target: Engine) -> int:
@@ -292,7 +357,9 @@ def migrate(target: Engine) -> int:
 @contextmanager
 def connect(store: Store, *, write: bool = True) -> Iterator[Connection]:
     """A pooled connection in one short transaction, committed on leaving (rolled back on an
-    error), with the schema up to date. `write=False` for reads, which then never wait."""
+    error), with the schema up to date. `write=False` for reads, which then never wait.
+    What retention says is due goes first (_purge_if_due)."""
+    _purge_if_due(store)
     with engine(store).connect() as con:
         con.info["write"] = write
         with con.begin():

@@ -65,6 +65,7 @@ if said.empty:
     st.caption("No approved workshop insight here yet.")
 else:
     st.dataframe(said[["kind", "domain", "text"]], hide_index=True, width="stretch")
+widgets.privacy_link()
 
 st.subheader("Services here")
 services = profiles.nearby_services(data.connection(), code)

@@ -11,6 +11,7 @@ st.write(
     "Your note is anonymous. A facilitator reads every note before it appears on the map. "
     "Places are kept at neighbourhood level (LSOA), never as the exact point of a home."
 )
+widgets.privacy_link()
 
 st.caption("Tap your neighbourhood on the map, or search for it by name or postcode.")
 tapped = map_element.place_picker(data.query("within_options")["code"].iloc[0])

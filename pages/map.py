@@ -105,6 +105,7 @@ if presenting:
     st.stop()
 
 st.caption(view.caveats)
+widgets.privacy_link()
 with st.expander("Download this map as an image"):
     st.write("With its title, legend, sources, date and a QR code back to this view.")
     size = st.radio(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from arp import insights, sessions, settings, transfer, workshop
-from arp.ui import data, signin, widgets
+from arp.ui import data, retention, signin, widgets
 
 st.title("Moderate insights")
 if not signin.facilitator_signed_in():
@@ -48,9 +48,10 @@ with st.form("new_session"):
     title = st.text_input("Title")
     held_on = st.date_input("Date")
     venue = st.text_input("Venue (optional)")
+    keep_days = retention.retention_input("new_session_retention")
     if st.form_submit_button("Create session"):
         try:
-            sessions.create(path, title, held_on, venue)
+            sessions.create(path, title, held_on, venue, retention_days=keep_days)
         except sessions.SessionError as error:
             st.error(str(error))
 for session in sessions.listing(path):
@@ -59,6 +60,7 @@ for session in sessions.listing(path):
         st.text(f"Join link: {link}")
         st.image(sessions.qr_png(link), caption="Scan to add a note", width=200)
         st.text(f"Dot-voting: {link.replace('/capture?', '/vote?')}")
+        retention.session_controls(path, session)
         results = sessions.results(path, session.session_id)
         if len(results):
             st.dataframe(results, hide_index=True)
@@ -106,9 +108,9 @@ middle.download_button(
 )
 right.download_button("Votes (CSV)", transfer.export_votes(path), "arp-votes.csv", "text/csv")
 if workshop.exists(path):
+    backup, manifest = transfer.backup_with_manifest(path)
     far.download_button(
-        "Backup (SQLite)",
-        transfer.backup(path),
-        "workshop-backup.sqlite3",
-        "application/octet-stream",
+        "Backup (SQLite)", backup, "workshop-backup.sqlite3", "application/octet-stream"
     )
+    st.caption(widgets.plain(transfer.describe_manifest(manifest)))
+    retention.privacy_log(path)

@@ -15,6 +15,7 @@ if session_id not in known:
     st.stop()
 session = known[session_id]
 st.caption(f"{widgets.plain(session.title)} · {session.held_on:%d %B %Y}")
+widgets.privacy_link()
 st.write(f"You have {sessions.DOTS} dots. Give more to what matters more.")
 dots = {}
 for domain in framework.scored_domains:

@@ -1,5 +1,6 @@
 """Widgets the pages share: the level picker, area search, table downloads, the
-stop-and-search table, and escaping of user-typed text for Markdown labels."""
+stop-and-search table, the link to the privacy notice, and escaping of user-typed text for
+Markdown labels."""
 
 from __future__ import annotations
 
@@ -61,6 +62,22 @@ def stop_search_table(code: str) -> pd.DataFrame | None:
     st.caption(table.attrs["note"])
     st.dataframe(gaps.stop_search_display(table), hide_index=True, width="stretch")
     return table
+
+
+PRIVACY_LINK_LABEL = "Privacy: what we keep, and for how long"
+
+
+def privacy_link() -> None:
+    """The one small link to the privacy notice that every participant page shows (capture,
+    vote, the map and profiles that show notes). It carries the page's workshop session, so
+    the notice can give that session's dates."""
+    session = st.query_params.get("session")
+    st.page_link(
+        "pages/privacy.py",
+        label=PRIVACY_LINK_LABEL,
+        icon=":material/privacy_tip:",
+        query_params={"session": session} if session else None,
+    )
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
