@@ -13,6 +13,7 @@ the median and 95th percentile over all queries' medians; the first call of a co
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -64,6 +65,10 @@ QUERIES = (
 )
 
 
+def percentile(ordered: list[float], fraction: float) -> float:
+    return ordered[round(fraction * (len(ordered) - 1))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
@@ -74,26 +79,30 @@ def main() -> None:
         started = time.perf_counter()
         search.find_area(con, QUERIES[0], args.level)
         first_ms = (time.perf_counter() - started) * 1000
-        medians = {}
-        results = {}
+        medians, cpu_medians, results = {}, {}, {}
         for text in QUERIES:
-            timings = []
+            timings, cpu_timings = [], []
             for _ in range(args.runs):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 found = search.find_area(con, text, args.level)
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu_timings.append((time.process_time() - cpu_started) * 1000)
             medians[text] = statistics.median(timings)
+            cpu_medians[text] = statistics.median(cpu_timings)
             results[text] = found
     for text, median in medians.items():
         found = results[text]
         first = found.matches[0].words if found.matches else f"(none) {found.note}"
-        print(f"{median:7.1f} ms  {len(found.matches):3d}  {text!r:22} {first}")
-    ordered = sorted(medians.values())
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        cpu = cpu_medians[text]
+        print(f"{median:7.1f} ms (CPU {cpu:5.1f})  {len(found.matches):3d}  {text!r:22} {first}")
+    ordered, cpu_ordered = sorted(medians.values()), sorted(cpu_medians.values())
     print(
-        f"{len(QUERIES)} queries x {args.runs} runs, level {args.level}: median of the queries' "
-        f"medians {statistics.median(ordered):.1f} ms, 95th percentile {p95:.1f} ms, slowest "
-        f"{ordered[-1]:.1f} ms; first call of the connection {first_ms:.0f} ms"
+        f"{len(QUERIES)} queries x {args.runs} runs, level {args.level}, load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: median of the queries' medians "
+        f"{statistics.median(ordered):.1f} ms (CPU {statistics.median(cpu_ordered):.1f}), "
+        f"95th percentile {percentile(ordered, 0.95):.1f} ms "
+        f"(CPU {percentile(cpu_ordered, 0.95):.1f}), slowest {ordered[-1]:.1f} ms; "
+        f"first call of the connection {first_ms:.0f} ms"
     )
     print(f"reproduce: ARP_DB={database} .venv/bin/python bench/find_place_time.py")
 
