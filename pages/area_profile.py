@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import levels, profiles, view_state
+from arp import profiles, view_state
 from arp.ui import data, files, page_state, widgets
 from data_loaders import SERVICE_TYPES
 
@@ -13,7 +13,7 @@ for problem in problems:
 
 code = state.area or data.query("within_options")["code"].iloc[0]
 with st.sidebar:
-    found, _ = widgets.find_area_box()
+    found, _ = widgets.find_area_box(level=state.level)
 if found:
     code = found
 info, indicators = profiles.profile(data.connection(), framework, code)
@@ -21,7 +21,7 @@ page_state.write_state(view_state.ViewState(**{**state.__dict__, "area": code}))
 
 name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
 st.title(name)
-st.caption(f"{levels.LABELS.get(info['level'], info['level'])} · {code}")
+st.caption(f"{widgets.plain(data.area_label(code))} · {code}")
 st.page_link(
     "pages/map.py",
     label="Back to the map",

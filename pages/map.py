@@ -57,7 +57,7 @@ with st.sidebar:
     )
     tiles = st.checkbox("Street base map (needs internet)", value=True)
     st.divider()
-    found, action = widgets.find_area_box(on_map=True)
+    found, action = widgets.find_area_box(on_map=True, level=level)
 
 state = view_state.ViewState(
     level=level,
@@ -79,6 +79,8 @@ view = data.current_view(state)
 place = within_names[within]
 st.title(f"{view.title}")
 st.caption(f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}")
+if state.area:
+    st.caption(f"Chosen area: {widgets.plain(data.area_label(state.area))}")
 if view.message:
     st.info(view.message)
 

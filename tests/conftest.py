@@ -72,6 +72,23 @@ def fixture_db_detailed_lsoa(tmp_path_factory) -> Path:
     return database
 
 
+# A Code-Point Open file with more postcodes (B1 0, B10 0, B10 1, one outside the areas),
+# kept apart so that the default fixture database's postcode centres stay as they are.
+POSTCODE_SEARCH_FIXTURE = Path(__file__).parent / "fixtures" / "postcode_search" / "b.csv"
+
+
+@pytest.fixture(scope="session")
+def fixture_db_more_postcodes(tmp_path_factory) -> Path:
+    """The fixture database built with postcode_search/b.csv as its Code-Point file."""
+    folder = tmp_path_factory.mktemp("postcode_sources")
+    sources = folder / "sources"
+    shutil.copytree(FIXTURE_SOURCES_DIR, sources)
+    shutil.copy(POSTCODE_SEARCH_FIXTURE, sources / "codepoint" / "Data" / "CSV" / "b.csv")
+    database = folder / "arp.duckdb"
+    build(database, source_dir=sources, only=FIXTURE_SOURCE_IDS)
+    return database
+
+
 @pytest.fixture
 def fixture_sources_copy(tmp_path) -> Path:
     """A writable copy of the fixture folder, for tests that damage a file."""

@@ -16,6 +16,7 @@ from arp import (
     levels,
     map_views,
     profiles,
+    search,
     settings,
     tables,
     transfer,
@@ -120,12 +121,9 @@ def area_codes() -> set[str]:
 
 
 def area_label(code: str) -> str:
-    """An area's display name and its level in words, or the code if it is unknown."""
-    facts = db.query(connection(), "area_facts", code=code)
-    if facts.empty:
-        return code
-    row = facts.iloc[0]
-    return f"{row['display_name']} ({levels.LABELS.get(row['level'], row['level'])})"
+    """An area in words, as every page names a chosen one (search.in_words: "Birmingham
+    071B, in Sparkbrook & Balsall Heath East ward, Birmingham"), or the code if unknown."""
+    return search.describe_area(connection(), code)
 
 
 @st.cache_data(show_spinner=False)

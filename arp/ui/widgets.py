@@ -32,19 +32,25 @@ def csv_download(label: str, frame: pd.DataFrame, file_name: str, index: bool = 
 
 
 def find_area_box(
-    on_map: bool = False, pick_label: str = "Open its profile"
+    on_map: bool = False, pick_label: str = "Open its profile", level: str = "lsoa"
 ) -> tuple[str | None, str | None]:
-    """Search by name or postcode. Returns (code, action): action is 'map' (show it on the
-    map) or 'profile' (open its profile) once a button is pressed."""
-    text = st.text_input("Find an area (name or postcode)", key="find_area")
+    """Search by postcode (whole or begun: "B10"), name or code (search.find_area; areas
+    of `level` first). Returns (code, action): action is 'map' (show it on the map) or
+    'profile' (open its profile) once a button is pressed."""
+    text = st.text_input(
+        "Find an area (name or postcode)",
+        key="find_area",
+        placeholder="A postcode (B10, B10 0HN), ward or place",
+    )
     if not text:
         return None, None
-    matches = search.find_area(data.connection(), text)
-    if not matches:
-        st.caption("No area or postcode found.")
+    found = search.find_area(data.connection(), text, level)
+    if found.note:
+        st.caption(plain(found.note))  # it quotes what was typed
+    if not found.matches:
         return None, None
-    labels = {code: f"{name} ({levels.LABELS.get(level, level)})" for code, name, level in matches}
-    picked = st.selectbox("Matches", list(labels), format_func=labels.__getitem__, key="find_match")
+    words = {match.code: match.words for match in found.matches}
+    picked = st.selectbox("Matches", list(words), format_func=words.__getitem__, key="find_match")
     if on_map and st.button("Show on the map"):
         return picked, "map"
     if st.button(pick_label):
