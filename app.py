@@ -30,4 +30,6 @@ if data.current_status().ready:
 else:
     pages = [st.Page("pages/setup.py", title="Set up data", icon=":material/build:", default=True)]
 
-st.navigation(pages).run()
+# One version of the public database for the page's whole run; a rebuild shows next run.
+with data.reading():
+    st.navigation(pages).run()

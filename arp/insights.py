@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from arp import privacy, workshop
+from arp import limits, privacy, workshop
 from arp.redaction import redact
 from arp.workshop import Store
 
@@ -29,10 +31,39 @@ KINDS = {
 }
 AGE_BANDS = ("16 to 24", "25 to 34", "35 to 49", "50 to 64", "65 and over")
 STATUSES = ("pending", "approved", "rejected")
+# Pending notes the moderation page draws at once, oldest first. Each is a text box and three
+# buttons: in Chromium 100 took 8 s to draw and 1,000 (one full import) two minutes.
+MODERATE_AT_ONCE = 20
+
+
+# How many notes one participant (one browser session) may save in how long. A person takes
+# a minute or more to write a note, so five in five minutes is already faster than anyone
+# writes, with room for a phone passed round a table; it stops a held-down key or a script
+# from filling the facilitators' queue. A double tap is one note (its token), not two.
+NOTES_PER_WINDOW = 5
+NOTE_WINDOW_SECONDS = 5 * 60
 
 
 class InsightError(ValueError):
     """An insight was refused; the message says why, in words a participant understands."""
+
+
+class SavingTooFast(InsightError):
+    """A participant saved more notes than the limit allows; `wait_seconds` until the next."""
+
+    def __init__(self, wait_seconds: float) -> None:
+        self.wait_seconds = wait_seconds
+        minutes = NOTE_WINDOW_SECONDS // 60
+        super().__init__(
+            f"Thank you for so many notes! So that every voice in the room gets read, each "
+            f"phone can save {NOTES_PER_WINDOW} notes every {minutes} minutes. You can save "
+            f"this one {limits.in_words(wait_seconds)}: it stays here until then."
+        )
+
+
+def note_limit(clock: Callable[[], float] = time.monotonic) -> limits.RateLimit:
+    """The limit on saving notes (the app keeps one per process: see arp.limits)."""
+    return limits.RateLimit(NOTES_PER_WINDOW, NOTE_WINDOW_SECONDS, clock)
 
 
 @dataclass(frozen=True)
@@ -88,6 +119,20 @@ def save(path: Store, insight: Insight) -> int:
     """Store a validated insight as pending. Saving the same client token twice (a double
     tap, a retried request) stores it once: the unique token decides, in the database, so two
     copies racing on two threads or two replicas get the one id."""
+    with workshop.connect(path) as con:
+        return _insert(con, insight, datetime.now(UTC))
+
+
+def save_all(path: Store, checked: list[Insight]) -> list[int]:
+    """Store validated insights as pending, all in one transaction: all or none, and one
+    commit rather than one per note (an import of 1,000 notes takes a fraction of a second,
+    not seconds of the store's write lock)."""
+    now = datetime.now(UTC)
+    with workshop.connect(path) as con:
+        return [_insert(con, insight, now) for insight in checked]
+
+
+def _insert(con: sa.Connection, insight: Insight, now: datetime) -> int:
     values = {
         "token": insight.client_token,
         "session": insight.session_id,
@@ -98,28 +143,38 @@ def save(path: Store, insight: Insight) -> int:
         "text": insight.text,
         "age": insight.age_band,
         "ethnic": insight.ethnic_group,
-        "now": datetime.now(UTC),
+        "now": now,
     }
-    with workshop.connect(path) as con:
-        inserted = con.execute(
-            text(
-                """insert into insights (client_token, session_id, area_code, domain,
-                       indicator_id, kind, text, age_band, ethnic_group, submitted_at)
-                   values (:token, :session, :area, :domain, :indicator, :kind, :text, :age,
-                       :ethnic, :now)
-                   on conflict (client_token) do nothing
-                   returning insight_id"""
-            ),
-            values,
-        ).scalar_one_or_none()
-        if inserted is not None:
-            return int(inserted)
-        # Already stored (committed by the other copy: PostgreSQL waited for it).
-        return int(
-            con.execute(
-                text("select insight_id from insights where client_token = :token"), values
-            ).scalar_one()
-        )
+    inserted = con.execute(
+        text(
+            """insert into insights (client_token, session_id, area_code, domain,
+                   indicator_id, kind, text, age_band, ethnic_group, submitted_at)
+               values (:token, :session, :area, :domain, :indicator, :kind, :text, :age,
+                   :ethnic, :now)
+               on conflict (client_token) do nothing
+               returning insight_id"""
+        ),
+        values,
+    ).scalar_one_or_none()
+    if inserted is not None:
+        return int(inserted)
+    # Already stored (committed by the other copy: PostgreSQL waited for it).
+    return int(
+        con.execute(
+            text("select insight_id from insights where client_token = :token"), values
+        ).scalar_one()
+    )
+
+
+def save_for_participant(
+    path: Store, insight: Insight, participant: str, limit: limits.RateLimit
+) -> int:
+    """Save a validated insight a participant submitted, within the limit on how often one
+    participant may save (SavingTooFast when over it: nothing is saved)."""
+    wait = limit.request(participant, insight.client_token)
+    if wait > 0:
+        raise SavingTooFast(wait)
+    return save(path, insight)
 
 
 EMPTY_COLUMNS = ["insight_id", "area_code", "domain", "kind", "text"]

@@ -35,6 +35,11 @@ def database_status(path: Path) -> DatabaseStatus:
             present = db.table_names(con)
     except duckdb.Error as error:
         return DatabaseStatus(path=path, exists=True, error=f"cannot be opened: {error}")
+    return status_of_tables(path, present)
+
+
+def status_of_tables(path: Path, present: set[str]) -> DatabaseStatus:
+    """The status of a database that opened, from the tables it has."""
     missing = [t for t in ESSENTIAL_TABLES if t not in present]
     return DatabaseStatus(path=path, exists=True, missing_tables=missing)
 

@@ -22,6 +22,17 @@ from arp import insights, privacy, tables, workshop
 from arp.workshop import Store
 
 IMPORT_COLUMNS = ("place", "domain", "kind", "text")
+# The most one import may hold. A full day's workshop transcribes a few hundred sticky
+# notes, and every note waits for a facilitator: 1,000 is twice a big day. 2 MB holds 1,000
+# notes of up to 1,000 characters in any script (2 bytes a character in UTF-8 for most
+# non-Latin ones), so the rows, not the bytes, are what a real file meets first.
+IMPORT_MAX_ROWS = 1_000
+IMPORT_MAX_MB = 2
+# In bytes as Streamlit's uploader counts a megabyte when it refuses a bigger file before
+# sending it: 1,000,000 (1,048,576 on Windows, as its server counts): check_import refuses
+# what gets through between the two. `server.maxUploadSize` in .streamlit/config.toml matches.
+IMPORT_MAX_BYTES = IMPORT_MAX_MB * 1_000_000
+IMPORT_LIMITS = f"at most {IMPORT_MAX_ROWS:,} notes and {IMPORT_MAX_MB} MB"
 
 
 @dataclass
@@ -29,6 +40,11 @@ class ImportCheck:
     rows: list[insights.Insight]
     errors: list[str]
     preview: pd.DataFrame
+    refused_whole: bool = False  # the file itself (not a row) is why nothing can be saved
+
+
+def _refused(reason: str, preview: pd.DataFrame | None = None) -> ImportCheck:
+    return ImportCheck([], [reason], pd.DataFrame() if preview is None else preview, True)
 
 
 def check_import(
@@ -42,16 +58,32 @@ def check_import(
 ) -> ImportCheck:
     """Validate every row of a CSV of notes. `place` is an area code or a postcode
     (`place_to_area` maps normalised postcodes to LSOAs). Duplicates (within the file or of a
-    saved note: same place and text) are errors too. Nothing is saved here."""
+    saved note: same place and text) are errors too. A file over IMPORT_MAX_BYTES or
+    IMPORT_MAX_ROWS is refused whole, read no further. Nothing is saved here."""
+    if len(content) > IMPORT_MAX_BYTES:
+        return _refused(
+            f"the file is {len(content) / 1_000_000:.1f} MB ({len(content):,} bytes); a file "
+            f"may hold {IMPORT_LIMITS}: split it into several files"
+        )
     try:
         frame = pd.read_csv(
-            io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            io.BytesIO(content),
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            nrows=IMPORT_MAX_ROWS + 1,  # one more tells a file over the limit
         )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        return ImportCheck([], [f"the file is not a readable UTF-8 CSV ({error})"], pd.DataFrame())
+        return _refused(f"the file is not a readable UTF-8 CSV ({error})")
+    if len(frame) > IMPORT_MAX_ROWS:
+        return _refused(
+            f"the file has more than {IMPORT_MAX_ROWS:,} notes; a file may hold "
+            f"{IMPORT_LIMITS}: split it into several files",
+            frame.head(20),
+        )
     missing = [c for c in IMPORT_COLUMNS if c not in frame.columns]
     if missing:
-        return ImportCheck([], [f"missing column(s): {', '.join(missing)}"], frame.head(20))
+        return _refused(f"missing column(s): {', '.join(missing)}", frame.head(20))
     rows, errors, seen = [], [], set()
     for number, record in enumerate(frame.to_dict("records"), start=2):  # row 1 is the header
         place = record["place"].strip()
@@ -100,11 +132,11 @@ def saved_keys(path: Store) -> set[tuple[str, str]]:
 
 
 def import_all(path: Store, check: ImportCheck) -> int:
-    """Save a checked file, all or nothing: refused whole when any row has an error."""
+    """Save a checked file, all or nothing: refused whole when any row has an error, and
+    saved in one transaction."""
     if check.errors:
         raise insights.InsightError(f"{len(check.errors)} row(s) have errors; nothing was saved")
-    for insight in check.rows:
-        insights.save(path, insight)
+    insights.save_all(path, check.rows)
     return len(check.rows)
 
 

@@ -70,7 +70,14 @@ if st.button("Save my note", type="primary"):
             data.area_codes(),
             set(data.census_ethnic_groups()),
         )
-        insights.save(settings.workshop_database_path(), insight)
+        insights.save_for_participant(
+            settings.workshop_database_path(),
+            insight,
+            page_state.participant(),
+            page_state.note_limit(),
+        )
+    except insights.SavingTooFast as wait:
+        st.warning(str(wait), icon=":material/hourglass_top:")
     except insights.InsightError as error:
         st.error(f"Not saved: {error}.")
     else:

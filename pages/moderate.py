@@ -12,7 +12,12 @@ if not signin.facilitator_signed_in():
 path = settings.workshop_database_path()
 pending = insights.listing(path, "pending")
 st.write(f"{len(pending)} note(s) waiting.")
-for row in pending.itertuples():
+if len(pending) > insights.MODERATE_AT_ONCE:
+    st.caption(
+        f"Showing the oldest {insights.MODERATE_AT_ONCE}: approve, redact or reject them "
+        "and the next ones show."
+    )
+for row in pending.head(insights.MODERATE_AT_ONCE).itertuples():
     with st.container(border=True):
         st.caption(
             f"#{row.insight_id} · {data.area_label(row.area_code)} · {row.domain} · {row.kind}"
@@ -89,12 +94,24 @@ for session in sessions.listing(path):
 
 st.header("Import, export, backup")
 upload = st.file_uploader(
-    "Import transcribed sticky notes (CSV: place, domain, kind, text)", type=["csv"]
+    "Import transcribed sticky notes (CSV: place, domain, kind, text)",
+    type=["csv"],
+    max_upload_size=transfer.IMPORT_MAX_MB,
+)
+st.caption(
+    f"Place is an area code or a postcode. A file may hold {transfer.IMPORT_LIMITS}: "
+    "split a bigger set into several files."
 )
 if upload is not None:
     check = data.check_import(upload.getvalue())
     st.dataframe(check.preview, hide_index=True)
-    if check.errors:
+    if check.refused_whole:
+        # The reason may quote the file (a parser's message): shown as text.
+        st.error(
+            "This file cannot be imported, and nothing was saved: "
+            f"{widgets.plain(check.errors[0])}."
+        )
+    elif check.errors:
         st.error(f"{len(check.errors)} row(s) need fixing; nothing will be saved until they are:")
         st.text("\n".join(check.errors[:50]))
     elif st.button(f"Save {len(check.rows)} note(s) as pending"):

@@ -3,6 +3,11 @@ database is rebuilt. A function here returns data; it never writes to the page."
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -12,45 +17,111 @@ import streamlit as st
 from arp import (
     composites,
     db,
+    db_reader,
     insights,
     levels,
     map_views,
     profiles,
     search,
     settings,
+    status,
     tables,
     transfer,
     workshop,
 )
 from arp.framework import Framework, load_framework
-from arp.status import DatabaseStatus, database_status
+from arp.status import DatabaseStatus
 from arp.view_state import ViewState
 from arp.workshop import Scenario
 
 
-def current_status() -> DatabaseStatus:
-    return database_status(settings.database_path())
+@dataclass
+class _RunLease:
+    reader: db_reader.VersionedReader
+    opened: db_reader.OpenVersion | None = None
+
+    def version(self) -> db_reader.OpenVersion:
+        if self.opened is None:  # taken at the run's first read: a page may need none
+            self.opened = self.reader.acquire()
+        return self.opened
 
 
-def database_version() -> tuple[str, float]:
-    """The database file and its modification time. Cached reads are keyed on both, so after
-    `arp build` replaces the file the next run reads the new one, not the old unlinked one."""
-    path = settings.database_path()
-    return str(path), path.stat().st_mtime
+_RUN: ContextVar[_RunLease | None] = ContextVar("arp_public_database_run", default=None)
 
 
 @st.cache_resource
-def _connection(path: str, modified: float) -> duckdb.DuckDBPyConnection:
-    return db.connect(Path(path), read_only=True)
+def _reader(path: str) -> db_reader.VersionedReader:
+    """One reader per database file per server process, shared by every session."""
+    return db_reader.VersionedReader(Path(path), on_new_version=_forget_earlier_versions)
+
+
+def _forget_earlier_versions() -> None:
+    """Results read from a replaced file are never asked for again (their keys name the old
+    version): drop them rather than keep them until the server stops."""
+    for cached in (
+        _cached_query,
+        _indicator_status,
+        _composite_inputs,
+        _area_codes,
+        _census_groups,
+    ):
+        cached.clear()
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """One version of the public database for a whole page run (app.py wraps each run):
+    every read of the run sees the same file, and a rebuild during the run leaves that
+    file open until the run ends, then closes it."""
+    if _RUN.get() is not None:
+        yield
+        return
+    run = _RunLease(_reader(str(settings.database_path())))
+    token = _RUN.set(run)
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+        if run.opened is not None:
+            run.reader.release(run.opened)
+
+
+def current_status() -> DatabaseStatus:
+    path = settings.database_path()
+    if not path.exists():
+        return status.database_status(path)
+    try:
+        present = db.table_names(connection())
+    except (duckdb.Error, OSError) as error:
+        return DatabaseStatus(path=path, exists=True, error=f"cannot be opened: {error}")
+    return status.status_of_tables(path, present)
+
+
+def database_version() -> tuple[str, str]:
+    """The database file and its version (db_reader.FileVersion.key). Cached reads and the
+    map's geometry ids are keyed on both, so after `arp build` replaces the file the next
+    run reads the new one; within one run, the version the run reads."""
+    run = _RUN.get()
+    version = run.version().version if run else db_reader.file_version(settings.database_path())
+    return version.path, version.key
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor of the shared read-only connection (one connection, a cursor per run)."""
-    return _connection(*database_version()).cursor()
+    """A cursor reading the version of the database this run reads. Outside a page run (a
+    widget callback, a test calling this directly), the cursor holds a lease of its own,
+    returned when the cursor is garbage collected."""
+    run = _RUN.get()
+    if run is not None:
+        return run.version().cursor()
+    reader = _reader(str(settings.database_path()))
+    opened = reader.acquire()
+    cursor = opened.cursor()
+    weakref.finalize(cursor, reader.release, opened)
+    return cursor
 
 
 @st.cache_data(show_spinner=False)
-def _cached_query(name: str, path: str, modified: float, **params) -> pd.DataFrame:
+def _cached_query(name: str, path: str, version: str, **params) -> pd.DataFrame:
     return db.query(connection(), name, **params)
 
 
@@ -65,7 +136,7 @@ def framework() -> Framework:
 
 
 @st.cache_data(show_spinner=False)
-def _indicator_status(path: str, modified: float) -> pd.DataFrame:
+def _indicator_status(path: str, version: str) -> pd.DataFrame:
     con = connection()
     if not db.has_table(con, "indicator_status"):
         return pd.DataFrame(columns=["indicator_id", "status", "missing_sources"])
@@ -85,7 +156,7 @@ def domain_has_open_data(domain_id: str) -> bool:
 
 
 @st.cache_data(show_spinner=False)
-def _composite_inputs(level: str, path: str, modified: float) -> composites.CompositeInputs:
+def _composite_inputs(level: str, path: str, version: str) -> composites.CompositeInputs:
     return composites.composite_inputs(connection(), framework(), level)
 
 
@@ -112,7 +183,7 @@ def scenario_named(name: str) -> Scenario:
 
 
 @st.cache_data(show_spinner=False)
-def _area_codes(path: str, modified: float) -> set[str]:
+def _area_codes(path: str, version: str) -> set[str]:
     return {row[0] for row in connection().execute("select code from areas").fetchall()}
 
 
@@ -127,7 +198,7 @@ def area_label(code: str) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def _census_groups(path: str, modified: float) -> list[str]:
+def _census_groups(path: str, version: str) -> list[str]:
     return db.query(connection(), "census_detailed_groups")["ethnic_group"].tolist()
 
 

@@ -62,8 +62,8 @@ def area_map(
     database file's, unless given."""
     held_key = f"_arp_geometry_held_{key}"
     if geometry_version is None:
-        path, modified = data.database_version()
-        geometry_version = f"{path}:{modified}"
+        path, version = data.database_version()
+        geometry_version = f"{path}:{version}"
     held = st.session_state.get(held_key, frozenset())
     spec = build(
         geometry_version=geometry_version,

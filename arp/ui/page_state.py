@@ -7,7 +7,7 @@ import uuid
 
 import streamlit as st
 
-from arp import sessions, settings, view_state
+from arp import insights, limits, sessions, settings, view_state
 from arp.ui import data
 
 
@@ -61,6 +61,21 @@ def submission_token() -> str:
 
 def new_submission_token() -> None:
     st.session_state["submission_token"] = uuid.uuid4().hex
+
+
+def participant() -> str:
+    """This browser session, as the limit on saving counts it (never the IP address: a room
+    on venue wifi shares one)."""
+    if "participant" not in st.session_state:
+        st.session_state["participant"] = uuid.uuid4().hex
+    return st.session_state["participant"]
+
+
+@st.cache_resource
+def note_limit() -> limits.RateLimit:
+    """One count of saves per app process, for every session it serves (see arp.limits for
+    why that is enough behind several replicas)."""
+    return insights.note_limit()
 
 
 PRESENTATION_CSS = """

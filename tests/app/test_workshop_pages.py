@@ -153,3 +153,46 @@ def test_insights_and_stop_search_layers_render_on_the_map(start):
     (spec,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
     (pins,) = [o["points"] for o in spec["overlays"] if o["name"].startswith("Workshop")]
     assert [label for *_, label in pins] == ["1 approved workshop insight(s)"]
+
+
+def test_a_phone_saving_faster_than_anyone_writes_is_asked_to_wait(start):
+    at = start("pages/capture.py")
+    at.text_input[0].set_value("B1 1AA").run()
+    at.button[0].click().run()
+    at.checkbox[0].check().run()
+    for note in range(insights.NOTES_PER_WINDOW):
+        at.text_area[0].set_value(f"note number {note}").run()
+        at.button[-1].click().run()
+        assert at.success, [e.value for e in at.error]
+    at.text_area[0].set_value("one note too many").run()
+    at.button[-1].click().run()
+    assert not at.success
+    (warning,) = at.warning
+    assert "each phone can save 5 notes every 5 minutes" in warning.value
+    assert "You can save this one in 5 minutes: it stays here until then." in warning.value
+    assert at.text_area[0].value == "one note too many"  # kept for when they may save
+    path = settings.workshop_database_path()
+    assert len(insights.listing(path, "pending")) == insights.NOTES_PER_WINDOW
+    # The limit is per browser session: the next person in the room saves at once.
+    other = start("pages/capture.py")
+    other.text_input[0].set_value("B1 1AA").run()
+    other.button[0].click().run()
+    other.checkbox[0].check().run()
+    other.text_area[0].set_value("from the next phone").run()
+    other.button[-1].click().run()
+    assert other.success, [w.value for w in other.warning]
+    assert len(insights.listing(path, "pending")) == insights.NOTES_PER_WINDOW + 1
+
+
+def test_moderation_draws_the_oldest_notes_only_and_the_next_ones_after(start):
+    saved = [save(f"note {n}") for n in range(insights.MODERATE_AT_ONCE + 5)]
+    at = start("pages/moderate.py")
+    at.text_input[0].set_value("a long facilitator password").run()
+    at.button[0].click().run()
+    assert "25 note(s) waiting." in [m.value for m in at.markdown]
+    assert any("Showing the oldest 20" in c.value for c in at.caption)
+    shown = [c.value.split(" ·")[0] for c in at.caption if c.value.startswith("#")]
+    assert shown == [f"#{i}" for i in saved[: insights.MODERATE_AT_ONCE]]
+    at.button(key=f"approve-{saved[0]}").click().run()
+    shown = [c.value.split(" ·")[0] for c in at.caption if c.value.startswith("#")]
+    assert shown == [f"#{i}" for i in saved[1 : insights.MODERATE_AT_ONCE + 1]]

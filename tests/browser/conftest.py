@@ -43,9 +43,10 @@ def workshop_path(tmp_path_factory):
 
 
 class Server(str):
-    """A running server's base URL; .log is the file its output goes to."""
+    """A running server's base URL; .log is the file its output goes to, .pid its process."""
 
     log: Path
+    pid: int
 
 
 @contextmanager
@@ -75,6 +76,7 @@ def streamlit_server(script: Path, log: Path, **env: str) -> Iterator[Server]:
         )
     base = Server(f"http://127.0.0.1:{port}")
     base.log = log
+    base.pid = process.pid
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
