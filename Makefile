@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 # Leaflet served by the app itself, so maps draw in a venue with no internet.
 LEAFLET := static/vendor/leaflet/leaflet.js
+# The browser tab's icon, served by the app itself (Streamlit would ask Google's font server).
+ICON := static/vendor/material-symbols/diversity_3.svg
 # ESLint for the map's browser side, from the npm registry, pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 # What CI keeps after a run: the pytest report here, browser-failure screenshots beside it.
@@ -27,7 +29,12 @@ $(LEAFLET): | $(STAMP)
 	$(PYTHON) -m arp.leaflet static/vendor/leaflet \
 		|| echo "Leaflet not fetched: maps will load it from its CDN, which needs internet" >&2
 
-run: $(STAMP) $(LEAFLET)
+$(ICON): | $(STAMP)
+	@# From the npm registry, its hash checked; if that fails the tab shows Streamlit's icon.
+	$(PYTHON) -m arp.app_icon static/vendor/material-symbols \
+		|| echo "App icon not fetched: the tab shows Streamlit's own icon" >&2
+
+run: $(STAMP) $(LEAFLET) $(ICON)
 	$(VENV)/bin/arp app
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
@@ -36,7 +43,7 @@ define pytest
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 endef
 
-test: $(STAMP) $(LEAFLET) lint typecheck lint-js
+test: $(STAMP) $(LEAFLET) $(ICON) lint typecheck lint-js
 	@mkdir -p $(ARP_ARTIFACTS_DIR) && rm -f $(ARP_ARTIFACTS_DIR)/browser-failure-*
 	$(call pytest,--junitxml=$(ARP_ARTIFACTS_DIR)/pytest-report.xml $(PYTEST_ARGS))
 

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from arp.ui import data
+from arp.ui import data, widgets
 
 st.set_page_config(
     page_title="West Midlands Anti-Racist Places",
-    page_icon=":material/diversity_3:",
+    page_icon=widgets.page_icon(),  # a file: a :material/ name is fetched from Google
     layout="wide",
 )
 

@@ -14,6 +14,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from arp import (
+    app_icon,
     db,
     exports,
     gaps,
@@ -26,6 +27,7 @@ from arp import (
     settings,
     snapshot,
     source_check,
+    tables,
     view_state,
     workshop,
 )
@@ -157,6 +159,7 @@ def _app(args: argparse.Namespace) -> int:
     if settings.INSTALLED:
         _link_app_files(app_dir)
     leaflet.ensure(settings.leaflet_dir(), lambda message: print(message, file=sys.stderr))
+    app_icon.ensure(app_icon.icon_dir(), lambda message: print(message, file=sys.stderr))
     command = [
         sys.executable,
         "-m",
@@ -170,8 +173,8 @@ def _app(args: argparse.Namespace) -> int:
 
 
 def _print_table(table: pd.DataFrame, output_format: str) -> None:
-    if output_format == "csv":
-        table.to_csv(sys.stdout, index=False)
+    if output_format == "csv":  # for a spreadsheet: a cell that would run as a formula is text
+        tables.spreadsheet_safe(table).to_csv(sys.stdout, index=False)
     else:
         with pd.option_context("display.width", 200, "display.max_columns", None):
             print(table.round(2).to_string(index=False))

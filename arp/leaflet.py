@@ -42,17 +42,15 @@ def present(folder: Path) -> bool:
     return (folder / "leaflet.js").is_file() and (folder / "leaflet.css").is_file()
 
 
-def verify(data: bytes, integrity: str | None = None) -> None:
+def verify(data: bytes, integrity: str | None = None, what: str = "the Leaflet tarball") -> None:
     """Raise LeafletError unless `data` has the Subresource-Integrity-style hash given
-    (by default the one npm publishes for Leaflet)."""
+    (by default the one npm publishes for Leaflet). arp.app_icon checks its tarball here too."""
     algorithm, _, expected = (integrity or INTEGRITY).partition("-")
     if algorithm not in {"sha256", "sha384", "sha512"}:
         raise LeafletError(f"unsupported integrity algorithm {algorithm!r}")
     actual = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
     if not hmac.compare_digest(actual, expected):
-        raise LeafletError(
-            f"the Leaflet tarball does not match the hash npm publishes ({algorithm} {actual})"
-        )
+        raise LeafletError(f"{what} does not match the hash npm publishes ({algorithm} {actual})")
 
 
 def extract(data: bytes, folder: Path) -> None:

@@ -366,7 +366,7 @@ def choropleth(
     held: Collection[str] = (),
     districts: pd.DataFrame | None = None,
     overlays: list[dict] | None = None,
-    tiles: bool = True,
+    tiles: bool = False,  # street tiles come from a third-party server: only when asked
     focus: str | None = None,
     height: int = 560,
     base_url_path: str = "",

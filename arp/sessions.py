@@ -113,6 +113,30 @@ def listing(path: Store) -> list[Session]:
     return [Session(*row) for row in rows]
 
 
+def street_tiles(path: Store, session_id: str | None) -> bool:
+    """Whether the session's capture map draws street tiles, which a tile server is asked
+    for as a participant pans: off until a facilitator turns them on, and off without a
+    session."""
+    if not session_id or not workshop.exists(path):
+        return False
+    with workshop.connect(path, write=False) as con:
+        on = con.execute(
+            text("select street_tiles from sessions where session_id = :s"), {"s": session_id}
+        ).scalar_one_or_none()
+    return bool(on)
+
+
+def set_street_tiles(path: Store, session_id: str, on: bool) -> None:
+    """Turn a session's street tiles on or off (a facilitator's choice, arp.ui.signin)."""
+    with workshop.connect(path) as con:
+        changed = con.execute(
+            text("update sessions set street_tiles = :on where session_id = :s"),
+            {"on": int(on), "s": session_id},
+        ).rowcount
+    if not changed:
+        raise SessionError("this session does not exist")
+
+
 def join_link(public_url: str, session_id: str) -> str:
     return f"{public_url.rstrip('/')}/capture?{urlencode({'session': session_id})}"
 

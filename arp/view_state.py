@@ -125,6 +125,27 @@ _FIELDS = {
     "present": "present",
     "map": "map_position",
 }
+PARAMETERS = tuple(_FIELDS)  # every parameter a view's link may carry
+
+
+SHOWN_VALUE_CHARACTERS = 100  # a longer bad value is cut: a link is no place for a paragraph
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """A value in a link that is not valid for its parameter (the view falls back)."""
+
+    param: str
+    value: str
+
+    @property
+    def shown_value(self) -> str:
+        if len(self.value) <= SHOWN_VALUE_CHARACTERS:
+            return self.value
+        return self.value[:SHOWN_VALUE_CHARACTERS] + "…"
+
+    def __str__(self) -> str:
+        return f"'{self.shown_value}' is not a valid {self.param}; showing the default instead."
 
 
 def parse_state(
@@ -133,11 +154,11 @@ def parse_state(
     area_codes: set[str],
     within_options: list[str],
     scenario_names: list[str],
-) -> tuple[ViewState, list[str]]:
+) -> tuple[ViewState, list[LinkProblem]]:
     """The view a URL asks for. A value that is not valid falls back to the default, and a
     message says which, so a mistyped or stale link still opens."""
     default = ViewState(within=within_options[0] if within_options else "E47000007")
-    state, problems = default, []
+    state, problems = default, list[LinkProblem]()
 
     def take(name, valid, convert=lambda v: v):
         nonlocal state
@@ -147,7 +168,7 @@ def parse_state(
         if valid(value):
             state = replace(state, **{_FIELDS[name]: convert(value)})
         else:
-            problems.append(f"'{value}' is not a valid {name}; showing the default instead.")
+            problems.append(LinkProblem(name, value))
 
     take("level", lambda v: v in MAPPED_LEVELS)
     take("within", lambda v: v in within_options)

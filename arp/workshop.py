@@ -165,11 +165,18 @@ def _migration_5(con: Connection) -> None:
     meta.create_all(con)
 
 
+def _migration_6(con: Connection) -> None:
+    # Street tiles on a session's capture map: off (0) unless a facilitator turns them on,
+    # since every tile asks a third-party server for the area a participant is looking at.
+    con.execute(text("alter table sessions add column street_tiles integer not null default 0"))
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _migration_1),
     (2, _migration_2),
     (3, _migration_3),
     (5, _migration_5),
+    (6, _migration_6),
 )
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 EQUAL_WEIGHTS = "Equal weights"

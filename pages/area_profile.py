@@ -8,8 +8,7 @@ from data_loaders import SERVICE_TYPES
 
 framework = data.framework()
 state, problems = page_state.current_state()
-for problem in problems:
-    st.warning(widgets.plain(problem))  # the value came from the link: shown as typed
+widgets.link_problems(problems)  # the values came from the link: shown as text
 
 code = state.area or data.query("within_options")["code"].iloc[0]
 with st.sidebar:

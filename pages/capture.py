@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import insights, settings
+from arp import insights, sessions, settings
 from arp.ui import data, map_element, page_state, widgets
 
 framework = data.framework()
@@ -14,7 +14,11 @@ st.write(
 widgets.privacy_link()
 
 st.caption("Tap your neighbourhood on the map, or search for it by name or postcode.")
-tapped = map_element.place_picker(data.query("within_options")["code"].iloc[0])
+session_id = page_state.session_from_link()
+tapped = map_element.place_picker(
+    data.query("within_options")["code"].iloc[0],
+    tiles=sessions.street_tiles(settings.workshop_database_path(), session_id),
+)
 place, _ = widgets.find_area_box(pick_label="Use this place")
 place = place or tapped
 chosen_place = place or st.session_state.get("capture_place")
@@ -62,7 +66,7 @@ if st.button("Save my note", type="primary"):
                 indicator_id=indicator or None,
                 age_band=age_band or None,
                 ethnic_group=ethnic_group or None,
-                session_id=page_state.session_from_link(),
+                session_id=session_id,
                 client_token=page_state.submission_token(),
             ),
             set(domains),

@@ -7,8 +7,7 @@ from arp.ui import data, files, page_state, widgets
 
 framework = data.framework()
 state, problems = page_state.current_state()
-for problem in problems:
-    st.warning(widgets.plain(problem))  # the value came from the link: shown as typed
+widgets.link_problems(problems)  # the values came from the link: shown as text
 
 st.title("Compare areas")
 level = widgets.level_picker(state.level, "compare_level")

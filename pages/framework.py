@@ -55,7 +55,7 @@ if st.button("Save scenario"):
     except ScenarioError as error:
         st.error(f"Not saved: {error}")
     else:
-        st.success(f"Saved '{widgets.plain(scenario.name)}'.")
+        st.success(f"Saved {widgets.plain(scenario.name)}.")
 
 st.subheader("Composite scores with these weights")
 level = st.radio(

@@ -11,8 +11,7 @@ from data_loaders import SERVICE_TYPES
 framework = data.framework()
 presenting = page_state.presentation_mode()
 state, problems = page_state.current_state()
-for problem in problems:
-    st.warning(widgets.plain(problem))  # the value came from the link: shown as typed
+widgets.link_problems(problems)  # the values came from the link: shown as text
 
 within_options = data.query("within_options")
 within_names = dict(zip(within_options["code"], within_options["name"], strict=True))
@@ -55,7 +54,12 @@ with st.sidebar:
     overlays = st.multiselect(
         "Show on the map", list(overlay_labels), format_func=overlay_labels.get
     )
-    tiles = st.checkbox("Street base map (needs internet)", value=True)
+    tiles = st.checkbox(
+        "Street base map (needs internet)",
+        value=False,  # off: each tile asks OpenStreetMap's server for the area on screen
+        help="The streets come from OpenStreetMap's tile server, which then sees the area "
+        "you look at.",
+    )
     st.divider()
     found, action = widgets.find_area_box(on_map=True, level=level)
 

@@ -66,6 +66,16 @@ for session in sessions.listing(path):
         st.image(sessions.qr_png(link), caption="Scan to add a note", width=200)
         st.text(f"Dot-voting: {link.replace('/capture?', '/vote?')}")
         retention.session_controls(path, session)
+        tiles_on = sessions.street_tiles(path, session.session_id)
+        tiles = st.toggle(
+            "Street base map on this session's capture map",
+            value=tiles_on,
+            key=f"tiles-{session.session_id}",
+            help="Off in a venue: with it on, participants' phones ask OpenStreetMap's tile "
+            "server for the streets of the area they zoom to.",
+        )
+        if tiles != tiles_on and signin.facilitator_signed_in():
+            sessions.set_street_tiles(path, session.session_id, tiles)
         results = sessions.results(path, session.session_id)
         if len(results):
             st.dataframe(results, hide_index=True)
@@ -89,7 +99,7 @@ for session in sessions.listing(path):
                     st.error(str(error))
                 else:
                     st.success(
-                        f"Saved '{widgets.plain(scenario.name)}': choose it under Weights on the map."
+                        f"Saved {widgets.plain(scenario.name)}: choose it under Weights on the map."
                     )
 
 st.header("Import, export, backup")

@@ -4,7 +4,6 @@ ask for a note to be removed."""
 import streamlit as st
 
 from arp import privacy, sessions, settings
-from arp.ui import widgets
 
 st.title("Privacy notice")
 wanted = st.query_params.get("session")
@@ -21,4 +20,4 @@ sections = privacy.notice(
 for section in sections:
     st.subheader(section.heading)
     for paragraph in section.paragraphs:
-        st.write(widgets.plain(paragraph))  # a session's title and the contact come from people
+        st.text(paragraph)  # a session's title and the contact come from people: never Markdown

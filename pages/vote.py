@@ -9,7 +9,7 @@ framework = data.framework()
 st.title("What matters most?")
 path = settings.workshop_database_path()
 known = {s.session_id: s for s in sessions.listing(path)}
-session_id = st.query_params.get("session")
+session_id = st.query_params.get(page_state.SESSION_PARAMETER)
 if session_id not in known:
     st.info("Open this page from your session's join link or QR code.")
     st.stop()

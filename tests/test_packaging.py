@@ -165,6 +165,9 @@ def test_arp_app_serves_the_installed_app_and_leaflet(installed, away):
     local = REPO_ROOT / "static" / "vendor" / "leaflet"
     if (local / "leaflet.js").is_file():  # as fetched by make: no network needed here
         shutil.copytree(local, cache / "arp" / "app" / "static" / "vendor" / "leaflet")
+    icon = REPO_ROOT / "static" / "vendor" / "material-symbols"
+    if icon.is_dir():  # as fetched by make
+        shutil.copytree(icon, cache / "arp" / "app" / "static" / "vendor" / "material-symbols")
     port = _free_port()
     log = away["cwd"] / "arp-app.log"
     with log.open("wb") as output:

@@ -229,3 +229,44 @@ def test_every_sql_file_has_the_house_header(path):
     assert text.startswith(f"-- {name}"), f"{path.name} should start with '-- {name}'"
     assert "grain:" in header, f"{path.name} does not state its grain"
     assert re.search(r"inputs:|requires:", header), f"{path.name} does not name its inputs"
+
+
+def test_every_query_parameter_a_page_reads_is_listed_for_the_crafted_link_tests():
+    """tests/app/test_crafted_links.py feeds Markdown and HTML through page_state's list."""
+    from arp.ui import page_state
+
+    sources = [*REPO_ROOT.glob("pages/*.py"), *REPO_ROOT.glob("arp/ui/*.py"), REPO_ROOT / "app.py"]
+    read = {
+        name
+        for path in sources
+        for name in re.findall(
+            r"query_params(?:\.get\(|\[)\s*[\"']([^\"']+)[\"']", path.read_text(encoding="utf-8")
+        )
+    }
+    assert read <= set(page_state.LINK_PARAMETERS), read - set(page_state.LINK_PARAMETERS)
+    # The view's own parameters are every field a link carries.
+    assert set(page_state.LINK_PARAMETERS) >= set(view_state_link_fields())
+
+
+def view_state_link_fields() -> set[str]:
+    from arp.view_state import ViewState
+
+    full = ViewState(area="E01000001", compare=("E01000001",), present=True, map_position="1,1,1")
+    return set(full.to_params())
+
+
+def test_every_csv_the_product_writes_goes_through_spreadsheet_safe():
+    """A cell starting = + - @ runs as a formula in a spreadsheet: every to_csv call in the
+    product is on a frame tables.spreadsheet_safe made (tests/unit/test_tables.py tests it)."""
+    # arp/fetch.py writes an official lookup table as CSV for its loader, not for people.
+    not_for_people = {REPO_ROOT / "arp" / "fetch.py"}
+    sources = [*REPO_ROOT.glob("arp/**/*.py"), *REPO_ROOT.glob("pages/*.py")]
+    unsafe = [
+        f"{path.relative_to(REPO_ROOT)}: {line.strip()}"
+        for path in sources
+        if path not in not_for_people
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.search(r"\.to_csv\(|\.to_excel\(|csv\.writer|DictWriter", line)
+        and "spreadsheet_safe(" not in line
+    ]
+    assert unsafe == []

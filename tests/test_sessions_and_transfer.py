@@ -33,6 +33,21 @@ def test_sessions_and_their_join_link(path):
         sessions.create(path, "  ", date(2026, 3, 14))
 
 
+def test_street_tiles_are_off_for_a_session_until_a_facilitator_turns_them_on(path):
+    first = sessions.create(path, "Room 1", date(2026, 3, 14))
+    second = sessions.create(path, "Room 2", date(2026, 3, 14))
+    assert sessions.street_tiles(path, first.session_id) is False  # offline by default
+    sessions.set_street_tiles(path, first.session_id, True)
+    assert sessions.street_tiles(path, first.session_id) is True
+    assert sessions.street_tiles(path, second.session_id) is False  # per session
+    sessions.set_street_tiles(path, first.session_id, False)
+    assert sessions.street_tiles(path, first.session_id) is False
+    assert sessions.street_tiles(path, None) is False  # no session in the link
+    assert sessions.street_tiles(path, "no-such-session") is False
+    with pytest.raises(sessions.SessionError, match="does not exist"):
+        sessions.set_street_tiles(path, "no-such-session", True)
+
+
 def test_dot_votes_become_a_weighting_scenario(path):
     session = sessions.create(path, "Room", date(2026, 3, 14))
     sessions.vote(path, session.session_id, "a", {"health": 6, "housing": 4}, set(DOMAINS))

@@ -80,8 +80,10 @@ def area_map(
     return result.clicked
 
 
-def place_picker(within: str) -> str | None:
-    """A small map of LSOAs: tapping one chooses it (stored at LSOA, never as a point)."""
+def place_picker(within: str, tiles: bool = False) -> str | None:
+    """A small map of LSOAs: tapping one chooses it (stored at LSOA, never as a point).
+    Street tiles only when the session's facilitator turned them on (sessions.street_tiles):
+    a tile server would see the area a participant zooms to."""
     frame = map_views.areas_within(data.connection(), "lsoa", within)
     if frame.empty:
         return None
@@ -98,6 +100,7 @@ def place_picker(within: str) -> str | None:
             "quantiles",
             "Contains ONS and OS data, OGL v3.0",
             height=360,
+            tiles=tiles,
             label="Map of neighbourhoods: tap one to choose it, or find it by name or postcode",
             **common,
         ),

@@ -10,8 +10,13 @@ import streamlit as st
 from arp import insights, limits, sessions, settings, view_state
 from arp.ui import data
 
+SESSION_PARAMETER = "session"  # a join link's workshop session
+# Every query parameter a page reads: tests/app/test_crafted_links.py feeds each of them
+# Markdown and HTML on every page, and tests/test_registry.py checks that none is missing.
+LINK_PARAMETERS = (*view_state.PARAMETERS, SESSION_PARAMETER)
 
-def current_state() -> tuple[view_state.ViewState, list[str]]:
+
+def current_state() -> tuple[view_state.ViewState, list[view_state.LinkProblem]]:
     """The view the URL asks for, with messages for anything that had to fall back."""
     within = data.query("within_options")
     return view_state.parse_state(
@@ -47,7 +52,7 @@ def from_view(key: str, current, options=None) -> str:
 
 def session_from_link() -> str | None:
     """The workshop session named in the join link, if it exists."""
-    wanted = st.query_params.get("session")
+    wanted = st.query_params.get(SESSION_PARAMETER)
     known = {s.session_id for s in sessions.listing(settings.workshop_database_path())}
     return wanted if wanted in known else None
 

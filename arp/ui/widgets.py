@@ -1,17 +1,25 @@
-"""Widgets the pages share: the level picker, area search, table downloads, the
-stop-and-search table, the link to the privacy notice, and escaping of user-typed text for
-Markdown labels."""
+"""Widgets the pages share: the tab's icon, the level picker, area search, table downloads,
+the stop-and-search table, the link to the privacy notice, and user-typed or link-borne text
+shown as text (plain)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from arp import gaps, levels, profiles, search, tables
+from arp import app_icon, gaps, levels, profiles, search, tables, view_state
 from arp.ui import data
 from arp.ui.page_state import from_view
+
+
+def page_icon() -> str:
+    """The browser tab's icon as a file, which Streamlit puts in the page as a data: URL (or
+    serves itself): never a `:material/...:` name, whose SVG Streamlit's frontend fetches from
+    Google's font server. Streamlit's own icon until arp.app_icon has fetched ours."""
+    return app_icon.page_icon() or str(Path(st.__file__).parent / "static" / "favicon.png")
 
 
 def level_picker(current: str, key: str) -> str:
@@ -86,10 +94,31 @@ def privacy_link() -> None:
     )
 
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+# Streamlit rewrites this in a Markdown source before parsing it, even inside code.
+ICON_PREFIX = ":material/"
+WORD_JOINER = "\u2060"  # invisible, and breaks nothing else
 
 
-def plain(text: str) -> str:
-    """User-typed text made safe inside Streamlit labels and messages, which render Markdown:
-    every Markdown character is escaped, so it shows exactly as typed."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+def plain(text: object) -> str:
+    """Text that a user typed or a link carries, for a Streamlit label or message (which
+    render Markdown): an inline code span, the one Markdown construct shown exactly as typed.
+    Escaping every Markdown character is not enough: Streamlit's renderer still links bare
+    addresses (https://..., www...., a@b.example) and draws :material/...: names as icons
+    (tests/browser/test_crafted_links.py shows it in Chromium). The span is one line (a code
+    span shows line ends as spaces anyway); its fence is longer than any run of backticks in
+    the text; and a word joiner keeps ':material/' from Streamlit's rewriting."""
+    line = " ".join(str(text).split()).replace(ICON_PREFIX, ":" + WORD_JOINER + ICON_PREFIX[1:])
+    if not line:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall("`+", line)), default=0) + 1)
+    pad = " " if line.startswith("`") or line.endswith("`") else ""  # CommonMark drops it
+    return f"{fence}{pad}{line}{pad}{fence}"
+
+
+def link_problems(problems: list[view_state.LinkProblem]) -> None:
+    """A warning for each value in the page's link that was not valid, the value as text."""
+    for problem in problems:
+        st.warning(
+            f"{plain(problem.shown_value)} is not a valid {problem.param}; "
+            "showing the default instead."
+        )

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.app.text_checks import misplaced
+
 
 @pytest.fixture
 def open_page(app_with, fixture_db):
@@ -77,7 +79,7 @@ def test_a_copied_link_reopens_the_view(open_page):
 def test_bad_query_string_values_fall_back_with_a_message(open_page):
     at = open_page(show="<script>alert(1)</script>", level="county")
     warnings = " ".join(w.value for w in at.warning)
-    assert "'county' is not a valid level" in warnings
+    assert "`county` is not a valid level" in warnings
     assert "is not a valid show" in warnings
     assert at.title[0].value == "Index of Multiple Deprivation score (IoD2025)"
 
@@ -89,10 +91,9 @@ def test_a_crafted_link_cannot_style_a_warning_as_a_link_or_image(open_page, pag
     crafted = "[Sign in again](https://evil.example/login) ![x](https://evil.example/p.png)"
     at = open_page(page=page, level=crafted)
     (warning,) = [w.value for w in at.warning if "is not a valid level" in w.value]
-    # Every Markdown character is escaped, so Streamlit shows the value as typed.
-    assert "](" not in warning.replace("\\]\\(", "")
-    assert "\\[Sign in again\\]\\(https://evil\\.example/login\\)" in warning
-    assert "\\!\\[x\\]" in warning
+    # The value is one inline code span, which Streamlit shows exactly as typed.
+    assert warning == f"`{crafted}` is not a valid level; showing the default instead."
+    assert misplaced(at, "evil.example") == []
 
 
 def test_suppressed_values_are_shown_as_suppressed(open_page):

@@ -26,12 +26,13 @@ def start(app_with, fixture_db, monkeypatch):
 
 
 def as_read(markdown: str) -> str:
-    """Text as the reader sees it: the Markdown escapes of widgets.plain() taken off."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Text as the reader sees it: the code span of widgets.plain() taken off."""
+    return re.sub(r"(`+) ?(.*?) ?\1", r"\2", markdown)
 
 
 def said(at) -> str:
-    return "\n".join(as_read(m.value) for m in at.markdown)
+    """What the notice says: its paragraphs are plain text (st.text), never Markdown."""
+    return "\n".join([*(t.value for t in at.text), *(as_read(m.value) for m in at.markdown)])
 
 
 def test_the_notice_says_what_is_kept_and_who_to_ask(start, monkeypatch):
@@ -69,7 +70,7 @@ def test_opened_from_a_session_the_notice_gives_its_dates_and_shows_its_title_as
         in said(at)
     )
     raw = "\n".join(m.value for m in at.markdown)
-    assert "[link](http" not in raw  # escaped: shown, never rendered
+    assert "[link](http" not in raw  # the title is in plain text, never Markdown
     assert "*2*" not in raw
 
 

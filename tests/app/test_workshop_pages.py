@@ -196,3 +196,36 @@ def test_moderation_draws_the_oldest_notes_only_and_the_next_ones_after(start):
     at.button(key=f"approve-{saved[0]}").click().run()
     shown = [c.value.split(" ·")[0] for c in at.caption if c.value.startswith("#")]
     assert shown == [f"#{i}" for i in saved[1 : insights.MODERATE_AT_ONCE + 1]]
+
+
+def test_street_tiles_reach_a_session_s_capture_map_only_when_a_facilitator_turns_them_on(
+    start,
+):
+    from datetime import date
+
+    from arp import maps, sessions
+
+    path = settings.workshop_database_path()
+    room = sessions.create(path, "Room 1", date(2026, 3, 14))
+    other = sessions.create(path, "Room 2", date(2026, 3, 14))
+
+    def capture_tiles(session_id=None):
+        at = start("pages/capture.py", **({"session": session_id} if session_id else {}))
+        (spec,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+        return spec["tiles"]
+
+    assert capture_tiles(room.session_id) is None  # offline is the default in a venue
+    (explorer,) = [json.loads(e.proto.json) for e in start(None).get("bidi_component")]
+    assert explorer["tiles"] is None
+    anonymous = start("pages/moderate.py")
+    assert not anonymous.toggle  # only a signed-in facilitator sees the switch
+    at = start("pages/moderate.py")
+    at.text_input[0].set_value("a long facilitator password").run()
+    at.button[0].click().run()
+    at.toggle(key=f"tiles-{room.session_id}").set_value(True).run()
+    assert sessions.street_tiles(path, room.session_id) is True
+    assert capture_tiles(room.session_id) == maps.TILES
+    assert capture_tiles(other.session_id) is None  # per session
+    assert capture_tiles() is None  # no session in the link
+    at.toggle(key=f"tiles-{room.session_id}").set_value(False).run()
+    assert capture_tiles(room.session_id) is None

@@ -50,4 +50,13 @@ def test_a_map_view_in_a_link_is_read_only_when_it_makes_sense(text, expected):
 def test_a_bad_map_view_falls_back_to_fitting_the_areas_with_a_message():
     parsed, problems = parse({"show": "no_car", "map": "<script>"})
     assert parsed.map_position is None
-    assert problems == ["'<script>' is not a valid map; showing the default instead."]
+    assert [str(p) for p in problems] == [
+        "'<script>' is not a valid map; showing the default instead."
+    ]
+    assert problems == [view_state.LinkProblem("map", "<script>")]
+
+
+def test_a_long_bad_value_is_cut_where_it_is_shown():
+    _, problems = parse({"level": "x" * 500})
+    assert problems[0].value == "x" * 500
+    assert problems[0].shown_value == "x" * view_state.SHOWN_VALUE_CHARACTERS + "…"
