@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from arp.ui import data
+from arp import settings
+from arp.ui import data, signin
 
 st.set_page_config(
     page_title="West Midlands Anti-Racist Places",
@@ -29,4 +30,7 @@ if data.current_status().ready:
 else:
     pages = [st.Page("pages/setup.py", title="Set up data", icon=":material/build:", default=True)]
 
-st.navigation(pages).run()
+settings.configure_logging()
+navigation = st.navigation(pages)
+signin.account_box()  # who is signed in, and the sign-out, on every page
+navigation.run()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import re
 import uuid
@@ -20,6 +21,7 @@ from sqlalchemy import text
 from arp import workshop
 from arp.workshop import Store
 
+log = logging.getLogger(__name__)
 MAX_TEXT = 1000
 KINDS = {
     "barrier": "A barrier",
@@ -196,6 +198,8 @@ def moderate(
     same transaction as the change."""
     if action not in ("approve", "reject", "redact"):
         raise InsightError(f"unknown action {action!r}")
+    if not facilitator.strip():
+        raise InsightError("only a signed-in facilitator moderates")
     edited = None
     if action == "redact":
         if not redacted_text or not redacted_text.strip():
@@ -236,6 +240,7 @@ def moderate(
                 "previous": previous if action == "redact" else None,
             },
         )
+    log.info("%s: %s insight %d", facilitator, action, insight_id)
 
 
 # --- facilitator sign-in ----------------------------------------------------------------

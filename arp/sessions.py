@@ -37,8 +37,15 @@ class Session:
 
 
 def create(
-    path: Store, title: str, held_on: date, venue: str = "", district_code: str | None = None
+    path: Store,
+    title: str,
+    held_on: date,
+    venue: str = "",
+    district_code: str | None = None,
+    *,
+    by: str | None = None,
 ) -> Session:
+    """A new session; `by` is the facilitator, logged."""
     title = " ".join(title.split())
     if not title:
         raise SessionError("give the session a title")
@@ -59,6 +66,9 @@ def create(
                 "district": district_code,
                 "now": datetime.now(UTC),
             },
+        )
+        workshop.record_action(
+            con, by, "created session", f"{session.session_id} ({session.title}, {held_on})"
         )
     return session
 

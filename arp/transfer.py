@@ -93,12 +93,14 @@ def saved_keys(path: Store) -> set[tuple[str, str]]:
     return {(area, " ".join(note.split()).casefold()) for area, note in rows}
 
 
-def import_all(path: Store, check: ImportCheck) -> int:
-    """Save a checked file, all or nothing: refused whole when any row has an error."""
+def import_all(path: Store, check: ImportCheck, *, by: str | None = None) -> int:
+    """Save a checked file, all or nothing: refused whole when any row has an error. `by` is
+    the facilitator, logged."""
     if check.errors:
         raise insights.InsightError(f"{len(check.errors)} row(s) have errors; nothing was saved")
     for insight in check.rows:
         insights.save(path, insight)
+    workshop.log_action(path, by, "imported notes", f"{len(check.rows)} note(s)")
     return len(check.rows)
 
 
@@ -131,7 +133,7 @@ def backup(path: Store) -> bytes:
             with workshop.connect(path, write=False) as source, copy.begin() as con:
                 if source.dialect.name == "postgresql":
                     source.execute(text("set transaction isolation level repeatable read"))
-                for table in workshop.TABLES:
+                for table in workshop.BACKUP_TABLES:
                     result = source.execute(text(f"select * from {table}"))
                     columns = list(result.keys())
                     rows = [dict(zip(columns, row, strict=True)) for row in result]

@@ -10,6 +10,7 @@ if not signin.facilitator_signed_in():
     st.stop()
 
 path = settings.workshop_database_path()
+facilitator = signin.current_facilitator() or ""
 pending = insights.listing(path, "pending")
 st.write(f"{len(pending)} note(s) waiting.")
 for row in pending.itertuples():
@@ -34,9 +35,7 @@ for row in pending.itertuples():
             action = ("reject", None)
         if action:
             try:
-                insights.moderate(
-                    path, row.insight_id, action[0], signin.current_facilitator() or "", action[1]
-                )
+                insights.moderate(path, row.insight_id, action[0], facilitator, action[1])
             except insights.InsightError as error:
                 st.error(str(error))
             else:
@@ -50,7 +49,7 @@ with st.form("new_session"):
     venue = st.text_input("Venue (optional)")
     if st.form_submit_button("Create session"):
         try:
-            sessions.create(path, title, held_on, venue)
+            sessions.create(path, title, held_on, venue, by=facilitator)
         except sessions.SessionError as error:
             st.error(str(error))
 for session in sessions.listing(path):
@@ -77,7 +76,7 @@ for session in sessions.listing(path):
                         {d.id for d in framework.scored_domains},
                         set(framework.indicators),
                     )
-                    workshop.save_scenario(path, scenario)
+                    workshop.save_scenario(path, scenario, by=facilitator)
                 except (sessions.SessionError, workshop.ScenarioError) as error:
                     st.error(str(error))
                 else:
@@ -96,19 +95,32 @@ if upload is not None:
         st.error(f"{len(check.errors)} row(s) need fixing; nothing will be saved until they are:")
         st.text("\n".join(check.errors[:50]))
     elif st.button(f"Save {len(check.rows)} note(s) as pending"):
-        saved = transfer.import_all(path, check)
+        saved = transfer.import_all(path, check, by=facilitator)
         st.success(f"Saved {saved} note(s); they wait for moderation above.")
-csv_bytes, json_bytes = transfer.export_approved(path)
+# Made when pressed, for a still signed-in facilitator, and logged (signin.facilitator_download).
 left, middle, right, far = st.columns(4)
-left.download_button("Approved insights (CSV)", csv_bytes, "arp-insights.csv", "text/csv")
-middle.download_button(
-    "Approved insights (JSON)", json_bytes, "arp-insights.json", "application/json"
+signin.facilitator_download(
+    left,
+    "Approved insights (CSV)",
+    lambda: transfer.export_approved(path)[0],
+    "arp-insights.csv",
+    "text/csv",
 )
-right.download_button("Votes (CSV)", transfer.export_votes(path), "arp-votes.csv", "text/csv")
+signin.facilitator_download(
+    middle,
+    "Approved insights (JSON)",
+    lambda: transfer.export_approved(path)[1],
+    "arp-insights.json",
+    "application/json",
+)
+signin.facilitator_download(
+    right, "Votes (CSV)", lambda: transfer.export_votes(path), "arp-votes.csv", "text/csv"
+)
 if workshop.exists(path):
-    far.download_button(
+    signin.facilitator_download(
+        far,
         "Backup (SQLite)",
-        transfer.backup(path),
+        lambda: transfer.backup(path),
         "workshop-backup.sqlite3",
         "application/octet-stream",
     )

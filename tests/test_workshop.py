@@ -20,7 +20,8 @@ def test_migrations_run_once_and_record_the_version(store):
     workshop.dispose_all()  # a new process opening it again
     with workshop.connect(store) as con:
         versions = con.execute(text("select version from schema_migrations order by 1")).all()
-    assert [tuple(v) for v in versions] == [(1,), (2,), (3,)]
+    assert [v for (v,) in versions] == [version for version, _ in workshop.MIGRATIONS]
+    assert workshop.SCHEMA_VERSION == 4
 
 
 def test_save_list_update_and_delete_a_scenario(store):
@@ -81,7 +82,9 @@ def test_the_public_build_never_touches_the_workshop_file(tmp_path, monkeypatch)
     assert workshop.list_scenarios(path)[1].name == "kept"
     workshop.dispose_all()  # closing the last connection folds SQLite's WAL files away
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["arp.duckdb", "workshop.sqlite3"]
+    # arp.duckdb.writing: the builds' lock file (arp.db.one_writer), empty between builds.
+    assert names == ["arp.duckdb", "arp.duckdb.writing", "workshop.sqlite3"]
+    assert (tmp_path / "arp.duckdb.writing").read_text() == ""
     with duckdb.connect(str(database), read_only=True) as con:
         tables = {r[0] for r in con.execute("show tables").fetchall()}
     assert "areas" in tables
