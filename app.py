@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from arp.ui import data, widgets
+from arp import settings
+from arp.ui import data, signin, widgets
 
 st.set_page_config(
     page_title="West Midlands Anti-Racist Places",
@@ -30,6 +31,9 @@ if data.current_status().ready:
 else:
     pages = [st.Page("pages/setup.py", title="Set up data", icon=":material/build:", default=True)]
 
+settings.configure_logging()
+navigation = st.navigation(pages)
+signin.account_box()  # who is signed in, and the sign-out, on every page
 # One version of the public database for the page's whole run; a rebuild shows next run.
 with data.reading():
-    st.navigation(pages).run()
+    navigation.run()

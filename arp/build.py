@@ -10,6 +10,7 @@ Order of work, so that a bad file can never damage a working database:
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,10 +27,15 @@ from arp.framework import Framework, FrameworkError, load_framework
 from data_loaders import ONE_OF, REGISTRY, SERVICES_TABLE, LoaderError, Registry, Source
 
 Progress = Callable[[float, str], None]
+log = logging.getLogger(__name__)
 
 
 class BuildError(RuntimeError):
     """The build stopped; the previous database, if any, is untouched."""
+
+
+class BuildRunning(BuildError):
+    """Another build of the same database is running (in any process); this one did not start."""
 
 
 @dataclass
@@ -187,9 +193,38 @@ def build(
     *,
     registry: Registry = REGISTRY,
     framework: Framework | None = None,
+    by: str | None = None,
 ) -> BuildReport:
     """`registry`: the sources known (the shipped registry unless a test adds one);
-    `framework`: the indicators scored (data/framework.toml unless given)."""
+    `framework`: the indicators scored (data/framework.toml unless given); `by`: the
+    facilitator who started it (None: the command line). One build of a database at a time:
+    a second one raises BuildRunning at once."""
+    try:
+        with db.one_writer(database, by):
+            log.info("Build of %s started by %s", database, by or "the command line")
+            report = _build(database, source_dir, only, cache, progress, registry, framework)
+    except db.DatabaseBusy as error:
+        raise BuildRunning(str(error)) from None
+    except BaseException as error:
+        log.warning(
+            "Build of %s started by %s stopped: %s", database, by or "the command line", error
+        )
+        raise
+    log.info(
+        "Build of %s by %s finished in %.0f s", database, by or "the command line", report.seconds
+    )
+    return report
+
+
+def _build(
+    database: Path,
+    source_dir: Path | None,
+    only: Sequence[str] | None,
+    cache: Path | None,
+    progress: Progress,
+    registry: Registry,
+    framework: Framework | None,
+) -> BuildReport:
     started = time.perf_counter()
     from arp.settings import cache_dir
 
@@ -239,9 +274,14 @@ def rescore(database: Path) -> list:
         raise BuildError(f"no database at {database}: run `arp build` first")
     _refuse_snapshot(database, "rescored")
     try:
-        with db.replaced_atomically(database, start_from_existing=True) as con:
+        with (
+            db.one_writer(database),
+            db.replaced_atomically(database, start_from_existing=True) as con,
+        ):
             db.run_build_queries(con)
             statuses = indicators.score_all(con, load_framework())
+    except db.DatabaseBusy as error:
+        raise BuildRunning(str(error)) from None
     except (FrameworkError, indicators.IndicatorQueryError) as error:
         raise BuildError(str(error)) from error
     return statuses

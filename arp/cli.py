@@ -17,6 +17,7 @@ from arp import (
     app_icon,
     db,
     exports,
+    facilitators,
     gaps,
     insights,
     leaflet,
@@ -391,6 +392,51 @@ def _workshop_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_new_password() -> str:
+    """Asked twice, unechoed, at a terminal; one line of stdin otherwise (for scripts)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("The same password again: ") != first:
+        raise facilitators.AccountError("the two passwords differ")
+    return first
+
+
+def _facilitator(args: argparse.Namespace) -> int:
+    store = settings.workshop_database_path()
+    try:
+        if args.facilitator_command == "add":
+            name = facilitators.clean_name(" ".join(args.name))
+            password = _read_new_password()
+            facilitators.check_new_password(password)
+            account = facilitators.add_account(store, name, password)
+            print(f"Added the facilitator account {account.name!r}.")
+        elif args.facilitator_command == "remove":
+            name = " ".join(args.name)
+            if not facilitators.remove_account(store, name):
+                print(f"There is no facilitator account named {name!r}.", file=sys.stderr)
+                return 1
+            print(f"Removed the facilitator account {name!r}; its sign-ins have ended.")
+        else:
+            accounts = facilitators.list_accounts(store)
+            if not accounts:
+                print("No facilitator accounts yet: add one with `arp facilitator add NAME`.")
+            for account in accounts:
+                last = (
+                    f"{account.last_signed_in_at:%Y-%m-%d %H:%M} UTC"
+                    if account.last_signed_in_at
+                    else "never"
+                )
+                print(
+                    f"{account.name:32}  created {account.created_at:%Y-%m-%d %H:%M} UTC"
+                    f"  last signed in {last}"
+                )
+    except facilitators.AccountError as error:
+        print(f"Not done: {error}.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="arp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -515,7 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     check_parser.set_defaults(handler=_sources_check)
     hash_parser = commands.add_parser(
-        "hash-password", help="hash a facilitator password for ARP_FACILITATOR_PASSWORD_HASH"
+        "hash-password",
+        help="hash a shared password for ARP_FACILITATOR_PASSWORD_HASH (used only while the "
+        "store has no named account: prefer `arp facilitator add`)",
     )
     hash_parser.set_defaults(handler=_hash_password)
     workshop_parser = commands.add_parser(
@@ -542,6 +590,24 @@ def main(argv: list[str] | None = None) -> int:
         if name.startswith("delete"):
             command.add_argument("--yes", action="store_true", help="really delete")
         command.set_defaults(handler=handler)
+    facilitator_parser = commands.add_parser(
+        "facilitator",
+        help="named facilitator accounts in the workshop store ($ARP_WORKSHOP_DB)",
+    )
+    facilitator_commands = facilitator_parser.add_subparsers(
+        dest="facilitator_command", required=True
+    )
+    add_parser = facilitator_commands.add_parser(
+        "add",
+        help="add an account; the password is asked twice (or read from one line of stdin)",
+    )
+    add_parser.add_argument("name", nargs="+", help="the facilitator's name, as logs show it")
+    remove_parser = facilitator_commands.add_parser(
+        "remove", help="remove an account and end its sign-ins"
+    )
+    remove_parser.add_argument("name", nargs="+")
+    facilitator_commands.add_parser("list", help="names, when made, when last signed in")
+    facilitator_parser.set_defaults(handler=_facilitator)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "app":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -40,6 +44,75 @@ def replaced_atomically(
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+class DatabaseBusy(RuntimeError):
+    """Another build (or rescore) of this database is running; the message says whose."""
+
+
+def _writer_lock_path(database: Path) -> Path:
+    return database.with_name(f"{database.name}.writing")
+
+
+@contextmanager
+def one_writer(database: Path, by: str | None = None, wait_seconds: float = 0.5) -> Iterator[None]:
+    """Hold the database's writer lock for the block, or raise DatabaseBusy: an flock on a
+    file beside it, so a second build, in this process or another, is refused instead of
+    racing the first (two builds at once once crashed each other). The kernel drops the lock
+    with the process, so a crash leaves none behind. The file says who holds it."""
+    path = _writer_lock_path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+", encoding="utf-8")
+    deadline = time.monotonic() + wait_seconds  # a status check holds it for microseconds
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise DatabaseBusy(describe_writer(current_writer(database))) from None
+            time.sleep(0.05)
+    try:
+        holder = {"pid": os.getpid(), "by": by, "started": datetime.now(UTC).isoformat()}
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(holder))
+        handle.flush()
+        yield
+    finally:
+        handle.seek(0)
+        handle.truncate()
+        handle.flush()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def current_writer(database: Path) -> dict | None:
+    """Who is building the database now ({'pid', 'by', 'started'}; {} while the holder is
+    still writing its name), or None when nobody is."""
+    path = _writer_lock_path(database)
+    if not path.exists():
+        return None
+    with path.open("r", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                return json.loads(handle.read() or "{}")
+            except ValueError:
+                return {}
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
+def describe_writer(holder: dict | None) -> str:
+    if holder is None:
+        return "nobody is building the database"
+    started = holder.get("started")
+    when = f" since {datetime.fromisoformat(started):%H:%M} UTC" if started else ""
+    who = f" by {holder['by']}" if holder.get("by") else ""
+    return f"another build of the database is running{who}{when}"
 
 
 def connect(path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:

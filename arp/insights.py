@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import time
 import uuid
@@ -22,6 +23,7 @@ from arp import limits, privacy, workshop
 from arp.redaction import redact
 from arp.workshop import Store
 
+log = logging.getLogger(__name__)
 MAX_TEXT = 1000
 KINDS = {
     "barrier": "A barrier",
@@ -232,6 +234,8 @@ def moderate(
     privacy.purge_expired(path)  # retention is enforced as facilitators work, too
     if action not in ("approve", "reject", "redact"):
         raise InsightError(f"unknown action {action!r}")
+    if not facilitator.strip():
+        raise InsightError("only a signed-in facilitator moderates")
     edited = None
     if action == "redact":
         if not redacted_text or not redacted_text.strip():
@@ -272,6 +276,7 @@ def moderate(
                 "previous": previous if action == "redact" else None,
             },
         )
+    log.info("%s: %s insight %d", facilitator, action, insight_id)
 
 
 # --- facilitator sign-in ----------------------------------------------------------------

@@ -53,7 +53,10 @@ def create(
     venue: str = "",
     district_code: str | None = None,
     retention_days: int = privacy.DEFAULT_RETENTION_DAYS,
+    *,
+    by: str | None = None,
 ) -> Session:
+    """A new session; `by` is the facilitator, logged."""
     title = " ".join(title.split())
     if not title:
         raise SessionError("give the session a title")
@@ -83,6 +86,9 @@ def create(
                 "now": datetime.now(UTC),
                 "retention": session.retention_days,
             },
+        )
+        workshop.record_action(
+            con, by, "created session", f"{session.session_id} ({session.title}, {held_on})"
         )
     return session
 

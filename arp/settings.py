@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -118,6 +120,21 @@ def privacy_contact() -> str | None:
 
 
 def facilitator_password_hash_from_environment() -> str | None:
-    """The facilitators' password hash (ARP_FACILITATOR_PASSWORD_HASH), if set; Streamlit
-    secrets are the other place it can be (arp.ui.signin reads those)."""
+    """The shared facilitator password's hash of earlier versions
+    (ARP_FACILITATOR_PASSWORD_HASH), if set: it signs in only while the workshop store has
+    no named account (arp.facilitators). Streamlit secrets are the other place it can be
+    (arp.ui.signin reads those)."""
     return os.environ.get("ARP_FACILITATOR_PASSWORD_HASH") or None
+
+
+def configure_logging() -> None:
+    """The app's own log lines (who changed what, failed sign-ins, lock-outs, builds) on
+    stderr beside Streamlit's, at INFO and above. Safe to call on every run."""
+    logger = logging.getLogger("arp")
+    if any(getattr(handler, "arp_handler", False) for handler in logger.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.arp_handler = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)

@@ -131,12 +131,13 @@ def saved_keys(path: Store) -> set[tuple[str, str]]:
     return {(area, " ".join(note.split()).casefold()) for area, note in rows}
 
 
-def import_all(path: Store, check: ImportCheck) -> int:
+def import_all(path: Store, check: ImportCheck, *, by: str | None = None) -> int:
     """Save a checked file, all or nothing: refused whole when any row has an error, and
-    saved in one transaction."""
+    saved in one transaction. `by` is the facilitator, logged."""
     if check.errors:
         raise insights.InsightError(f"{len(check.errors)} row(s) have errors; nothing was saved")
     insights.save_all(path, check.rows)
+    workshop.log_action(path, by, "imported notes", f"{len(check.rows)} note(s)")
     return len(check.rows)
 
 
@@ -199,7 +200,7 @@ def backup_with_manifest(path: Store) -> tuple[bytes, dict[str, Any]]:
                 if source.dialect.name == "postgresql":
                     source.execute(text("set transaction isolation level repeatable read"))
                 manifest = _manifest(source, made_at, purged)
-                for table in workshop.TABLES:
+                for table in workshop.BACKUP_TABLES:
                     result = source.execute(text(BACKUP_ROWS.get(table, f"select * from {table}")))
                     columns = list(result.keys())
                     blanked = {c: None for c in BACKUP_BLANKED.get(table, ())}
@@ -222,6 +223,13 @@ def backup_with_manifest(path: Store) -> tuple[bytes, dict[str, Any]]:
         return target.read_bytes(), manifest
 
 
+def backup_preview(path: Store) -> dict[str, Any]:
+    """The manifest a backup made now would carry, without making the file (the file itself
+    is made only when a signed-in facilitator asks for it)."""
+    with workshop.connect(path, write=False) as source:
+        return _manifest(source, privacy.utc_now(), privacy.Purged())
+
+
 def _count(source: sa.Connection, sql: str) -> int:
     return int(source.execute(text(sql)).scalar_one())
 
@@ -237,7 +245,7 @@ def _manifest(source: sa.Connection, made_at: Any, purged: privacy.Purged) -> di
         table: _count(source, f"select count(*) from ({BACKUP_ROWS[table]}) as kept")
         if table in BACKUP_ROWS
         else _count(source, f"select count(*) from {table}")
-        for table in workshop.TABLES
+        for table in workshop.BACKUP_TABLES
     }
     sessions = source.execute(
         text(

@@ -51,6 +51,9 @@ SQLITE_SUFFIX = ".sqlite3"
 BUSY_TIMEOUT_MS = 30_000
 TABLES: tuple[str, ...] = ("scenarios", "sessions", "insights", "moderation_log", "votes")
 TABLES += ("privacy_log",)  # migration 5: purges and deletions (counts, never text)
+# What a backup copies: the room's work and who did what. Facilitator accounts, sign-ins,
+# failed sign-ins and the cookie key (migration 4) are never copied out of the store.
+BACKUP_TABLES = (*TABLES, "facilitator_log")
 
 
 def _ts(name: str, nullable: bool = False) -> sa.Column:
@@ -138,6 +141,76 @@ def _migration_3(con: Connection) -> None:
     meta.create_all(con)
 
 
+def _migration_4(con: Connection) -> None:
+    """Named facilitator accounts, their sign-ins (server-side, so a sign-out or a removed
+    account ends them), failed sign-ins for throttling, the key that signs the sign-in cookie,
+    and a log of who changed what."""
+    meta = sa.MetaData()
+    sa.Table(
+        "facilitators",
+        meta,
+        sa.Column("name_key", sa.String(200), primary_key=True),  # the name, casefolded
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("hash_scheme", sa.String(32), nullable=False),
+        sa.Column("iterations", sa.Integer, nullable=False),
+        sa.Column("salt", sa.String(64), nullable=False),  # hex
+        sa.Column("password_hash", sa.String(128), nullable=False),  # hex
+        _ts("created_at"),
+        _ts("last_signed_in_at", nullable=True),
+    )
+    sa.Table(
+        "facilitator_signins",
+        meta,
+        sa.Column("signin_id", sa.String(64), primary_key=True),
+        sa.Column("name_key", sa.String(200), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("client", sa.String(200), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=True),  # set when the cookie is made
+        sa.Column("handoff_hash", sa.String(64), nullable=True, unique=True),
+        _ts("handoff_expires_at", nullable=True),
+        _ts("created_at"),
+        _ts("expires_at"),
+        _ts("revoked_at", nullable=True),
+    )
+    failures = sa.Table(
+        "signin_failures",
+        meta,
+        sa.Column(
+            "failure_id",
+            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+            sa.Identity(),
+            primary_key=True,
+        ),
+        sa.Column("scope", sa.String(16), nullable=False),  # 'account' or 'client'
+        sa.Column("subject", sa.String(200), nullable=False),
+        _ts("failed_at"),
+        sa.CheckConstraint("scope in ('account', 'client')"),
+    )
+    sa.Index("signin_failures_by_subject", failures.c.scope, failures.c.subject)
+    sa.Table(
+        "signin_keys",
+        meta,
+        sa.Column("name", sa.String(64), primary_key=True),
+        sa.Column("secret", sa.String(128), nullable=False),  # hex
+        _ts("created_at"),
+    )
+    sa.Table(
+        "facilitator_log",
+        meta,
+        sa.Column(
+            "entry_id",
+            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+            sa.Identity(),
+            primary_key=True,
+        ),
+        _ts("acted_at"),
+        sa.Column("facilitator", sa.String(200)),  # null: from the command line or a script
+        sa.Column("action", sa.String(64), nullable=False),
+        sa.Column("subject", sa.Text),
+    )
+    meta.create_all(con)
+
+
 def _migration_5(con: Connection) -> None:
     """Privacy that holds (arp.privacy): each session's retention period, in days after the
     session (unapproved notes and the original wording of redacted notes are deleted when it
@@ -175,6 +248,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _migration_1),
     (2, _migration_2),
     (3, _migration_3),
+    (4, _migration_4),
     (5, _migration_5),
     (6, _migration_6),
 )
@@ -462,10 +536,11 @@ def validate(scenario: Scenario, domain_ids: set[str], indicator_ids: set[str]) 
     )
 
 
-def save_scenario(path: Store, scenario: Scenario) -> None:
-    """Insert or replace a (validated) scenario by name."""
+def save_scenario(path: Store, scenario: Scenario, *, by: str | None = None) -> None:
+    """Insert or replace a (validated) scenario by name; `by` is the facilitator, logged."""
     now = datetime.now(UTC)
     with connect(path) as con:
+        record_action(con, by, "saved scenario", scenario.name, now)
         con.execute(
             text(
                 """insert into scenarios (name, domain_weights, indicator_weights, note,
@@ -500,6 +575,52 @@ def list_scenarios(path: Store) -> list[Scenario]:
     return [Scenario(EQUAL_WEIGHTS), *saved]
 
 
-def delete_scenario(path: Store, name: str) -> None:
+def delete_scenario(path: Store, name: str, *, by: str | None = None) -> None:
     with connect(path) as con:
+        record_action(con, by, "deleted scenario", name)
         con.execute(text("delete from scenarios where name = :name"), {"name": name})
+
+
+# --- who changed what ----------------------------------------------------------------
+
+
+def record_action(
+    con: Connection,
+    facilitator: str | None,
+    action: str,
+    subject: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """One line in facilitator_log (in the caller's transaction) and in the server log: who
+    (None: the command line or a script), what, and to what."""
+    con.execute(
+        text(
+            "insert into facilitator_log (acted_at, facilitator, action, subject) "
+            "values (:now, :who, :action, :subject)"
+        ),
+        {"now": now or datetime.now(UTC), "who": facilitator, "action": action, "subject": subject},
+    )
+    who = facilitator or "(no facilitator: command line)"
+    log.info("%s: %s%s", who, action, f" {subject!r}" if subject else "")
+
+
+def log_action(
+    path: Store, facilitator: str | None, action: str, subject: str | None = None
+) -> None:
+    """record_action in a transaction of its own (builds, downloads: nothing else to write)."""
+    with connect(path) as con:
+        record_action(con, facilitator, action, subject)
+
+
+def facilitator_log(path: Store, limit: int = 200) -> Any:
+    """The latest entries of facilitator_log, newest first, as a DataFrame."""
+    with connect(path, write=False) as con:
+        return frame(
+            con.execute(
+                text(
+                    "select acted_at, facilitator, action, subject from facilitator_log "
+                    "order by entry_id desc limit :limit"
+                ).columns(acted_at=sa.DateTime(timezone=True)),
+                {"limit": limit},
+            )
+        )

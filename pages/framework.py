@@ -3,8 +3,15 @@
 import streamlit as st
 
 from arp import levels, method, settings
-from arp.ui import data, widgets
-from arp.workshop import Scenario, ScenarioError, save_scenario, validate
+from arp.ui import data, signin, widgets
+from arp.workshop import (
+    EQUAL_WEIGHTS,
+    Scenario,
+    ScenarioError,
+    delete_scenario,
+    save_scenario,
+    validate,
+)
 
 st.title("The framework")
 st.write(
@@ -42,20 +49,35 @@ for index, domain in enumerate(framework.scored_domains):
     weights[domain.id] = columns[index % 2].slider(
         domain.title, 0.0, 5.0, float(chosen.domain_weights.get(domain.id, 1.0)), 0.5
     )
-name = st.text_input("Save as", value="" if chosen.name == "Equal weights" else chosen.name)
-note = st.text_input("Note (optional)", value=chosen.note)
-if st.button("Save scenario"):
-    try:
-        scenario = validate(
-            Scenario(name=name, domain_weights=weights, note=note),
-            {d.id for d in framework.scored_domains},
-            set(framework.indicators),
-        )
-        save_scenario(settings.workshop_database_path(), scenario)
-    except ScenarioError as error:
-        st.error(f"Not saved: {error}")
-    else:
-        st.success(f"Saved {widgets.plain(scenario.name)}.")
+facilitator = signin.current_facilitator()
+if facilitator:
+    name = st.text_input("Save as", value="" if chosen.name == EQUAL_WEIGHTS else chosen.name)
+    note = st.text_input("Note (optional)", value=chosen.note)
+    if st.button("Save scenario"):
+        try:
+            scenario = validate(
+                Scenario(name=name, domain_weights=weights, note=note),
+                {d.id for d in framework.scored_domains},
+                set(framework.indicators),
+            )
+            save_scenario(settings.workshop_database_path(), scenario, by=facilitator)
+        except ScenarioError as error:
+            st.error(f"Not saved: {widgets.plain(error)}")
+        else:
+            st.success(f"Saved {widgets.plain(scenario.name)}.")
+    if chosen.name != EQUAL_WEIGHTS:
+        with st.popover(f"Delete {widgets.plain(chosen.name)}"):
+            st.write("Maps using it fall back to equal weights, for everyone.")
+            if st.button("Delete it", key="delete_scenario", type="primary"):
+                delete_scenario(settings.workshop_database_path(), chosen.name, by=facilitator)
+                st.rerun()
+else:
+    st.caption(
+        "Move the sliders to explore. Saved scenarios change the maps for everyone, so "
+        "saving or deleting one is for a signed-in facilitator."
+    )
+    with st.expander("Facilitator sign-in"):
+        signin.facilitator_signed_in()
 
 st.subheader("Composite scores with these weights")
 level = st.radio(

@@ -10,6 +10,7 @@ if not signin.facilitator_signed_in():
     st.stop()
 
 path = settings.workshop_database_path()
+facilitator = signin.current_facilitator() or ""
 pending = insights.listing(path, "pending")
 st.write(f"{len(pending)} note(s) waiting.")
 if len(pending) > insights.MODERATE_AT_ONCE:
@@ -39,9 +40,7 @@ for row in pending.head(insights.MODERATE_AT_ONCE).itertuples():
             action = ("reject", None)
         if action:
             try:
-                insights.moderate(
-                    path, row.insight_id, action[0], signin.current_facilitator() or "", action[1]
-                )
+                insights.moderate(path, row.insight_id, action[0], facilitator, action[1])
             except insights.InsightError as error:
                 st.error(str(error))
             else:
@@ -56,7 +55,7 @@ with st.form("new_session"):
     keep_days = retention.retention_input("new_session_retention")
     if st.form_submit_button("Create session"):
         try:
-            sessions.create(path, title, held_on, venue, retention_days=keep_days)
+            sessions.create(path, title, held_on, venue, retention_days=keep_days, by=facilitator)
         except sessions.SessionError as error:
             st.error(str(error))
 for session in sessions.listing(path):
@@ -94,7 +93,7 @@ for session in sessions.listing(path):
                         {d.id for d in framework.scored_domains},
                         set(framework.indicators),
                     )
-                    workshop.save_scenario(path, scenario)
+                    workshop.save_scenario(path, scenario, by=facilitator)
                 except (sessions.SessionError, workshop.ScenarioError) as error:
                     st.error(str(error))
                 else:
@@ -125,19 +124,34 @@ if upload is not None:
         st.error(f"{len(check.errors)} row(s) need fixing; nothing will be saved until they are:")
         st.text("\n".join(check.errors[:50]))
     elif st.button(f"Save {len(check.rows)} note(s) as pending"):
-        saved = transfer.import_all(path, check)
+        saved = transfer.import_all(path, check, by=facilitator)
         st.success(f"Saved {saved} note(s); they wait for moderation above.")
-csv_bytes, json_bytes = transfer.export_approved(path)
+# Made when pressed, for a still signed-in facilitator, and logged (signin.facilitator_download).
 left, middle, right, far = st.columns(4)
-left.download_button("Approved insights (CSV)", csv_bytes, "arp-insights.csv", "text/csv")
-middle.download_button(
-    "Approved insights (JSON)", json_bytes, "arp-insights.json", "application/json"
+signin.facilitator_download(
+    left,
+    "Approved insights (CSV)",
+    lambda: transfer.export_approved(path)[0],
+    "arp-insights.csv",
+    "text/csv",
 )
-right.download_button("Votes (CSV)", transfer.export_votes(path), "arp-votes.csv", "text/csv")
+signin.facilitator_download(
+    middle,
+    "Approved insights (JSON)",
+    lambda: transfer.export_approved(path)[1],
+    "arp-insights.json",
+    "application/json",
+)
+signin.facilitator_download(
+    right, "Votes (CSV)", lambda: transfer.export_votes(path), "arp-votes.csv", "text/csv"
+)
 if workshop.exists(path):
-    backup, manifest = transfer.backup_with_manifest(path)
-    far.download_button(
-        "Backup (SQLite)", backup, "workshop-backup.sqlite3", "application/octet-stream"
+    signin.facilitator_download(
+        far,
+        "Backup (SQLite)",
+        lambda: transfer.backup(path),
+        "workshop-backup.sqlite3",
+        "application/octet-stream",
     )
-    st.caption(widgets.plain(transfer.describe_manifest(manifest)))
+    st.caption(widgets.plain(transfer.describe_manifest(transfer.backup_preview(path))))
     retention.privacy_log(path)

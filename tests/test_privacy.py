@@ -312,6 +312,7 @@ def test_the_backup_has_a_manifest_of_what_it_holds_and_leaves_out(store, tmp_pa
         "moderation_log": 2,
         "votes": 2,
         "privacy_log": 0,
+        "facilitator_log": 1,  # the session's creation (who changed what; never note text)
     }
     assert manifest["excluded"] == {
         "rejected notes": 1,

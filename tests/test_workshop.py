@@ -21,7 +21,7 @@ def test_migrations_run_once_and_record_the_version(store):
     with workshop.connect(store) as con:
         versions = con.execute(text("select version from schema_migrations order by 1")).all()
     assert [v for (v,) in versions] == sorted(version for version, _ in workshop.MIGRATIONS)
-    assert {1, 2, 3, 5, 6} <= {v for (v,) in versions}
+    assert {1, 2, 3, 4, 5, 6} <= {v for (v,) in versions}
 
 
 def test_save_list_update_and_delete_a_scenario(store):
@@ -82,7 +82,9 @@ def test_the_public_build_never_touches_the_workshop_file(tmp_path, monkeypatch)
     assert workshop.list_scenarios(path)[1].name == "kept"
     workshop.dispose_all()  # closing the last connection folds SQLite's WAL files away
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["arp.duckdb", "workshop.sqlite3"]
+    # arp.duckdb.writing: the builds' lock file (arp.db.one_writer), empty between builds.
+    assert names == ["arp.duckdb", "arp.duckdb.writing", "workshop.sqlite3"]
+    assert (tmp_path / "arp.duckdb.writing").read_text() == ""
     with duckdb.connect(str(database), read_only=True) as con:
         tables = {r[0] for r in con.execute("show tables").fetchall()}
     assert "areas" in tables

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from arp import snapshot
+from arp import facilitators, settings, snapshot
 from tests.conftest import REPO_ROOT
 
 APP = str(REPO_ROOT / "app.py")
+FACILITATOR = "Test Facilitator"
+PASSWORD = "a long facilitator password"
 
 
 @pytest.fixture(scope="session", params=["built", "snapshot"])
@@ -44,3 +46,31 @@ def app_with(monkeypatch, tmp_path):
         return at
 
     return start
+
+
+@pytest.fixture
+def facilitator_account(app_with, monkeypatch):
+    """A named facilitator account in the test's workshop store (and no shared password).
+    Few PBKDF2 iterations: the tests sign in often; the stored count is what is checked."""
+    monkeypatch.delenv("ARP_FACILITATOR_PASSWORD_HASH", raising=False)
+    facilitators.add_account(
+        settings.workshop_database_path(), FACILITATOR, PASSWORD, iterations=1000
+    )
+    return FACILITATOR
+
+
+def field(at, label):
+    return next(t for t in at.text_input if t.label == label)
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def sign_in(at, name=FACILITATOR, password=PASSWORD):
+    """Fill in and submit the sign-in form (a form: set the fields, then click, then run)."""
+    field(at, "Your name").set_value(name)
+    field(at, "Password").set_value(password)
+    button(at, "Sign in").click().run()
+    assert not at.exception, at.exception
+    return at

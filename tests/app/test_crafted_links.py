@@ -13,6 +13,7 @@ import pytest
 from arp import insights, sessions, settings, workshop
 from arp.ui import page_state, widgets
 from arp.view_state import SHOWN_VALUE_CHARACTERS, LinkProblem
+from tests.app.conftest import sign_in
 from tests.app.text_checks import (
     CRAFTED,
     HOST,
@@ -24,7 +25,6 @@ from tests.app.text_checks import (
 )
 from tests.conftest import REPO_ROOT
 
-PASSWORD = "a long facilitator password"
 PAGES = navigation_pages()
 # The pages that read the view from the link, and say which of its values fell back.
 VIEW_PAGES = [
@@ -74,9 +74,8 @@ def test_a_crafted_link_shows_its_values_only_as_text(app_with, fixture_db, page
 
 
 @pytest.fixture
-def hostile_workshop(monkeypatch):
+def hostile_workshop(facilitator_account):
     """A session, a scenario and an approved note whose every typed value is hostile."""
-    monkeypatch.setenv("ARP_FACILITATOR_PASSWORD_HASH", insights.hash_password(PASSWORD))
     path = settings.workshop_database_path()
     session = sessions.create(path, TITLE, date(2026, 3, 14), CRAFTED["html"])
     sessions.vote(path, session.session_id, "voter", {"health": 10}, {"health"})
@@ -109,8 +108,7 @@ def test_typed_titles_venues_scenario_names_and_notes_show_only_as_text(
         area="E01000901",
     )
     if page == "pages/moderate.py":
-        at.text_input[0].set_value(PASSWORD).run()
-        at.button[0].click().run()
+        sign_in(at)
         assert next(e.label for e in at.expander).startswith(widgets.plain(TITLE))
     if page == "pages/vote.py":
         assert at.caption[0].value.startswith(widgets.plain(TITLE))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.app.conftest import button, field, sign_in
 from tests.conftest import FIXTURE_SOURCES_DIR
 
 
@@ -36,20 +37,24 @@ def test_setup_page_when_there_is_no_database(app_with, tmp_path):
 
 
 def test_setup_page_lists_missing_required_files_and_a_failed_build_changes_nothing(
-    app_with, tmp_path
+    app_with, tmp_path, facilitator_account
 ):
     database = tmp_path / "arp.duckdb"
-    at = app_with(database, source_dir=FIXTURE_SOURCES_DIR)
+    at = sign_in(app_with(database, source_dir=FIXTURE_SOURCES_DIR))
+    assert not at.dataframe  # the folder is walked only when asked
+    button(at, "Check this folder").click().run()
     missing = at.dataframe[0].value
     assert "iod2025_file1" in set(missing["Id"])
-    at.button[0].click().run()  # "Build from this folder"
+    button(at, "Build from this folder").click().run()
     assert any("The build stopped" in e.value for e in at.error)
     assert not database.exists()
 
 
-def test_setup_page_says_when_the_folder_does_not_exist(app_with, tmp_path):
-    at = app_with(tmp_path / "arp.duckdb", source_dir=tmp_path / "no-such-folder")
-    assert any("does not exist" in e.value for e in at.error)
+def test_setup_page_says_when_the_folder_does_not_exist(app_with, tmp_path, facilitator_account):
+    at = sign_in(app_with(tmp_path / "arp.duckdb", source_dir=tmp_path / "no-such-folder"))
+    button(at, "Check this folder").click().run()
+    assert any("There is no folder" in e.value for e in at.error)
+    assert button(at, "Build from this folder").disabled
 
 
 def test_framework_page_lists_domains_and_marks_the_gaps(app_with, fixture_db):
@@ -83,28 +88,27 @@ def test_framework_page_lists_domains_and_marks_the_gaps(app_with, fixture_db):
 
 
 def test_framework_page_saves_a_scenario_and_refuses_a_bad_one(
-    app_with, fixture_db, tmp_path, monkeypatch
+    app_with, fixture_db, facilitator_account
 ):
-    from arp import workshop
+    from arp import settings, workshop
 
-    path = tmp_path / "workshop.sqlite3"
-    monkeypatch.setenv("ARP_WORKSHOP_DB", str(path))
-    at = app_with(fixture_db, page="pages/framework.py")
-    at.text_input[0].set_value("Equal weights").run()
-    at.button[0].click().run()
+    path = settings.workshop_database_path()
+    at = sign_in(app_with(fixture_db, page="pages/framework.py"))
+    field(at, "Save as").set_value("Equal weights").run()
+    button(at, "Save scenario").click().run()
     assert any("built in" in e.value for e in at.error)
     at.slider[0].set_value(3.0).run()
-    at.text_input[0].set_value("<b>Room 2</b>").run()
-    at.button[0].click().run()
+    field(at, "Save as").set_value("<b>Room 2</b>").run()
+    button(at, "Save scenario").click().run()
     assert not at.error
     saved = workshop.list_scenarios(path)[1]
     assert saved.name == "<b>Room 2</b>"
     assert saved.domain_weights["health"] == 3.0
 
 
-def test_a_scenario_name_with_markdown_is_shown_as_typed(app_with, fixture_db):
-    at = app_with(fixture_db, page="pages/framework.py")
-    at.text_input[0].set_value("[click](javascript:alert(1)) **Room**").run()
-    at.button[0].click().run()
+def test_a_scenario_name_with_markdown_is_shown_as_typed(app_with, fixture_db, facilitator_account):
+    at = sign_in(app_with(fixture_db, page="pages/framework.py"))
+    field(at, "Save as").set_value("[click](javascript:alert(1)) **Room**").run()
+    button(at, "Save scenario").click().run()
     message = at.success[0].value
     assert message == "Saved `[click](javascript:alert(1)) **Room**`."  # as typed, not a link

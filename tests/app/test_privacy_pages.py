@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from arp import insights, privacy, sessions, settings
+from arp import facilitators, insights, privacy, sessions, settings
 from arp.insights import Insight
 from arp.ui import widgets
+from tests.app.conftest import FACILITATOR, sign_in
 
 PASSWORD = "a long facilitator password"
 
@@ -103,10 +104,10 @@ def test_the_capture_link_carries_the_session_to_the_notice(start):
 
 
 def signed_in(start):
-    at = start("pages/moderate.py")
-    at.text_input[0].set_value(PASSWORD).run()
-    at.button[0].click().run()
-    return at
+    facilitators.add_account(
+        settings.workshop_database_path(), FACILITATOR, PASSWORD, iterations=1000
+    )
+    return sign_in(start("pages/moderate.py"))
 
 
 def test_a_facilitator_sets_retention_changes_it_and_deletes_a_sessions_data(start):
@@ -134,7 +135,7 @@ def test_a_facilitator_sets_retention_changes_it_and_deletes_a_sessions_data(sta
     assert sessions.listing(path) == []
     assert note not in set(insights.listing(path, "pending")["insight_id"])
     (entry,) = privacy.privacy_log(path)
-    assert (entry["action"], entry["actor"]) == ("deleted session data", "facilitator")
+    assert (entry["action"], entry["actor"]) == ("deleted session data", FACILITATOR)
 
 
 def test_the_backup_download_says_what_the_backup_holds(start):

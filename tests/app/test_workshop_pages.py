@@ -6,17 +6,15 @@ import json
 
 import pytest
 
-from arp import insights, settings
+from arp import facilitators, insights, settings
 from arp.insights import Insight
+from tests.app.conftest import sign_in
 
 HOSTILE = "<script>alert('x')</script> <img src=x onerror=alert(1)> $x$ '); drop table insights; --"
 
 
 @pytest.fixture
-def start(app_with, fixture_db, monkeypatch):
-    password = insights.hash_password("a long facilitator password")
-    monkeypatch.setenv("ARP_FACILITATOR_PASSWORD_HASH", password)
-
+def start(app_with, fixture_db, facilitator_account):
     def open_page(page, **params):
         return app_with(fixture_db, page=page, **params)
 
@@ -58,17 +56,18 @@ def test_capture_refuses_without_consent_and_says_why(start):
 
 
 def test_moderation_needs_the_password(start):
-    at = start("pages/moderate.py")
-    at.text_input[0].set_value("wrong password").run()
-    at.button[0].click().run()
-    assert any("not right" in e.value for e in at.error)
+    save("waiting for a facilitator")
+    at = sign_in(start("pages/moderate.py"), password="wrong password")
+    assert any("That name and password do not match" in e.value for e in at.error)
     assert not any(c.value.startswith("#") for c in at.caption)
+    assert "waiting for a facilitator" not in [t.value for t in at.text]
 
 
-def test_moderation_without_a_configured_password_lets_nobody_in(start, monkeypatch):
-    monkeypatch.delenv("ARP_FACILITATOR_PASSWORD_HASH")
+def test_moderation_without_any_account_lets_nobody_in(start):
+    facilitators.remove_account(settings.workshop_database_path(), "Test Facilitator")
     at = start("pages/moderate.py")
-    assert any("No facilitator password is set" in e.value for e in at.error)
+    assert any("No facilitator account yet" in e.value for e in at.error)
+    assert any("arp facilitator add" in e.value for e in at.error)
     assert not at.text_input
 
 
@@ -76,9 +75,7 @@ def test_facilitator_approves_and_only_approved_notes_appear(start):
     approved = save("approve me")
     save("leave me pending")
     save("reject me", status="reject")
-    at = start("pages/moderate.py")
-    at.text_input[0].set_value("a long facilitator password").run()
-    at.button[0].click().run()
+    at = sign_in(start("pages/moderate.py"))
     assert "2 note(s) waiting." in [m.value for m in at.markdown]
     at.button(key=f"approve-{approved}").click().run()
     profile = start("pages/area_profile.py", area="E01000901")
@@ -122,9 +119,7 @@ def test_vote_page_needs_a_session_and_counts_dots(start):
 
 
 def test_facilitator_creates_a_session_with_a_join_link(start):
-    at = start("pages/moderate.py")
-    at.text_input[0].set_value("a long facilitator password").run()
-    at.button[0].click().run()
+    at = sign_in(start("pages/moderate.py"))
     # A form commits its fields on submit: set them, then click, then run once.
     next(t for t in at.text_input if t.label == "Title").set_value("Handsworth listening event")
     next(b for b in at.button if b.label == "Create session").click().run()
@@ -186,9 +181,7 @@ def test_a_phone_saving_faster_than_anyone_writes_is_asked_to_wait(start):
 
 def test_moderation_draws_the_oldest_notes_only_and_the_next_ones_after(start):
     saved = [save(f"note {n}") for n in range(insights.MODERATE_AT_ONCE + 5)]
-    at = start("pages/moderate.py")
-    at.text_input[0].set_value("a long facilitator password").run()
-    at.button[0].click().run()
+    at = sign_in(start("pages/moderate.py"))
     assert "25 note(s) waiting." in [m.value for m in at.markdown]
     assert any("Showing the oldest 20" in c.value for c in at.caption)
     shown = [c.value.split(" ·")[0] for c in at.caption if c.value.startswith("#")]
@@ -219,9 +212,7 @@ def test_street_tiles_reach_a_session_s_capture_map_only_when_a_facilitator_turn
     assert explorer["tiles"] is None
     anonymous = start("pages/moderate.py")
     assert not anonymous.toggle  # only a signed-in facilitator sees the switch
-    at = start("pages/moderate.py")
-    at.text_input[0].set_value("a long facilitator password").run()
-    at.button[0].click().run()
+    at = sign_in(start("pages/moderate.py"))
     at.toggle(key=f"tiles-{room.session_id}").set_value(True).run()
     assert sessions.street_tiles(path, room.session_id) is True
     assert capture_tiles(room.session_id) == maps.TILES
