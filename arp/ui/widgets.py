@@ -86,6 +86,12 @@ def privacy_link() -> None:
     )
 
 
+def note_text(text: str) -> None:
+    """A note shown back whole, as typed (never as markup), wrapped to the screen's width:
+    st.text keeps each paragraph on one line, which a phone cuts off."""
+    st.code(text, language=None, wrap_lines=True)
+
+
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
 
 
