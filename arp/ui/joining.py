@@ -9,6 +9,7 @@ import streamlit as st
 
 from arp import joining, sessions, settings
 from arp.sessions import Session
+from arp.ui import page_state
 from arp.ui.widgets import plain
 
 
@@ -16,6 +17,7 @@ def joined_session(required: bool) -> Session | None:
     """The session this page runs in. Without one, says so and lists the open sessions;
     a required one stops the page there, and so does a link naming a session that does not
     exist (a note must not be kept silently for no session)."""
+    page_state.carry_session()  # app.py does this too; AppTest runs a page without it
     known = sessions.listing(settings.workshop_database_path())
     session, refusal = joining.choose_session(st.query_params.get("session"), known)
     if session is not None:
