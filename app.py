@@ -3,7 +3,7 @@
 import streamlit as st
 
 from arp import settings
-from arp.ui import data, signin, widgets
+from arp.ui import data, page_state, signin, widgets
 
 st.set_page_config(
     page_title="West Midlands Anti-Racist Places",
@@ -17,6 +17,7 @@ if data.current_status().ready:
         st.Page("pages/area_profile.py", title="Area profile", icon=":material/location_on:"),
         st.Page("pages/compare.py", title="Compare areas", icon=":material/compare_arrows:"),
         st.Page("pages/equity_gaps.py", title="Gaps between groups", icon=":material/balance:"),
+        st.Page("pages/join.py", title="Your session", icon=":material/groups:"),
         st.Page("pages/capture.py", title="Add an insight", icon=":material/edit_note:"),
         st.Page("pages/vote.py", title="Vote on priorities", icon=":material/how_to_vote:"),
         st.Page(
@@ -32,6 +33,8 @@ else:
     pages = [st.Page("pages/setup.py", title="Set up data", icon=":material/build:", default=True)]
 
 settings.configure_logging()
+# The workshop session a participant joined travels with every page, the sidebar's too.
+page_state.carry_session()
 navigation = st.navigation(pages)
 signin.account_box()  # who is signed in, and the sign-out, on every page
 # One version of the public database for the page's whole run; a rebuild shows next run.

@@ -47,7 +47,13 @@ NOTE_WINDOW_SECONDS = 5 * 60
 
 
 class InsightError(ValueError):
-    """An insight was refused; the message says why, in words a participant understands."""
+    """An insight was refused; the message says why, in words a participant understands.
+    `problems` lists every reason at once (the message joins them), so a participant fixes
+    them all before the next Save rather than meeting them one by one."""
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(problems))
 
 
 class SavingTooFast(InsightError):
@@ -89,31 +95,36 @@ def validate(
     areas: set[str],
     ethnic_groups: set[str],
 ) -> Insight:
-    """A cleaned, redacted insight, or InsightError with the reason."""
-    if not insight.consent:
-        raise InsightError("please tick the box to say your note may be used as described")
-    text = insight.text.strip()
-    if not text:
-        raise InsightError("please write your note")
-    if len(text) > MAX_TEXT:
-        raise InsightError(f"your note is {len(text):,} characters; the limit is {MAX_TEXT:,}")
+    """A cleaned, redacted insight, or InsightError listing every problem, in the order of
+    the form (place, what it is about, measure, kind, note, about you, consent)."""
+    problems = []
     if insight.area_code not in areas:
-        raise InsightError("choose a place on the map, by name or by postcode")
+        problems.append("choose a place on the map, by name or by postcode")
     if insight.domain not in domains:
-        raise InsightError("choose what your note is about")
+        problems.append("choose what your note is about")
     if insight.indicator_id and insight.indicator_id not in indicators:
-        raise InsightError("that indicator is not in the framework")
+        problems.append("that indicator is not in the framework")
     if insight.kind not in KINDS:
-        raise InsightError("choose the kind of note")
-    if insight.age_band and insight.age_band not in AGE_BANDS:
-        raise InsightError("choose an age band from the list, or leave it empty")
-    if insight.ethnic_group and insight.ethnic_group not in ethnic_groups:
-        raise InsightError("choose an ethnic group from the Census list, or leave it empty")
+        problems.append("choose the kind of note")
+    text = insight.text.strip()
     redacted, _ = redact(text)
-    if len(redacted) > MAX_TEXT:  # the "[... removed]" markers can be longer than what they hide
-        raise InsightError(
-            f"with personal details removed your note is over {MAX_TEXT:,} characters"
+    if not text:
+        problems.append("please write your note")
+    elif len(text) > MAX_TEXT:
+        problems.append(
+            f"your note is {len(text):,} characters; the limit is {MAX_TEXT:,}: "
+            f"shorten it by {len(text) - MAX_TEXT:,}"
         )
+    elif len(redacted) > MAX_TEXT:  # the "[... removed]" markers can be longer than they hide
+        problems.append(f"with personal details removed your note is over {MAX_TEXT:,} characters")
+    if insight.age_band and insight.age_band not in AGE_BANDS:
+        problems.append("choose an age band from the list, or leave it empty")
+    if insight.ethnic_group and insight.ethnic_group not in ethnic_groups:
+        problems.append("choose an ethnic group from the Census list, or leave it empty")
+    if not insight.consent:
+        problems.append("please tick the box to say your note may be used as described")
+    if problems:
+        raise InsightError(*problems)
     return Insight(**{**insight.__dict__, "text": redacted})
 
 

@@ -144,7 +144,8 @@ def set_street_tiles(path: Store, session_id: str, on: bool) -> None:
 
 
 def join_link(public_url: str, session_id: str) -> str:
-    return f"{public_url.rstrip('/')}/capture?{urlencode({'session': session_id})}"
+    """The session's participant home (pages/join.py): the link and QR code a room scans."""
+    return f"{public_url.rstrip('/')}/join?{urlencode({'session': session_id})}"
 
 
 def qr_png(link: str, scale: int = 8) -> bytes:

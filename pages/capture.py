@@ -3,10 +3,19 @@
 import streamlit as st
 
 from arp import insights, sessions, settings
-from arp.ui import data, map_element, page_state, widgets
+from arp.ui import data, joining, map_element, page_state, widgets
 
 framework = data.framework()
 st.title("Add what you know about a place")
+session = joining.joined_session(required=False)
+if session is not None:
+    st.caption(f"Session: {widgets.plain(session.title)} · {session.held_on:%-d %B %Y}")
+    st.page_link(
+        "pages/join.py",
+        label="Back to your session",
+        icon=":material/home:",
+        query_params={"session": session.session_id},
+    )
 st.write(
     "Your note is anonymous. A facilitator reads every note before it appears on the map. "
     "Places are kept at neighbourhood level (LSOA), never as the exact point of a home."
@@ -14,7 +23,7 @@ st.write(
 widgets.privacy_link()
 
 st.caption("Tap your neighbourhood on the map, or search for it by name or postcode.")
-session_id = page_state.session_from_link()
+session_id = session.session_id if session else None
 tapped = map_element.place_picker(
     data.query("within_options")["code"].iloc[0],
     tiles=sessions.street_tiles(settings.workshop_database_path(), session_id),
@@ -29,32 +38,64 @@ if chosen_place:
 else:
     st.info("Find your place above: type its name or a postcode.")
 
+# Every field of the note is keyed by the form's number: after a save the number moves on and
+# the form starts empty, so a second tap on Save cannot store the same note again.
+form = st.session_state.setdefault("capture_form", 0)
 domains = {d.id: d.title for d in framework.scored_domains}
-domain = st.selectbox("What is it about?", list(domains), format_func=domains.get)
+domain = st.selectbox(
+    "What is it about?", list(domains), format_func=domains.get, key=f"domain-{form}"
+)
 indicator_options = [""] + [i.id for i in framework.in_domain(domain)]
 indicator = st.selectbox(
     "Which measure, if any?",
     indicator_options,
     format_func=lambda i: "None in particular" if not i else framework.indicators[i].title,
+    key=f"indicator-{form}",
 )
-kind = st.radio("Kind of note", list(insights.KINDS), format_func=insights.KINDS.get)
-text = st.text_area("Your note", max_chars=insights.MAX_TEXT, height=160)
+kind = st.radio(
+    "Kind of note", list(insights.KINDS), format_func=insights.KINDS.get, key=f"kind-{form}"
+)
+# No max_chars: Streamlit drops a paste that would go past it without a word. The note is
+# kept as written, counted, and refused with the reason when too long.
+text = st.text_area(
+    "Your note",
+    height=160,
+    key=f"note-{form}",
+    help=f"Up to {insights.MAX_TEXT:,} characters.",
+)
+over = len(text.strip()) - insights.MAX_TEXT
+if over > 0:
+    st.warning(
+        f"{len(text.strip()):,} of {insights.MAX_TEXT:,} characters: {over:,} too many. "
+        "Your note stays here as you wrote it; shorten it to save it."
+    )
+else:
+    st.caption(
+        f"{len(text.strip()):,} of {insights.MAX_TEXT:,} characters "
+        "(counted when you tap outside the box)."
+    )
 with st.expander("About you (optional, coarse, only if you choose)"):
-    age_band = st.selectbox("Age band", ["", *insights.AGE_BANDS])
+    age_band = st.selectbox("Age band", ["", *insights.AGE_BANDS], key=f"age-{form}")
     ethnic_group = st.selectbox(
         "Ethnic group you identify with (Census 2021 categories)",
         ["", *data.census_ethnic_groups()],
+        key=f"ethnic-{form}",
     )
 consent = st.checkbox(
     "I agree that this note, without my name, may be shown on the map and used to shape "
-    "the West Midlands Anti-Racist Places Framework."
+    "the West Midlands Anti-Racist Places Framework.",
+    key=f"consent-{form}",
 )
 redacted, found = insights.redact(text)
 if found:
     st.warning(f"We removed {', '.join(found)} before saving. This is what will be stored:")
-    st.text(redacted)
+    widgets.note_text(redacted)
 
+just_saved = st.session_state.get("capture_saved")
 if st.button("Save my note", type="primary"):
+    if just_saved is not None and not text.strip():
+        st.info("Your note is already saved, once. To add another, write it above.")
+        st.stop()
     try:
         insight = insights.validate(
             insights.Insight(
@@ -66,7 +107,7 @@ if st.button("Save my note", type="primary"):
                 indicator_id=indicator or None,
                 age_band=age_band or None,
                 ethnic_group=ethnic_group or None,
-                session_id=session_id,
+                session_id=session.session_id if session else None,
                 client_token=page_state.submission_token(),
             ),
             set(domains),
@@ -83,7 +124,15 @@ if st.button("Save my note", type="primary"):
     except insights.SavingTooFast as wait:
         st.warning(str(wait), icon=":material/hourglass_top:")
     except insights.InsightError as error:
-        st.error(f"Not saved: {error}.")
+        st.error(
+            "Not saved yet. Please:\n"
+            + "\n".join(f"- {problem[0].upper()}{problem[1:]}." for problem in error.problems)
+        )
     else:
         page_state.new_submission_token()
-        st.success("Thank you. Your note is saved and waits for a facilitator.")
+        st.session_state["capture_saved"] = insight.text
+        st.session_state["capture_form"] = form + 1
+        st.rerun()
+elif just_saved is not None and not text.strip():
+    st.success("Thank you. Your note is saved and waits for a facilitator. This is what was saved:")
+    widgets.note_text(just_saved)

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from arp import insights, sessions, settings, transfer, workshop
-from arp.ui import data, retention, signin, widgets
+from arp import insights, joining, sessions, settings, transfer, workshop
+from arp.ui import data, page_state, retention, signin, widgets
 
 st.title("Moderate insights")
 if not signin.facilitator_signed_in():
@@ -58,12 +58,18 @@ with st.form("new_session"):
             sessions.create(path, title, held_on, venue, retention_days=keep_days, by=facilitator)
         except sessions.SessionError as error:
             st.error(str(error))
+address = page_state.room_address()
+if address.loopback:
+    st.warning(joining.loopback_warning(address), icon=":material/wifi_off:")
+st.caption(f"Links use {address.url} ({address.source}).")
 for session in sessions.listing(path):
     with st.expander(f"{widgets.plain(session.title)} · {session.held_on:%d %b %Y}"):
-        link = sessions.join_link(settings.public_url(), session.session_id)
+        link = sessions.join_link(address.url, session.session_id)
         st.text(f"Join link: {link}")
-        st.image(sessions.qr_png(link), caption="Scan to add a note", width=200)
-        st.text(f"Dot-voting: {link.replace('/capture?', '/vote?')}")
+        st.image(sessions.qr_png(link), caption="Scan to join the session", width=200)
+        voting = joining.vote_link(address.url, session.session_id)
+        st.text(f"Dot-voting: {voting}")
+        st.image(sessions.qr_png(voting), caption="Scan to vote", width=200)
         retention.session_controls(path, session)
         tiles_on = sessions.street_tiles(path, session.session_id)
         tiles = st.toggle(

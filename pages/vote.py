@@ -3,18 +3,21 @@
 import streamlit as st
 
 from arp import sessions, settings
-from arp.ui import data, page_state, widgets
+from arp.ui import data, joining, page_state, widgets
 
 framework = data.framework()
 st.title("What matters most?")
 path = settings.workshop_database_path()
-known = {s.session_id: s for s in sessions.listing(path)}
-session_id = st.query_params.get(page_state.SESSION_PARAMETER)
-if session_id not in known:
-    st.info("Open this page from your session's join link or QR code.")
-    st.stop()
-session = known[session_id]
+session = joining.joined_session(required=True)
+assert session is not None  # joined_session stops the page otherwise
+session_id = session.session_id
 st.caption(f"{widgets.plain(session.title)} · {session.held_on:%d %B %Y}")
+st.page_link(
+    "pages/join.py",
+    label="Back to your session",
+    icon=":material/home:",
+    query_params={"session": session_id},
+)
 widgets.privacy_link()
 st.write(f"You have {sessions.DOTS} dots. Give more to what matters more.")
 dots = {}

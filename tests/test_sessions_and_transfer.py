@@ -27,7 +27,7 @@ def test_sessions_and_their_join_link(path):
     assert created.title == "Handsworth listening event"
     assert sessions.listing(path) == [created]
     link = sessions.join_link("https://arp.example/", created.session_id)
-    assert link == f"https://arp.example/capture?session={created.session_id}"
+    assert link == f"https://arp.example/join?session={created.session_id}"
     assert sessions.qr_png(link).startswith(b"\x89PNG")
     with pytest.raises(sessions.SessionError, match="title"):
         sessions.create(path, "  ", date(2026, 3, 14))

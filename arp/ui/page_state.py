@@ -3,11 +3,12 @@ join link names, per-note tokens, and presentation mode."""
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import streamlit as st
 
-from arp import insights, limits, sessions, settings, view_state
+from arp import insights, joining, limits, sessions, settings, view_state
 from arp.ui import data
 
 SESSION_PARAMETER = "session"  # a join link's workshop session
@@ -31,6 +32,8 @@ def current_state() -> tuple[view_state.ViewState, list[view_state.LinkProblem]]
 def write_state(state: view_state.ViewState) -> None:
     """Put the view in the URL so a copied link reopens it."""
     params = state.to_params()
+    if session := st.query_params.get("session"):  # the workshop session travels too
+        params["session"] = session
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 
@@ -48,13 +51,6 @@ def from_view(key: str, current, options=None) -> str:
     if not valid:
         st.session_state[key] = current
     return key
-
-
-def session_from_link() -> str | None:
-    """The workshop session named in the join link, if it exists."""
-    wanted = st.query_params.get(SESSION_PARAMETER)
-    known = {s.session_id for s in sessions.listing(settings.workshop_database_path())}
-    return wanted if wanted in known else None
 
 
 def submission_token() -> str:
@@ -99,3 +95,31 @@ def presentation_mode() -> bool:
         return False
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # fixed CSS, no user text
     return True
+
+
+# The workshop session a participant joined, kept for the browser session so it travels
+# with every navigation: the sidebar's links carry no query string, so app.py puts it back
+# into the URL at the top of every run (carry_session).
+SESSION_KEY = "workshop_session"
+
+
+def carry_session() -> None:
+    """Keep the session a link names (when it exists), or put the kept one back in the URL.
+    A link naming an unknown session is left as it is, for the page to refuse."""
+    in_link = st.query_params.get("session")
+    if in_link is not None:
+        known = {s.session_id for s in sessions.listing(settings.workshop_database_path())}
+        if in_link in known:
+            st.session_state[SESSION_KEY] = in_link
+    elif kept := st.session_state.get(SESSION_KEY):
+        st.query_params["session"] = kept
+
+
+def room_address() -> joining.RoomAddress:
+    """The address the facilitator's browser used (or ARP_PUBLIC_URL), for the room's links."""
+    return joining.room_address(
+        os.environ.get("ARP_PUBLIC_URL"),
+        st.context.url,
+        dict(st.context.headers),
+        settings.PUBLIC_URL_DEFAULT,
+    )

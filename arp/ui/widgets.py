@@ -99,6 +99,12 @@ ICON_PREFIX = ":material/"
 WORD_JOINER = "\u2060"  # invisible, and breaks nothing else
 
 
+def note_text(text: str) -> None:
+    """A note shown back whole, as typed (never as markup), wrapped to the screen's width:
+    st.text keeps each paragraph on one line, which a phone cuts off."""
+    st.code(text, language=None, wrap_lines=True)
+
+
 def plain(text: object) -> str:
     """Text that a user typed or a link carries, for a Streamlit label or message (which
     render Markdown): an inline code span, the one Markdown construct shown exactly as typed.

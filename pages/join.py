@@ -1,0 +1,34 @@
+"""A workshop session's home on a participant's phone: what the session is, and the three
+things to do in it. The join link and its QR code open this page."""
+
+import streamlit as st
+
+from arp.ui import joining, widgets
+
+session = joining.joined_session(required=True)
+assert session is not None  # joined_session stops the page otherwise
+st.title(widgets.plain(session.title))
+st.caption(
+    widgets.plain(" · ".join(p for p in (session.venue, f"{session.held_on:%-d %B %Y}") if p))
+)
+st.write("Welcome. Your notes are anonymous; a facilitator reads each one before it is shown.")
+
+# Fixed CSS, no user text: big buttons, easy to hit on a phone (at least 44 px tall).
+st.markdown(
+    "<style>.st-key-session_home button { min-height: 3.5rem; font-size: 1.1rem; }</style>",
+    unsafe_allow_html=True,
+)
+with st.container(key="session_home"):
+    carry = {"session": session.session_id}
+    if st.button(
+        "Add what you know about a place",
+        icon=":material/edit_note:",
+        type="primary",
+        width="stretch",
+    ):
+        st.switch_page("pages/capture.py", query_params=carry)
+    if st.button("Vote on priorities", icon=":material/how_to_vote:", width="stretch"):
+        st.switch_page("pages/vote.py", query_params=carry)
+    if st.button("See the room's map", icon=":material/map:", width="stretch"):
+        st.switch_page("pages/map.py", query_params=carry)
+widgets.privacy_link()
