@@ -100,7 +100,7 @@ def streamlit_server(script: Path, log: Path, **env: str) -> Iterator[Server]:
 def server(fixture_db, workshop_path, tmp_path_factory):
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with streamlit_server(
-        REPO_ROOT / "app.py", log, ARP_DB=str(fixture_db), ARP_WORKSHOP_DB=str(workshop_path)
+        REPO_ROOT / "serve.py", log, ARP_DB=str(fixture_db), ARP_WORKSHOP_DB=str(workshop_path)
     ) as base:
         yield base
 

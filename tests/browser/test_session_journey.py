@@ -20,10 +20,13 @@ def shot(page, name: str) -> None:
 
 
 def open_sidebar_and_go(page, label: str) -> None:
-    """On a phone the sidebar is collapsed: open it, then tap the page's entry."""
-    page.locator(
-        '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
-    ).first.click()
+    """On a phone the sidebar starts collapsed: open it when it is, then tap the page's entry.
+    (Streamlit leaves it open after a navigation on a phone.)"""
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    if not nav.is_visible():
+        page.locator(
+            '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+        ).first.click()
     page.locator('[data-testid="stSidebarNav"]').get_by_text(label, exact=True).click()
 
 
