@@ -5,7 +5,7 @@ import streamlit as st
 
 from arp.ui import joining, widgets
 
-session = joining.joined_session(required=True)
+session = joining.joined_session(required=True, heading="Your session")
 assert session is not None  # joined_session stops the page otherwise
 st.title(widgets.plain(session.title))
 st.caption(

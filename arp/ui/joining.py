@@ -13,15 +13,18 @@ from arp.ui import page_state
 from arp.ui.widgets import plain
 
 
-def joined_session(required: bool) -> Session | None:
-    """The session this page runs in. Without one, says so and lists the open sessions;
-    a required one stops the page there, and so does a link naming a session that does not
-    exist (a note must not be kept silently for no session)."""
+def joined_session(required: bool, heading: str | None = None) -> Session | None:
+    """The session this page runs in. Without one, says so (under `heading`, for a page
+    whose title is the session's) and lists the open sessions; a required one stops the page
+    there, and so does a link naming a session that does not exist (a note must not be kept
+    silently for no session)."""
     page_state.carry_session()  # app.py does this too; AppTest runs a page without it
     known = sessions.listing(settings.workshop_database_path())
     session, refusal = joining.choose_session(st.query_params.get("session"), known)
     if session is not None:
         return session
+    if heading:
+        st.title(heading)
     if refusal:
         st.error(plain(refusal))  # it quotes the link
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from arp import insights, transfer
+from arp import facilitators, insights, transfer
 from tests.browser.conftest import streamlit_server
 from tests.conftest import REPO_ROOT
 from tests.import_files import notes_csv
@@ -19,12 +19,12 @@ PASSWORD = "a long facilitator password"
 def facilitator_server(fixture_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("import_cap")
     workshop = folder / "workshop.sqlite3"
+    facilitators.add_account(workshop, "Import Tester", PASSWORD, iterations=1000)
     with streamlit_server(
         REPO_ROOT / "serve.py",
         folder / "streamlit.log",
         ARP_DB=str(fixture_db),
         ARP_WORKSHOP_DB=str(workshop),
-        ARP_FACILITATOR_PASSWORD_HASH=insights.hash_password(PASSWORD),
     ) as base:
         yield base, workshop
 
@@ -35,7 +35,8 @@ def pending(workshop) -> int:
 
 def open_import_form(page, server) -> None:
     page.goto(f"{server}/moderate")
-    page.get_by_label("Facilitator password").fill(PASSWORD)
+    page.get_by_label("Your name").fill("Import Tester")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Import, export, backup").wait_for(timeout=30_000)
     # The cap, stated before anything is uploaded: by the page and by the uploader itself.
