@@ -12,7 +12,7 @@ text box loses focus) and Save pressed (a rerun that saves). Reported: errors of
 saved is in the store exactly once.
 
 PYTHONPATH=. .venv/bin/python bench/room_cluster.py [--sessions 200] [--duration 120]
-    [--replicas 3] [--interval 60] [--ramp 40] [--db data/arp.duckdb]
+    [--replicas 3] [--interval 120] [--ramp 120] [--db data/arp.duckdb]
     [--postgres postgresql://user@host/db]   (default: a throw-away server, tests/pg_server.py)
 """
 
@@ -137,18 +137,29 @@ class Tally:
     errors: collections.Counter = field(default_factory=collections.Counter)
     replicas: collections.Counter = field(default_factory=collections.Counter)
     joined: int = 0
+    load: list[float] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Room:
-    """What every participant shares: where to connect, the join link, the timetable."""
+    """What every participant shares: where to connect, the join link, the timetable. Saving
+    starts when the last participant has joined (or failed to), and lasts `duration`."""
 
     base: str
     join_query: str
-    measure_from: float  # monotonic: everyone has joined, saving starts
-    measure_until: float
+    sessions: int
+    duration: float
     interval: float
     cookie_to_replica: dict[str, str]
+    everyone_in: asyncio.Event = field(default_factory=asyncio.Event)
+    arrived: int = 0
+    until: float = 0.0  # monotonic, once everyone is in
+
+    def arrive(self) -> None:
+        self.arrived += 1
+        if self.arrived == self.sessions:
+            self.until = time.monotonic() + self.duration
+            self.everyone_in.set()
 
 
 async def participant(number: int, place: str, starts_at: float, room: Room, tally: Tally) -> None:
@@ -173,10 +184,12 @@ async def participant(number: int, place: str, starts_at: float, room: Room, tal
         tally.joined += 1
         consent = next(e for e in run.elements if e.kind == "checkbox")
         note = run.widget("text_area", "Your note")
-        start_in = room.measure_from - time.monotonic()
-        await asyncio.sleep(max(0.0, start_in) + random.uniform(0, room.interval))
+        step = "wait for the room"
+        room.arrive()
+        await room.everyone_in.wait()
+        await asyncio.sleep(random.uniform(0, room.interval))
         written = 0
-        while time.monotonic() < room.measure_until:
+        while time.monotonic() < room.until:
             written += 1
             text = f"participant {number} note {written}: the bus stop by {place} has no shelter"
             step = "type a note"
@@ -193,6 +206,8 @@ async def participant(number: int, place: str, starts_at: float, room: Room, tal
             await asyncio.sleep(random.uniform(0.5, 1.5) * room.interval)
     except Exception as error:  # every kind counts, by the step it happened in
         tally.errors[f"{step}: {type(error).__name__}: {str(error)[:120]}"] += 1
+        if not room.everyone_in.is_set() and step != "wait for the room":
+            room.arrive()  # a participant who failed to join does not hold up the room
     finally:
         with contextlib.suppress(Exception):
             await session.close()
@@ -255,9 +270,15 @@ async def warm(base: str, replicas: list[str], join_query: str) -> None:
 
 
 async def hold_the_room(
-    args: argparse.Namespace, room: Room, places: list[str], meter: Callable[[], dict]
+    args: argparse.Namespace,
+    base: str,
+    join_query: str,
+    cookie_to_replica: dict[str, str],
+    places: list[str],
+    meter: Callable[[], dict],
 ) -> tuple[Tally, dict, dict]:
     """Every participant joins, then writes notes; measured when all have joined and after."""
+    room = Room(base, join_query, args.sessions, args.duration, args.interval, cookie_to_replica)
     tally = Tally()
     now = time.monotonic()
     tasks = [
@@ -268,10 +289,19 @@ async def hold_the_room(
         )
         for n in range(args.sessions)
     ]
-    await asyncio.sleep(max(0.0, room.measure_from - time.monotonic()))
+    sampler = asyncio.create_task(sample_load(tally))
+    await room.everyone_in.wait()
     opened = meter()  # every participant in, none saving yet
     await asyncio.gather(*tasks)
+    sampler.cancel()
     return tally, opened, meter()
+
+
+async def sample_load(tally: Tally) -> None:
+    """The machine's 1-minute load average every 10 s: on a shared machine, the context."""
+    while True:
+        tally.load.append(os.getloadavg()[0])
+        await asyncio.sleep(10)
 
 
 def main() -> int:
@@ -282,10 +312,10 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=120, help="seconds of saving")
     parser.add_argument("--replicas", type=int, default=3)
     parser.add_argument(
-        "--interval", type=float, default=60, help="seconds between a participant's notes (mean)"
+        "--interval", type=float, default=120, help="seconds between a participant's notes (mean)"
     )
     parser.add_argument(
-        "--ramp", type=float, default=40, help="seconds over which participants join"
+        "--ramp", type=float, default=120, help="seconds over which participants join"
     )
     parser.add_argument("--db", type=Path, default=settings.database_path())
     parser.add_argument("--postgres", help="a postgresql:// URL of an empty database")
@@ -332,16 +362,9 @@ def main() -> int:
                 }
 
             start = meter()
-            measure_from = time.monotonic() + args.ramp + 5
-            room = Room(
-                base,
-                join_query,
-                measure_from,
-                measure_from + args.duration,
-                args.interval,
-                cookie_to_replica,
+            tally, opened, closed = asyncio.run(
+                hold_the_room(args, base, join_query, cookie_to_replica, places, meter)
             )
-            tally, opened, closed = asyncio.run(hold_the_room(args, room, places, meter))
         finally:
             process.send_signal(signal.SIGTERM)
             stopped = process.wait(timeout=60)
@@ -353,7 +376,8 @@ def main() -> int:
     errors = sum(tally.errors.values())
     print(
         f"\n{args.sessions} sessions through Caddy -> {args.replicas} replicas -> PostgreSQL, "
-        f"joined over {args.ramp:.0f} s, then {args.duration:.0f} s of notes every ~{args.interval:.0f} s each"
+        f"joining over {args.ramp:.0f} s (all in after {opened['t'] - start['t']:.0f} s), then"
+        f" {args.duration:.0f} s of a note every ~{args.interval:.0f} s each"
     )
     print(
         f"sessions per replica: {dict(sorted(tally.replicas.items()))}; ready to write: {tally.joined}"
@@ -381,18 +405,23 @@ def main() -> int:
     joining = {
         k: (opened["cpu"][k] - start["cpu"][k]) / (opened["t"] - start["t"]) for k in start["cpu"]
     }
+    joining_s = opened["t"] - start["t"]
+    for phase, used, seconds in (("joining", joining, joining_s), ("saving", cores, wall)):
+        print(
+            f"CPU while {phase}, {seconds:.0f} s (cores of {os.cpu_count()}): "
+            + ", ".join(f"{k} {v:.3f}" for k, v in used.items())
+            + f"; total {sum(used.values()):.2f}"
+        )
+    # CPU-seconds of work, which do not grow when other programs share the machine.
     print(
-        "CPU while saving (cores of 2): "
-        + ", ".join(f"{k} {v:.2f}" for k, v in cores.items())
-        + f"; total {sum(cores.values()):.2f}"
+        f"replica CPU per participant joining (page load, find, use the place):"
+        f" {joining['replicas'] * joining_s / args.sessions:.2f} s; per note (typed, saved)"
+        f" with every session open: {cores['replicas'] * wall / max(1, len(tally.saves)):.2f} s"
     )
     print(
-        "CPU while joining (cores of 2): "
-        + ", ".join(f"{k} {v:.2f}" for k, v in joining.items())
-        + f"; total {sum(joining.values()):.2f}"
-    )
-    print(
-        f"load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after;"
+        f"load average (1 min) {load_before:.1f} before; during the run median"
+        f" {statistics.median(tally.load):.1f}, max {max(tally.load):.1f}"
+        f" (other programs on this machine share its {os.cpu_count()} cores);"
         f" arp serve stopped with exit code {stopped} after SIGTERM"
     )
     return int(bool(errors or lost or duplicated))

@@ -77,15 +77,12 @@ def _element(delta_element: Any) -> Element | None:
     def text_of(name: str) -> str:
         return str(getattr(inner, name)) if name in fields else ""
 
-    options = tuple(inner.options) if "options" in fields and kind != "radio" else ()
-    if kind == "radio":
-        options = tuple(inner.options)
     return Element(
         kind=kind,
         widget_id=text_of("id"),
         label=text_of("label"),
-        body=text_of("body"),
-        options=options,
+        body=text_of("body") or text_of("message"),  # an exception has a message
+        options=tuple(str(o) for o in inner.options) if "options" in fields else (),
     )
 
 
@@ -186,7 +183,6 @@ class Session:
                     run = Run(elements, time.perf_counter() - started, status)
                     if status != "FINISHED_SUCCESSFULLY":
                         raise ProtocolError(f"the run ended {status}")
-                    exceptions = run.texts("exception")
-                    if any(e.kind == "exception" for e in elements):
-                        raise ProtocolError(f"the page raised: {exceptions}")
+                    if run.texts("exception"):
+                        raise ProtocolError(f"the page raised: {run.texts('exception')}")
                     return run
