@@ -203,7 +203,10 @@ async def participant(number: int, place: str, starts_at: float, room: Room, tal
                 raise ProtocolError(f"no 'saved' after Save: {run.texts('alert')}")
             tally.saves.append(run.seconds)
             tally.saved_texts.append(text)
-            await asyncio.sleep(random.uniform(0.5, 1.5) * room.interval)
+            # The next note, if it would start before the end.
+            await asyncio.sleep(
+                min(random.uniform(0.5, 1.5) * room.interval, room.until - time.monotonic())
+            )
     except Exception as error:  # every kind counts, by the step it happened in
         tally.errors[f"{step}: {type(error).__name__}: {str(error)[:120]}"] += 1
         if not room.everyone_in.is_set() and step != "wait for the room":
@@ -253,7 +256,8 @@ def start_cluster(
     deadline = time.monotonic() + 300
     while "Ctrl-C stops them all" not in log.read_text(errors="replace"):
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            process.terminate()  # arp serve stops its children on SIGTERM, not on SIGKILL
+            process.wait(timeout=60)
             raise SystemExit(f"arp serve did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.5)
     replicas = [f"127.0.0.1:{first + n}" for n in range(args.replicas)]

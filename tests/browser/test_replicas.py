@@ -124,7 +124,8 @@ def cluster(fixture_db, postgres_server, tmp_path_factory):
     deadline = time.monotonic() + 180
     while "Ctrl-C stops them all" not in log.read_text(errors="replace"):
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            process.terminate()
+            process.wait(timeout=60)
             pytest.fail(f"arp serve did not start:\n{log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.3)
     found = Cluster(
@@ -138,9 +139,13 @@ def cluster(fixture_db, postgres_server, tmp_path_factory):
     try:
         yield found
     finally:
+        # SIGTERM, so that arp serve stops its children (a SIGKILL would leave them running).
         if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
+            process.terminate()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
         workshop.dispose_all()
 
 
