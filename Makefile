@@ -16,7 +16,7 @@ export ARP_ARTIFACTS_DIR ?= $(CURDIR)/build/ci-artifacts
 # The marks `make test-fast` leaves out: no browser, no real-data build, no wheel install.
 FAST := not browser and not real_data and not slow
 
-.PHONY: run test test-fast lint lint-js typecheck format build-db snapshot bench lock
+.PHONY: run serve test test-fast lint lint-js typecheck format build-db snapshot bench lock
 
 $(STAMP): pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
@@ -36,6 +36,11 @@ $(ICON): | $(STAMP)
 
 run: $(STAMP) $(LEAFLET) $(ICON)
 	$(VENV)/bin/arp app
+
+# The production recipe: Caddy in front of REPLICAS app processes (README: "Several replicas
+# behind one address"), e.g. make serve REPLICAS=3 ARP_WORKSHOP_DB=postgresql://...
+serve: $(STAMP) $(LEAFLET)
+	$(VENV)/bin/arp serve $(if $(REPLICAS),--replicas $(REPLICAS))
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
 define pytest

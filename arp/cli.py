@@ -24,6 +24,7 @@ from arp import (
     levels,
     maps,
     privacy,
+    production,
     sessions,
     settings,
     snapshot,
@@ -126,6 +127,22 @@ def _app(args: argparse.Namespace) -> int:
     """Make a database if there is none, then start the Streamlit app. With ARP_SOURCE_DIR
     it is built from that folder (best effort); otherwise the bundled snapshot is restored,
     in seconds. Downloads happen only through an explicit `arp build`."""
+    app_dir = _prepare_app()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_dir / "serve.py"),  # app.py behind gzip
+        *args.streamlit_args,
+    ]
+    os.execv(sys.executable, command)
+    return 0  # not reached: execv replaces this process
+
+
+def _prepare_app() -> Path:
+    """What the app needs before it starts (once, however many replicas): a database, the
+    installed app's folder, Leaflet. Returns the folder to run serve.py from."""
     database = settings.database_path()
     status = database_status(database)
     if not status.ready:
@@ -161,16 +178,27 @@ def _app(args: argparse.Namespace) -> int:
         _link_app_files(app_dir)
     leaflet.ensure(settings.leaflet_dir(), lambda message: print(message, file=sys.stderr))
     app_icon.ensure(app_icon.icon_dir(), lambda message: print(message, file=sys.stderr))
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_dir / "serve.py"),  # app.py behind gzip
-        *args.streamlit_args,
-    ]
-    os.execv(sys.executable, command)
-    return 0  # not reached: execv replaces this process
+    return app_dir
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """The production recipe: Caddy in front of replicas (arp/production.py)."""
+    replicas = args.replicas if args.replicas is not None else settings.replica_count()
+    store = settings.workshop_database_path()
+    try:
+        config, ports = production.plan(replicas, store)
+        if args.print_config:
+            print(config.render(), end="")
+            return 0
+        caddy = production.find_caddy()
+        app_dir = settings.app_dir()
+        if ports:  # replicas on this machine (not only a proxy for others)
+            production.open_store_once(store)
+            app_dir = _prepare_app()
+        return production.serve(caddy, config, ports, app_dir, args.streamlit_args)
+    except production.ServeError as error:
+        print(f"arp serve: {error}", file=sys.stderr)
+        return 2
 
 
 def _print_table(table: pd.DataFrame, output_format: str) -> None:
@@ -482,6 +510,21 @@ def main(argv: list[str] | None = None) -> int:
         "other options go to `streamlit run` (e.g. --server.port 8600)",
     )
     app_parser.set_defaults(handler=_app)
+    serve_parser = commands.add_parser(
+        "serve",
+        help="the production recipe: Caddy in front of N replicas of the app (sticky sessions, "
+        "compression, TLS with ARP_TLS_CERT and ARP_TLS_KEY); several replicas need a "
+        "postgresql:// ARP_WORKSHOP_DB; other options go to each replica's `streamlit run`",
+    )
+    serve_parser.add_argument(
+        "--replicas", type=int, help="app processes on this machine; default: $ARP_REPLICAS or 1"
+    )
+    serve_parser.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print the proxy's Caddyfile (from deploy/Caddyfile.template) and exit",
+    )
+    serve_parser.set_defaults(handler=_serve)
     gaps_parser = commands.add_parser(
         "gaps", help="population-weighted exposure of each ethnic group to an indicator"
     )
@@ -609,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
     facilitator_commands.add_parser("list", help="names, when made, when last signed in")
     facilitator_parser.set_defaults(handler=_facilitator)
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "app":
+    if extra and args.command not in ("app", "serve"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.streamlit_args = extra
     return args.handler(args)

@@ -138,3 +138,44 @@ def configure_logging() -> None:
     handler.arp_handler = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+
+
+# --- the production recipe: `arp serve`, a reverse proxy in front of replicas -------------
+
+
+def proxy_listen() -> str:
+    """Where the proxy listens (ARP_LISTEN): `:8080` on every interface, or `host:port`."""
+    return os.environ.get("ARP_LISTEN", "").strip() or ":8080"
+
+
+def tls_files() -> tuple[Path | None, Path | None]:
+    """The proxy's PEM certificate and key (ARP_TLS_CERT, ARP_TLS_KEY): HTTPS when both set."""
+    cert, key = (os.environ.get(name, "").strip() for name in ("ARP_TLS_CERT", "ARP_TLS_KEY"))
+    return (Path(cert).expanduser() if cert else None, Path(key).expanduser() if key else None)
+
+
+def replica_count() -> int:
+    """How many app processes `arp serve` starts on this machine (ARP_REPLICAS)."""
+    return int(os.environ.get("ARP_REPLICAS", "").strip() or "1")
+
+
+def replica_first_port() -> int:
+    """The loopback port of the first replica (ARP_REPLICA_PORT); the others follow it."""
+    return int(os.environ.get("ARP_REPLICA_PORT", "").strip() or "8501")
+
+
+def upstreams() -> list[str]:
+    """Replicas on other machines, `host:port,host:port` (ARP_UPSTREAMS): the proxy only."""
+    value = os.environ.get("ARP_UPSTREAMS", "")
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def sticky_cookie_secret() -> str | None:
+    """The key the proxy signs its replica cookie with (ARP_STICKY_SECRET); unset, a new one
+    each start. Set it where several proxies or restarts must keep people on their replica."""
+    return os.environ.get("ARP_STICKY_SECRET", "").strip() or None
+
+
+def caddy_binary() -> str:
+    """The Caddy executable (ARP_CADDY): `caddy` on the PATH (Debian: apt-get install caddy)."""
+    return os.environ.get("ARP_CADDY", "").strip() or "caddy"
