@@ -49,8 +49,8 @@ log = logging.getLogger(__name__)
 Store = Path | str  # a SQLite path, or a postgresql:// URL
 SQLITE_SUFFIX = ".sqlite3"
 BUSY_TIMEOUT_MS = 30_000
-TABLES: tuple[str, ...] = ("scenarios", "sessions", "insights", "moderation_log", "votes")
-TABLES += ("privacy_log",)  # migration 5: purges and deletions (counts, never text)
+# privacy_log (migration 5): purges and deletions, counts and who acted, never text.
+TABLES = ("scenarios", "sessions", "insights", "moderation_log", "votes", "privacy_log")
 # What a backup copies: the room's work and who did what. Facilitator accounts, sign-ins,
 # failed sign-ins and the cookie key (migration 4) are never copied out of the store.
 BACKUP_TABLES = (*TABLES, "facilitator_log")
@@ -58,6 +58,13 @@ BACKUP_TABLES = (*TABLES, "facilitator_log")
 
 def _ts(name: str, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def _serial_id(name: str) -> sa.Column:
+    """A generated primary key: an identity column on PostgreSQL, SQLite's rowid alias."""
+    return sa.Column(
+        name, sa.BigInteger().with_variant(sa.Integer, "sqlite"), sa.Identity(), primary_key=True
+    )
 
 
 def _migration_1(con: Connection) -> None:
@@ -80,12 +87,7 @@ def _migration_2(con: Connection) -> None:
     sa.Table(
         "insights",
         meta,
-        sa.Column(
-            "insight_id",
-            sa.BigInteger().with_variant(sa.Integer, "sqlite"),  # SQLite's rowid alias
-            sa.Identity(),
-            primary_key=True,
-        ),
+        _serial_id("insight_id"),
         # The double-tap guard: one row per submission token, whatever races.
         sa.Column("client_token", sa.String(200), nullable=False, unique=True),
         sa.Column("session_id", sa.String(64)),
@@ -175,12 +177,7 @@ def _migration_4(con: Connection) -> None:
     failures = sa.Table(
         "signin_failures",
         meta,
-        sa.Column(
-            "failure_id",
-            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
-            sa.Identity(),
-            primary_key=True,
-        ),
+        _serial_id("failure_id"),
         sa.Column("scope", sa.String(16), nullable=False),  # 'account' or 'client'
         sa.Column("subject", sa.String(200), nullable=False),
         _ts("failed_at"),
@@ -197,12 +194,7 @@ def _migration_4(con: Connection) -> None:
     sa.Table(
         "facilitator_log",
         meta,
-        sa.Column(
-            "entry_id",
-            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
-            sa.Identity(),
-            primary_key=True,
-        ),
+        _serial_id("entry_id"),
         _ts("acted_at"),
         sa.Column("facilitator", sa.String(200)),  # null: from the command line or a script
         sa.Column("action", sa.String(64), nullable=False),
@@ -223,12 +215,7 @@ def _migration_5(con: Connection) -> None:
     sa.Table(
         "privacy_log",
         meta,
-        sa.Column(
-            "entry_id",
-            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
-            sa.Identity(),
-            primary_key=True,
-        ),
+        _serial_id("entry_id"),
         _ts("acted_at"),
         sa.Column("action", sa.String(32), nullable=False),
         sa.Column("actor", sa.String(200), nullable=False),
