@@ -107,7 +107,9 @@ def carry_session() -> None:
     """Keep the session a link names (when it exists), or put the kept one back in the URL.
     A link naming an unknown session is left as it is, for the page to refuse."""
     in_link = st.query_params.get("session")
-    if in_link is not None:
+    if in_link is not None and in_link != st.session_state.get(SESSION_KEY):
+        # Checked once per browser session, not on every rerun (app.py and the page both
+        # call this; the page's own joined_session still refuses a session that has gone).
         known = {s.session_id for s in sessions.listing(settings.workshop_database_path())}
         if in_link in known:
             st.session_state[SESSION_KEY] = in_link
