@@ -13,17 +13,27 @@ st.write(
 )
 widgets.privacy_link()
 
-st.caption("Tap your neighbourhood on the map, or search for it by name or postcode.")
-tapped = map_element.place_picker(data.query("within_options")["code"].iloc[0])
+st.caption(
+    "Search for your place by postcode (B10 is enough) or name, or tap your district, "
+    "then your ward, then your neighbourhood on the map."
+)
 place, _ = widgets.find_area_box(pick_label="Use this place")
-place = place or tapped
+candidates = map_element.search_candidates(st.session_state.get("find_area", ""))
 chosen_place = place or st.session_state.get("capture_place")
+tapped = map_element.place_picker(
+    data.query("within_options")["code"].iloc[0], chosen_place, candidates
+)
+place = place or tapped
+chosen_place = place or chosen_place
 if place:
     st.session_state["capture_place"] = place
+if tapped:
+    st.rerun()  # the map outlines and zooms to the place just chosen
 if chosen_place:
-    st.caption(f"Place: {data.area_label(chosen_place)}")
+    with st.container(border=True):  # the chosen place, named in words
+        st.markdown(f":material/place: Place: {widgets.plain(data.area_label(chosen_place))}")
 else:
-    st.info("Find your place above: type its name or a postcode.")
+    st.info("Find your place above: type its name or a postcode, or tap the map.")
 
 domains = {d.id: d.title for d in framework.scored_domains}
 domain = st.selectbox("What is it about?", list(domains), format_func=domains.get)
