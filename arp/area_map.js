@@ -555,10 +555,14 @@ function draw(L, component) {
   const geometryChanged = drawAreas(L, state, spec.areas, held);
   drawOutlines(L, state, spec.outlines, spec.scale);
   drawOverlays(L, state, spec.overlays || []);
+  // Another view closes the card; the same one drawn again (a rerun) keeps it open.
+  const before = state.spec;
+  if (!before || before.view.id !== spec.view.id || before.areas.geometry_id !== spec.areas.geometry_id) {
+    hidePreview(state);
+  }
   state.spec = spec;
   showLegend(state, spec.legend);
   drawLabels(L, state, spec.labels || {});
-  hidePreview(state);
   const candidatesChanged = showCandidates(state, spec.candidates || []);
   focusArea(state, spec, geometryChanged || (candidatesChanged && !spec.focus));
   placeLabels(state);

@@ -155,7 +155,10 @@ def place_picker(
             "",
             "no_judgement",
             "context",
-            [[words.get(code, name)] for code, name in zip(frame["code"], frame["name"])],
+            [
+                [words.get(code, name)]
+                for code, name in zip(frame["code"], frame["name"], strict=True)
+            ],
             "quantiles",
             "Contains ONS and OS data, OGL v3.0",
             height=420,
