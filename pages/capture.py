@@ -30,8 +30,7 @@ if place:
 if tapped:
     st.rerun()  # the map outlines and zooms to the place just chosen
 if chosen_place:
-    with st.container(border=True):  # the chosen place, named in words
-        st.markdown(f":material/place: Place: {widgets.plain(data.area_label(chosen_place))}")
+    st.caption(f"Place: {widgets.plain(data.area_label(chosen_place))}")
 else:
     st.info("Find your place above: type its name or a postcode, or tap the map.")
 

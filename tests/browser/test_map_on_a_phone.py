@@ -130,7 +130,8 @@ def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phon
         shown = boxes(phone)
         assert shown
         for box in shown:
-            assert box["width"] >= TAP_TARGET_PX and box["height"] >= TAP_TARGET_PX, box
+            assert box["width"] >= TAP_TARGET_PX, box
+            assert box["height"] >= TAP_TARGET_PX, box
             assert box["x"] < container["x"] + container["width"]  # on the map, not off it
         return shown
 
