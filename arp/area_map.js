@@ -106,9 +106,9 @@ function legendBox(legend) {
     box.appendChild(row);
   };
   line("arp-legend-title", legend.title);
-  line("arp-legend-unit", legend.unit);
+  if (legend.unit) line("arp-legend-unit", legend.unit);
   legend.rows.forEach(([colour, label]) => swatchRow(colour, label));
-  swatchRow(null, "Suppressed or no data", "arp-no-data");
+  if (legend.no_data !== false) swatchRow(null, "Suppressed or no data", "arp-no-data");
   line("arp-legend-source", legend.footer);
   return box;
 }
@@ -147,7 +147,7 @@ function drawAreas(L, state, areas, held) {
       shape.bindTooltip(() => textBox(state.view.tooltips[i] || [], "arp-tooltip"), {
         sticky: true,
       });
-      shape.on("click", () => state.send("clicked", state.codes[i]));
+      shape.on("click", (event) => areaTapped(state, shape, i, event));
     },
   }).addTo(state.map);
   state.areasId = areas.geometry_id;
@@ -219,6 +219,23 @@ function setTiles(L, state, tiles) {
   }
 }
 
+// Fit the areas (or the candidates the page names) clear of the legend: beside it on a
+// wide map; on a narrow one the legend sits below the map. A map that must keep tap
+// targets large (the place picker) is then zoomed in until its smallest area is.
+function fitAreas(state) {
+  const legend = state.legend.getContainer();
+  const inside = legend.offsetWidth > 0;
+  const padding = inside ? [legend.offsetWidth + 10, 0] : [0, 0];
+  const bounds = candidateBounds(state) || state.areas.getBounds();
+  state.map.fitBounds(bounds, { paddingBottomRight: padding, maxZoom: 16 });
+  const zoom = tapTargetZoom(state);
+  if (zoom !== null && zoom > state.map.getZoom()) {
+    state.map.setView(bounds.getCenter(), zoom, { animate: false });
+  }
+}
+
+const FOCUS_STYLE = { weight: 4, color: "#000000", dashArray: null };
+
 function focusArea(state, spec, geometryChanged) {
   const code = spec.focus;
   const fromLink = !state.placed && spec.start_view;
@@ -227,6 +244,7 @@ function focusArea(state, spec, geometryChanged) {
     const [latitude, longitude, zoom] = spec.start_view;
     state.map.setView([latitude, longitude], zoom);
     state.focused = code;
+    state.viewFromLink = true; // a later resize keeps the sender's view, not a refit
   }
   let focused = null;
   if (code && state.areas) {
@@ -235,19 +253,229 @@ function focusArea(state, spec, geometryChanged) {
     });
   }
   if (focused) {
-    focused.setStyle({ weight: 4, color: "#000000", dashArray: null });
+    focused.setStyle(FOCUS_STYLE);
     focused.bringToFront();
     if (state.focused !== code) state.map.fitBounds(focused.getBounds(), { maxZoom: 14 });
   } else if (geometryChanged && !fromLink && state.areas) {
-    // Keep the areas clear of the legend (bottom right): beside it on a wide map, above it
-    // on a phone.
-    const legend = state.legend.getContainer();
-    const wide = state.container.offsetWidth >= 3 * legend.offsetWidth;
-    const padding = wide ? [legend.offsetWidth + 10, 0] : [0, legend.offsetHeight + 10];
-    state.map.fitBounds(state.areas.getBounds(), { paddingBottomRight: padding });
+    fitAreas(state);
   }
   state.placed = true;
   state.focused = code;
+  state.focusedShape = focused;
+}
+
+// --- touch, labels, legend placement and size (issue 14) ---------------------------------
+
+const NARROW_MAP = 600; // px: below this the legend goes under the map, never over its areas
+const CANDIDATE_STYLE = { weight: 3, color: "#7f2704", fillColor: "#fdae6b", fillOpacity: 0.85 };
+
+// The lines an area's card and tooltip show: its name, value and interval first.
+function areaLines(state, i) {
+  return state.view.tooltips[i] || [];
+}
+
+// A mouse click does what the page asks (open a profile, choose a place). A tap on a touch
+// screen first shows a card that can be read, with a button for that same action.
+function areaTapped(state, shape, i) {
+  if (state.pointer === "touch" && state.spec && state.spec.preview) {
+    shape.closeTooltip();
+    showPreview(state, shape, i);
+  } else {
+    state.send("clicked", state.codes[i]);
+  }
+}
+
+function hidePreview(state) {
+  if (!state.card) return;
+  state.card.hidden = true;
+  if (state.previewed) {
+    state.areas.resetStyle(state.previewed);
+    if (state.focusedShape === state.previewed) state.previewed.setStyle(FOCUS_STYLE);
+    state.previewed = null;
+  }
+}
+
+function showPreview(state, shape, i) {
+  if (!state.card) {
+    state.card = document.createElement("div");
+    state.card.className = "arp-card";
+    state.card.setAttribute("role", "dialog");
+    window.L.DomEvent.disableClickPropagation(state.card);
+    window.L.DomEvent.disableScrollPropagation(state.card);
+    state.container.appendChild(state.card);
+  }
+  hidePreview(state);
+  const lines = areaLines(state, i);
+  const code = state.codes[i];
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "arp-card-close";
+  close.setAttribute("aria-label", "Close");
+  close.textContent = "\u00d7";
+  close.addEventListener("click", () => hidePreview(state));
+  const action = document.createElement("button");
+  action.type = "button";
+  action.className = "arp-card-action";
+  action.textContent = state.spec.preview.action;
+  action.addEventListener("click", () => {
+    hidePreview(state);
+    state.send("clicked", code);
+  });
+  state.card.setAttribute("aria-label", lines[0] || code);
+  state.card.dataset.code = code;
+  state.card.replaceChildren(close, textBox(lines, "arp-card-text"), action);
+  state.card.hidden = false;
+  shape.setStyle({ weight: 3, color: "#000000", dashArray: null });
+  shape.bringToFront();
+  state.previewed = shape;
+}
+
+// Names drawn by the app (no tiles needed): one marker per label, shown by zoom and only
+// where it does not overlap a label placed before it (the server orders them by priority).
+function drawLabels(L, state, labels) {
+  const key = labels.id || "";
+  if (state.labelsId === key) return;
+  state.labels.forEach((label) => label.marker.remove());
+  state.labels = [];
+  state.labelsId = key;
+  if (!labels.items) return;
+  if (!state.map.getPane("arpLabels")) {
+    const pane = state.map.createPane("arpLabels");
+    pane.style.zIndex = 450; // above the areas, below tooltips and popups
+    pane.style.pointerEvents = "none"; // taps go through to the areas
+  }
+  labels.items.forEach(([latitude, longitude, text, tierIndex]) => {
+    const tier = labels.tiers[tierIndex];
+    const name = document.createElement("span");
+    name.textContent = text;
+    const marker = L.marker([latitude, longitude], {
+      icon: L.divIcon({ className: `arp-label ${tier.class_name}`, iconSize: null }),
+      interactive: false,
+      keyboard: false,
+      pane: "arpLabels",
+    });
+    // The name goes in as a text node (divIcon's own `html` option would parse markup).
+    marker.on("add", () => marker.getElement().replaceChildren(name));
+    marker.addTo(state.map);
+    state.labels.push({ marker: marker, latlng: marker.getLatLng(), tier: tier, size: null });
+  });
+}
+
+function overlaps(a, b) {
+  return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+function placeLabels(state) {
+  if (!state.labels.length) return;
+  const zoom = state.map.getZoom();
+  const view = state.map.getBounds();
+  const placed = [];
+  state.labels.forEach((label) => {
+    const element = label.marker.getElement();
+    if (!element) return;
+    let shown =
+      zoom >= label.tier.min_zoom && zoom < label.tier.max_zoom && view.contains(label.latlng);
+    if (shown) {
+      element.style.display = "";
+      if (!label.size) {
+        const name = element.firstChild;
+        if (name.offsetWidth) label.size = [name.offsetWidth, name.offsetHeight];
+      }
+      const [width, height] = label.size || [0, 0];
+      const at = state.map.latLngToContainerPoint(label.latlng);
+      const box = [at.x - width / 2 - 3, at.y - height / 2, at.x + width / 2 + 3, at.y + height / 2];
+      shown = !placed.some((other) => overlaps(other, box));
+      if (shown) placed.push(box);
+    }
+    element.style.display = shown ? "" : "none";
+  });
+  state.container.dataset.labels = String(placed.length);
+}
+
+// Search candidates: outlined and filled apart, and the map fits them.
+function showCandidates(state, codes) {
+  const key = codes.join(",");
+  const changed = key !== state.candidatesKey;
+  state.candidatesKey = key;
+  state.candidates = new Set(codes);
+  if (state.areas && codes.length) {
+    state.areas.eachLayer((shape) => {
+      if (state.candidates.has(state.codes[shape.feature.properties.i])) {
+        shape.setStyle(CANDIDATE_STYLE);
+      }
+    });
+  }
+  return changed && codes.length > 0;
+}
+
+function candidateBounds(state) {
+  let bounds = null;
+  if (!state.candidates || !state.candidates.size) return null;
+  state.areas.eachLayer((shape) => {
+    if (!state.candidates.has(state.codes[shape.feature.properties.i])) return;
+    bounds = bounds ? bounds.extend(shape.getBounds()) : window.L.latLngBounds(shape.getBounds());
+  });
+  return bounds;
+}
+
+// The lowest zoom at which every area (every search candidate, if any) is at least
+// spec.min_target_px across both ways (web Mercator doubles every size per zoom level), or
+// null when the map asks for none.
+function tapTargetZoom(state) {
+  const wanted = state.spec && state.spec.min_target_px;
+  if (!wanted || !state.areas) return null;
+  const zoom = state.map.getZoom();
+  let smallest = Infinity;
+  const only = state.candidates && state.candidates.size ? state.candidates : null;
+  state.areas.eachLayer((shape) => {
+    if (only && !only.has(state.codes[shape.feature.properties.i])) return;
+    const bounds = shape.getBounds();
+    const a = state.map.project(bounds.getNorthWest(), zoom);
+    const b = state.map.project(bounds.getSouthEast(), zoom);
+    smallest = Math.min(smallest, Math.abs(b.x - a.x), Math.abs(b.y - a.y));
+  });
+  if (!isFinite(smallest) || smallest <= 0) return null;
+  return Math.min(18, Math.ceil(zoom + Math.log2(wanted / smallest)));
+}
+
+// The legend inside the map, bottom right, where the map is wide enough to keep the areas
+// beside it; under the map otherwise.
+function showLegend(state, legend) {
+  const box = legendBox(legend);
+  const narrow = state.container.offsetWidth < NARROW_MAP;
+  state.legend.getContainer().replaceChildren(...(narrow ? [] : [box]));
+  state.legendBelow.replaceChildren(...(narrow ? [box] : []));
+  state.legendBelow.hidden = !narrow;
+}
+
+// A rotated phone, a resized window or an opened sidebar: the map refits its areas (or the
+// area in focus). Height-only changes (a phone's address bar sliding away), small width
+// changes (a scrollbar appearing) and a view opened from a link leave the view be.
+const REFIT_WIDTH_CHANGE = 0.2;
+
+function watchSize(state) {
+  let width = state.container.offsetWidth;
+  let timer = null;
+  const refit = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const now = state.container.offsetWidth;
+      if (!state.container.isConnected || !now || now === width) return;
+      const large = !width || Math.abs(now - width) / width > REFIT_WIDTH_CHANGE;
+      width = now;
+      state.map.invalidateSize();
+      if (!state.spec || !state.areas) return;
+      showLegend(state, state.spec.legend);
+      if (!large || state.viewFromLink) return;
+      if (state.focusedShape) {
+        state.map.fitBounds(state.focusedShape.getBounds(), { maxZoom: 14 });
+      } else {
+        fitAreas(state);
+      }
+    }, 150);
+  };
+  new ResizeObserver(refit).observe(state.container);
+  window.addEventListener("orientationchange", refit);
 }
 
 // The map's centre and zoom in the page's URL, so a copied link reopens this very view.
@@ -301,7 +529,19 @@ function setUp(L, parentElement, spec) {
     overlays: [],
     tiles: null,
     layerControl: null,
+    labels: [],
+    pointer: "mouse",
   };
+  // A tap and a mouse click both arrive as "click": the last pointer says which it was.
+  container.addEventListener("pointerdown", (event) => (state.pointer = event.pointerType), {
+    capture: true,
+  });
+  const below = document.createElement("div");
+  below.className = "arp-legend-below";
+  parentElement.appendChild(below);
+  state.legendBelow = below;
+  map.on("zoomend moveend", () => placeLabels(state));
+  watchSize(state);
   if (spec.view_in_url) map.on("moveend", () => keepViewInUrl(state));
   maps.set(parentElement, state);
   return state;
@@ -324,9 +564,17 @@ function draw(L, component) {
   const geometryChanged = drawAreas(L, state, spec.areas, held);
   drawOutlines(L, state, spec.outlines, spec.scale);
   drawOverlays(L, state, spec.overlays || []);
-  const holder = state.legend.getContainer();
-  holder.replaceChildren(legendBox(spec.legend));
-  focusArea(state, spec, geometryChanged);
+  // Another view closes the card; the same one drawn again (a rerun) keeps it open.
+  const before = state.spec;
+  if (!before || before.view.id !== spec.view.id || before.areas.geometry_id !== spec.areas.geometry_id) {
+    hidePreview(state);
+  }
+  state.spec = spec;
+  showLegend(state, spec.legend);
+  drawLabels(L, state, spec.labels || {});
+  const candidatesChanged = showCandidates(state, spec.candidates || []);
+  focusArea(state, spec, geometryChanged || (candidatesChanged && !spec.focus));
+  placeLabels(state);
   if (spec.view_in_url) keepViewInUrl(state);
   if (geometryChanged) state.map.invalidateSize();
   // For tests and benchmarks: what is drawn, whatever the renderer.

@@ -341,6 +341,40 @@ def service_overlays(
     return overlays
 
 
+# --- names drawn on the map (no tiles needed) --------------------------------------------
+
+# Which names show at which zooms (Leaflet's; web Mercator): districts at the region's zoom,
+# wards once zoomed in, MSOAs further in. Within the zooms shown, larger areas are placed
+# first and a name that would overlap one already placed is left out (area_map.js).
+LABEL_TIERS = (
+    {"level": "lad", "min_zoom": 0, "max_zoom": 12, "class_name": "arp-label-lad"},
+    {"level": "ward", "min_zoom": 12, "max_zoom": 15, "class_name": "arp-label-ward"},
+    {"level": "msoa", "min_zoom": 13, "max_zoom": 99, "class_name": "arp-label-msoa"},
+)
+LABEL_DECIMALS = 4  # about 10 m: far finer than a label needs
+
+
+def place_labels(areas: pd.DataFrame) -> dict:
+    """The map's own labels from areas (level, name, label_lat, label_lon: a point inside
+    the area, shapely's representative point, made at build time; geometry_display_wkb):
+    [latitude, longitude, name, tier] by tier, then largest area first."""
+    tier_of = {tier["level"]: n for n, tier in enumerate(LABEL_TIERS)}
+    rows = areas[areas["level"].isin(list(tier_of)) & areas["label_lat"].notna()].copy()
+    rows["tier"] = rows["level"].map(tier_of)
+    geometries = shapely.from_wkb([bytes(w) for w in rows["geometry_display_wkb"]])
+    rows["size"] = shapely.area(geometries) if len(rows) else []
+    rows = rows.sort_values(["tier", "size", "name"], ascending=[True, False, True])
+    items = [
+        [round(float(lat), LABEL_DECIMALS), round(float(lon), LABEL_DECIMALS), str(name), int(t)]
+        for lat, lon, name, t in zip(
+            rows["label_lat"], rows["label_lon"], rows["name"], rows["tier"], strict=True
+        )
+    ]
+    tiers = [{k: v for k, v in tier.items() if k != "level"} for tier in LABEL_TIERS]
+    label_id = hashlib.sha1(repr(items).encode()).hexdigest()[:12]
+    return {"id": label_id, "tiers": tiers, "items": items}
+
+
 @dataclass(frozen=True)
 class MapSpec:
     """What the browser draws, and the geometry ids it will hold once drawn."""
@@ -373,6 +407,11 @@ def choropleth(
     label: str | None = None,
     start_view: tuple[float, float, int] | None = None,
     view_in_url: bool = False,
+    labels: dict | None = None,
+    candidates: Collection[str] = (),
+    min_target_px: int | None = None,
+    preview_action: str | None = "Open profile",
+    legend: list[tuple[str, str]] | None = None,
 ) -> MapSpec:
     """Classed polygons, district outlines, optional point overlays and the legend."""
     classes = classify(frame["value"], scheme, scale)
@@ -405,14 +444,22 @@ def choropleth(
         "legend": {
             "title": title,
             "unit": unit,
-            "rows": legend_rows(classes, colours),
+            "rows": legend if legend is not None else legend_rows(classes, colours),
             "footer": source_line,
+            "no_data": legend is None,  # a legend given whole has no "no data" row
         },
         "focus": focus,
         # Where a copied link left the map (else it fits the areas), and whether the map
         # writes its centre and zoom into the page's URL as it moves.
         "start_view": list(start_view) if start_view else None,
         "view_in_url": view_in_url,
+        # Names drawn by the app; areas to fit and mark (search results); the smallest an
+        # area may be drawn at the first zoom (a tap target, px); on a touch screen a tap
+        # shows a card with this button rather than acting at once.
+        "labels": labels,
+        "candidates": list(candidates),
+        "min_target_px": min_target_px,
+        "preview": {"action": preview_action} if preview_action else None,
     }
     ids = tuple(layer["geometry_id"] for layer in (areas, outlines) if layer)
     return MapSpec(data, classes, colours, ids)

@@ -22,21 +22,30 @@ st.write(
 )
 widgets.privacy_link()
 
-st.caption("Tap your neighbourhood on the map, or search for it by name or postcode.")
+st.caption(
+    "Search for your place by postcode (B10 is enough) or name, or tap your district, "
+    "then your ward, then your neighbourhood on the map."
+)
+place, _ = widgets.find_area_box(pick_label="Use this place")
+candidates = map_element.search_candidates(st.session_state.get("find_area", ""))
+chosen_place = place or st.session_state.get("capture_place")
 session_id = session.session_id if session else None
 tapped = map_element.place_picker(
     data.query("within_options")["code"].iloc[0],
+    chosen_place,
+    candidates,
     tiles=sessions.street_tiles(settings.workshop_database_path(), session_id),
 )
-place, _ = widgets.find_area_box(pick_label="Use this place")
 place = place or tapped
-chosen_place = place or st.session_state.get("capture_place")
+chosen_place = place or chosen_place
 if place:
     st.session_state["capture_place"] = place
+if tapped:
+    st.rerun()  # the map outlines and zooms to the place just chosen
 if chosen_place:
-    st.caption(f"Place: {data.area_label(chosen_place)}")
+    st.caption(f"Place: {widgets.plain(data.area_label(chosen_place))}")
 else:
-    st.info("Find your place above: type its name or a postcode.")
+    st.info("Find your place above: type its name or a postcode, or tap the map.")
 
 # Every field of the note is keyed by the form's number: after a save the number moves on and
 # the form starts empty, so a second tap on Save cannot store the same note again.

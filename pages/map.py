@@ -17,21 +17,26 @@ within_options = data.query("within_options")
 within_names = dict(zip(within_options["code"], within_options["name"], strict=True))
 options = [show.param for show in view_state.show_choices(framework)]
 
-with st.sidebar:
-    st.header("Map")
-    show = st.selectbox(
+# The main choices sit above the map, where a phone shows them without the sidebar.
+main_controls = st.sidebar if presenting else st.expander("What the map shows", expanded=True)
+with main_controls:
+    show_column, within_column = st.columns([3, 2])
+    show = show_column.selectbox(
         "Show",
         options,
         key=page_state.from_view("map_show", state.show.param, options),
         format_func=lambda v: view_state.Show.from_param(v).label(framework),
     )
-    level = widgets.level_picker(state.level, "map_level")
-    within = st.selectbox(
+    within = within_column.selectbox(
         "Within",
         list(within_names),
         key=page_state.from_view("map_within", state.within, within_names),
         format_func=within_names.get,
     )
+    level = widgets.level_picker(state.level, "map_level")
+
+with st.sidebar:
+    st.header("Map")
     schemes = list(maps.SCHEMES)
     scheme = st.selectbox(
         "Classes",
@@ -100,6 +105,7 @@ code = map_element.area_map(
         height=760 if presenting else 560,
         start_view=view_state.parse_map_position(state.map_position or ""),
         view_in_url=True,
+        labels=map_element.map_labels(within),
         **common,
     ),
 )

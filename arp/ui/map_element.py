@@ -9,8 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from arp import db, map_views, maps
-from arp.ui import data
+from arp import db, map_views, maps, search
+from arp.ui import data, widgets
 from arp.view_state import ViewState
 from data_loaders import SERVICE_TYPES
 
@@ -80,28 +80,106 @@ def area_map(
     return result.clicked
 
 
-def place_picker(within: str, tiles: bool = False) -> str | None:
-    """A small map of LSOAs: tapping one chooses it (stored at LSOA, never as a point).
+def map_labels(within: str) -> dict:
+    """The names the map draws itself (districts, wards, MSOAs), for an area's maps."""
+    return maps.place_labels(data.query("place_labels", within=within))
+
+
+TAP_TARGET_PX = 44  # WCAG 2.5.5: the smallest a tap target should be, both ways
+PICKER_STEPS = {  # what each step shows, and what a tap on one of its areas does
+    "lad": ("District", "Show its wards"),
+    "ward": ("Ward", "Show its neighbourhoods"),
+    "lsoa": ("Neighbourhood (LSOA)", "Choose this place"),
+}
+_PICKER_PATH = "_arp_picker_path"  # the district and ward chosen so far, in that order
+_PICKER_CHOSEN = "_arp_picker_chosen"
+
+
+def _picker_path_to(code: str) -> list[str] | None:
+    """The district and ward an LSOA lies in, for the picker to show its neighbours."""
+    parents = data.query("lsoa_ancestors").set_index("code")
+    if code not in parents.index:
+        return None
+    row = parents.loc[code]
+    return [row["lad_code"], row["ward_code"]]
+
+
+def search_candidates(text: str) -> list[str]:
+    """The neighbourhoods (LSOAs) a search finds, for the picker to zoom to."""
+    if not text:
+        return []
+    found = search.find_area(data.connection(), text, "lsoa")
+    return [match.code for match in found.matches if match.level == "lsoa"]
+
+
+def place_picker(
+    within: str,
+    chosen: str | None = None,
+    candidates: list[str] | None = None,
+    tiles: bool = False,
+) -> str | None:
+    """Find a place by drilling down, district -> ward -> neighbourhood (LSOA), each step
+    zoomed so that every area is a tap target of 44 px or more; or, given search results
+    (LSOA codes), the neighbourhoods zoomed to those. Returns the LSOA chosen by a tap (notes
+    are kept at LSOA, never as a point). The place `chosen` is outlined and zoomed to.
     Street tiles only when the session's facilitator turned them on (sessions.street_tiles):
     a tile server would see the area a participant zooms to."""
-    frame = map_views.areas_within(data.connection(), "lsoa", within)
+    if chosen and st.session_state.get(_PICKER_CHOSEN) != chosen:
+        st.session_state[_PICKER_CHOSEN] = chosen  # newly chosen: show it among its neighbours
+        ancestors = _picker_path_to(chosen)
+        if ancestors:
+            st.session_state[_PICKER_PATH] = ancestors
+    path: list[str] = list(st.session_state.get(_PICKER_PATH, []))
+    found = list(candidates or ())
+    searching = bool(found) and chosen not in found
+    if searching:
+        level, inside = "lsoa", within
+    else:
+        level = list(PICKER_STEPS)[len(path)]
+        inside = path[-1] if path else within
+    if path and not searching:
+        names = search.describe_areas(data.connection(), path)
+        st.caption(f"Showing: {widgets.plain(names.get(path[-1], path[-1]))}")
+        back = "Back to all districts" if len(path) == 1 else "Back to the district's wards"
+        if st.button(back, key="picker_back", icon=":material/arrow_back:"):
+            st.session_state[_PICKER_PATH] = path[:-1]
+            st.rerun()
+    frame = map_views.areas_within(data.connection(), level, inside)
     if frame.empty:
         return None
     frame = frame.assign(value=1.0)
-    return area_map(
+    words = search.describe_areas(data.connection(), frame["code"].tolist())
+    kind, action = PICKER_STEPS[level]
+    rows = [("#6baed6", f"{kind}: tap one, then “{action}”")]
+    if searching:
+        rows.append(("#fdae6b", "Matches for your search"))
+    tapped = area_map(
         "place_picker",
         lambda **common: maps.choropleth(
             frame,
-            "Tap the area your note is about",
-            "LSOAs: small neighbourhoods of about 1,500 residents",
+            "Find your place",
+            "",
             "no_judgement",
             "context",
-            [[name] for name in frame["name"]],
+            [
+                [words.get(code, name)]
+                for code, name in zip(frame["code"], frame["name"], strict=True)
+            ],
             "quantiles",
             "Contains ONS and OS data, OGL v3.0",
-            height=360,
+            height=420,
             tiles=tiles,
-            label="Map of neighbourhoods: tap one to choose it, or find it by name or postcode",
+            label="Map for choosing your place: tap an area, or find it by name or postcode",
+            labels=map_labels(within),
+            candidates=found if searching else (),
+            focus=chosen if level == "lsoa" else None,
+            min_target_px=TAP_TARGET_PX,
+            preview_action=action,
+            legend=rows,
             **common,
         ),
     )
+    if tapped and level != "lsoa":
+        st.session_state[_PICKER_PATH] = [*path, tapped]
+        st.rerun()
+    return tapped

@@ -26,14 +26,14 @@ def test_map_is_the_landing_page_and_says_when_data_is_not_loaded(open_page):
 
 def test_choosing_an_indicator_changes_the_map_table_and_url(open_page):
     at = open_page()
-    at.sidebar.selectbox[0].set_value("no_car").run()
+    at.selectbox(key="map_show").set_value("no_car").run()
     assert at.title[0].value == "Households with no car or van"
     table = at.dataframe[0].value.set_index("Code")
     assert table.loc["E01000901", "Value (% of households)"] == 50.0
     assert table.loc["E01000904", "Value (% of households)"] == 10.0
     assert table.loc["E01000901", "Worst 10%"] == "no"  # 4 areas: no worst tenth
     assert at.query_params["show"] in ("no_car", ["no_car"])
-    at.sidebar.radio[0].set_value("ward").run()
+    at.radio(key="map_level").set_value("ward").run()
     wards = at.dataframe[0].value.set_index("Code")
     assert wards.loc["E05000901", "Value (% of households)"] == pytest.approx(36.36, abs=0.01)
     assert at.query_params["level"] in ("ward", ["ward"])
@@ -42,13 +42,13 @@ def test_choosing_an_indicator_changes_the_map_table_and_url(open_page):
 def test_every_choice_sticks_including_going_back_to_the_first_one(open_page):
     # The first view comes from the URL; later choices must not be undone by it.
     at = open_page(show="no_car")
-    at.sidebar.selectbox[0].set_value("overall").run()
+    at.selectbox(key="map_show").set_value("overall").run()
     assert at.title[0].value == "Overall composite score"
-    at.sidebar.selectbox[0].set_value("no_car").run()
+    at.selectbox(key="map_show").set_value("no_car").run()
     assert at.title[0].value == "Households with no car or van"
     for level in ("ward", "lsoa", "ward"):
-        at.sidebar.radio[0].set_value(level).run()
-        assert at.sidebar.radio[0].value == level
+        at.radio(key="map_level").set_value(level).run()
+        assert at.radio(key="map_level").value == level
         assert at.query_params["level"] in (level, [level])
 
 
@@ -58,13 +58,13 @@ def test_the_map_sends_its_polygons_once_then_only_what_changes(open_page):
     assert first["areas"]["codes"] == ["E01000901", "E01000902", "E01000903", "E01000904"]
     assert len(first["areas"]["geometry"]) == 4
     assert first["outlines"]["geometry"]  # the two districts' outlines
-    at.sidebar.selectbox[0].set_value("overall").run()
+    at.selectbox(key="map_show").set_value("overall").run()
     (second,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
     assert second["areas"] == {"geometry_id": first["areas"]["geometry_id"]}
     assert second["outlines"] == {"geometry_id": first["outlines"]["geometry_id"]}
     assert second["legend"]["title"] == "Overall composite score"
     assert second["view"]["tooltips"][0][:2] == ["Birmingham 001A", "E01000901"]
-    at.sidebar.radio[0].set_value("ward").run()  # other polygons: sent
+    at.radio(key="map_level").set_value("ward").run()  # other polygons: sent
     (third,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
     assert len(third["areas"]["geometry"]) == 3
 
@@ -72,8 +72,8 @@ def test_the_map_sends_its_polygons_once_then_only_what_changes(open_page):
 def test_a_copied_link_reopens_the_view(open_page):
     at = open_page(show="no_car", level="ward", scheme="equal_interval")
     assert at.title[0].value == "Households with no car or van"
-    assert at.sidebar.radio[0].value == "ward"
-    assert at.sidebar.selectbox[2].value == "equal_interval"
+    assert at.radio(key="map_level").value == "ward"
+    assert at.sidebar.selectbox(key="map_scheme").value == "equal_interval"
 
 
 def test_bad_query_string_values_fall_back_with_a_message(open_page):

@@ -1,0 +1,158 @@
+"""The map on a touch phone (390x844, issue 14): a tap previews rather than navigates, the
+place picker starts with every area a 44 px tap target, the app draws place names with no
+network, and the legend sits clear of the areas it describes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.test_map_in_chromium import AREAS, wait_for_map
+
+pytestmark = pytest.mark.browser
+TAP_TARGET_PX = 44
+
+
+def offline(page) -> list[str]:
+    """Refuse every request that leaves the test server (tiles, CDNs); returns their URLs."""
+    refused: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", url):
+            request_route.continue_()
+        else:
+            refused.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return refused
+
+
+def boxes(page) -> list[dict]:
+    return [page.locator(AREAS).nth(n).bounding_box() for n in range(page.locator(AREAS).count())]
+
+
+def test_a_tap_shows_a_card_and_does_not_navigate(server, phone):
+    phone.goto(f"{server}/?show=no_car")
+    wait_for_map(phone)
+    phone.locator(AREAS).nth(3).tap()
+    card = phone.locator(".arp-card")
+    card.wait_for(state="visible", timeout=10_000)
+    text = card.inner_text()
+    assert "Solihull 001B" in text
+    assert "10.0 % of households" in text
+    assert "95% CI" in text
+    phone.wait_for_timeout(1500)  # time enough for a navigation, were one to start
+    assert "area_profile" not in phone.url
+    box = card.bounding_box()
+    assert box["width"] >= 300
+    assert box["height"] >= 80
+    action = card.get_by_role("button", name="Open profile")
+    assert action.bounding_box()["height"] >= TAP_TARGET_PX
+    phone.screenshot(path="/tmp/map-touch-card.png")
+    action.tap()
+    phone.wait_for_url(re.compile(r"/area_profile\?.*area=E01000904"), timeout=30_000)
+
+
+def test_labels_are_drawn_with_no_network(server, phone):
+    refused = offline(phone)
+    phone.goto(f"{server}/?show=no_car")
+    wait_for_map(phone)
+    labels = phone.locator(".arp-label span")
+    labels.first.wait_for(state="attached", timeout=10_000)
+
+    def shown() -> set[str]:
+        return {
+            labels.nth(n).inner_text() for n in range(labels.count()) if labels.nth(n).is_visible()
+        }
+
+    assert "Northfield Test" in shown()  # the fixture's few areas fit at a ward's zoom
+    assert not {"Birmingham", "Solihull"} & shown()
+    for _ in range(3):  # out to the region's zoom: district names instead
+        phone.locator(".leaflet-control-zoom-out").tap()
+        phone.wait_for_timeout(400)
+    assert {"Birmingham", "Solihull"} <= shown()
+    assert "Northfield Test" not in shown()
+    assert refused == []  # street tiles are off by default: the names came from the app
+    phone.screenshot(path="/tmp/map-touch-labels.png")
+
+
+def test_the_legend_sits_below_the_areas_on_a_phone(server, phone):
+    phone.goto(f"{server}/?show=no_car")
+    wait_for_map(phone)
+    phone.wait_for_timeout(500)
+    legend = phone.locator(".arp-legend").bounding_box()
+    drawn = boxes(phone)
+    left = min(b["x"] for b in drawn)
+    top = min(b["y"] for b in drawn)
+    right = max(b["x"] + b["width"] for b in drawn)
+    bottom = max(b["y"] + b["height"] for b in drawn)
+    assert legend["y"] >= bottom or legend["x"] >= right  # no overlap with the areas
+    assert not (
+        legend["x"] < right
+        and left < legend["x"] + legend["width"]
+        and legend["y"] < bottom
+        and top < legend["y"] + legend["height"]
+    )
+    # The main controls are above the map, without opening the sidebar.
+    map_top = phone.locator(".arp-map").bounding_box()["y"]
+    for label in ("Show", "Within"):
+        control = phone.get_by_role("combobox", name=label, exact=True)
+        assert control.is_visible()
+        assert control.bounding_box()["y"] < map_top
+    phone.screenshot(path="/tmp/map-touch-legend.png", full_page=True)
+
+
+def test_the_map_refits_when_the_phone_turns(server, phone):
+    phone.goto(f"{server}/?show=no_car")
+    wait_for_map(phone)
+    phone.set_viewport_size({"width": 844, "height": 390})
+    phone.wait_for_timeout(1000)
+    container = phone.locator(".arp-map").bounding_box()
+    for box in boxes(phone):  # every area inside the map again
+        assert box["x"] >= container["x"] - 1
+        assert box["x"] + box["width"] <= container["x"] + container["width"] + 1
+
+
+@pytest.mark.xfail(
+    reason="unfinished: on the capture page the tap outlines the district but no card "
+    "appears (map_touch branch report); the 44 px and legend checks before it pass"
+)
+def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phone):
+    phone.goto(f"{server}/capture")
+    wait_for_map(phone)
+    phone.wait_for_timeout(800)
+
+    def targets_are_large() -> list[dict]:
+        container = phone.locator(".arp-map").bounding_box()
+        shown = boxes(phone)
+        assert shown
+        for box in shown:
+            assert box["width"] >= TAP_TARGET_PX, box
+            assert box["height"] >= TAP_TARGET_PX, box
+            assert box["x"] < container["x"] + container["width"]  # on the map, not off it
+        return shown
+
+    assert len(targets_are_large()) == 2  # the fixture's two districts
+    legend = phone.locator(".arp-legend").inner_text()
+    assert "1.00 to 1.00" not in legend
+    assert "District: tap one" in legend
+    phone.screenshot(path="/tmp/map-touch-picker-1.png")
+    phone.locator(AREAS).first.tap()  # Birmingham: a card, then its wards
+    phone.get_by_role("button", name="Show its wards").tap()
+    phone.get_by_text("Showing: Birmingham (district)").wait_for(timeout=30_000)
+    phone.wait_for_timeout(800)
+    targets_are_large()
+    phone.locator(AREAS).first.tap()
+    phone.get_by_role("button", name="Show its neighbourhoods").tap()
+    phone.get_by_text(re.compile(r"Showing: .* ward")).wait_for(timeout=30_000)
+    phone.wait_for_timeout(800)
+    targets_are_large()
+    phone.locator(AREAS).first.tap()
+    phone.get_by_role("button", name="Choose this place").tap()
+    phone.get_by_text(re.compile(r"Place: Birmingham 001A, in .* ward, Birmingham")).wait_for(
+        timeout=30_000
+    )
+    phone.screenshot(path="/tmp/map-touch-picker-chosen.png", full_page=True)
