@@ -1,12 +1,17 @@
 """West Midlands Anti-Racist Places: the Streamlit entry point. Page setup and navigation only."""
 
+from pathlib import Path
+
 import streamlit as st
 
+import arp
 from arp.ui import data
 
 st.set_page_config(
     page_title="West Midlands Anti-Racist Places",
-    page_icon=":material/diversity_3:",
+    # Material Symbols' "diversity_3" (Apache 2.0) drawn from the font Streamlit ships, as
+    # SVG: named ":material/diversity_3:", the tab icon would come from fonts.gstatic.com.
+    page_icon=Path(arp.__file__).with_name("page_icon.svg").read_text(),
     layout="wide",
 )
 
