@@ -6,6 +6,8 @@ wifi (arp/web.py; bench/slow_link.py measures it):
 - Streamlit's icon font cut from 375 KB to the icons in use (~10 KB);
 - the map's polygons as files the browser fetches and keeps (a return visit downloads
   none), instead of inside a websocket message each time;
+- the page document asks for the first screen's code, Leaflet and (at the front door)
+  the default map's polygons with itself, not after the messages that name them;
 - gzip on every other HTTP response; websocket messages compressed by Streamlit itself
   (server.enableWebsocketCompression in .streamlit/config.toml).
 
@@ -15,6 +17,7 @@ reads .streamlit/ and static/ beside the script it is given."""
 from __future__ import annotations
 
 import functools
+import threading
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -137,3 +140,6 @@ app = st.App(
         ),
     ],
 )
+
+# The front door's polygons made now, not while the first visitor waits for the page.
+threading.Thread(target=first_map_hints, args=("/", ""), daemon=True).start()

@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from map_payload import ARGS, CHROMIUM, PHONE, streamlit_server
@@ -61,6 +62,18 @@ class CountingProxy:
     def close(self) -> None:
         self._process.kill()
         self._process.wait(10)
+
+
+def wait_until_up(base: str, seconds: float = 300) -> None:
+    """streamlit_server waits a minute; a loaded machine can take longer to start one."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/_stcore/health", timeout=5)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the server at {base} did not start")
 
 
 def visit(context, url: str, proxy: CountingProxy) -> tuple[float, int]:
@@ -116,6 +129,7 @@ def main() -> None:
         for name, script, compress in servers:
             option = ("--server.enableWebsocketCompression", str(compress).lower())
             with streamlit_server(script, *option) as base:
+                wait_until_up(base)
                 proxy = CountingProxy(int(base.rsplit(":", 1)[1]))
                 url = f"http://127.0.0.1:{proxy.port}/"
                 warm = browser.new_context()  # the server's caches (data, compressed files)
