@@ -1,9 +1,11 @@
 // The area map: a Streamlit (components v2) element drawing classed polygons with Leaflet,
 // in the page itself rather than an iframe, so it appears as soon as the page's data does.
 //
-// Geometry travels once per page load: the server sends it with an id, this module keeps
-// it, and later views (another indicator, other classes) send only classes, tooltips and
-// legend. If the geometry is ever missing here, the map asks the server for it again.
+// Geometry travels once: served by serve.py, as a file named by its id that the browser
+// fetches and keeps (a return visit downloads none); else in the first message, with an id.
+// This module keeps it, and later views (another indicator, other classes) send only
+// classes, tooltips and legend. If the geometry is ever missing here, the map asks the
+// server to send it in the message.
 //
 // Every string from the server is set as text (textContent), never as HTML: area names
 // and workshop notes are untrusted.
@@ -59,12 +61,58 @@ function rememberGeometry(id, geometry) {
   }
 }
 
+const geometryLoading = new Map(); // geometry id -> its file, while it is fetched
+
+// A geometry file (serve.py: arp/web.py) is named by its id and cached by the browser for a
+// year, so a return visit reads it from the disk cache. Null when it cannot be had: the
+// caller then asks the server to send the geometry in its message instead.
+function fetchGeometry(layer, scale) {
+  if (!geometryLoading.has(layer.geometry_id)) {
+    const loading = fetch(layer.url)
+      .then((response) => {
+        if (!response.ok) throw new Error(`geometry file: HTTP ${response.status}`);
+        return response.json();
+      })
+      .then((file) => {
+        const held = {
+          geometries: decodeGeometry(file.geometry, scale),
+          codes: file.codes,
+          labels: file.labels,
+        };
+        rememberGeometry(layer.geometry_id, held);
+        return held;
+      })
+      .catch(() => null)
+      .finally(() => geometryLoading.delete(layer.geometry_id));
+    geometryLoading.set(layer.geometry_id, loading);
+  }
+  return geometryLoading.get(layer.geometry_id);
+}
+
+// The geometry of a layer: sent in the message, held here already, or fetched from its file.
 function geometryFor(layer, scale) {
+  if (!layer) return Promise.resolve(null);
   if (layer.geometry) {
     const geometries = decodeGeometry(layer.geometry, scale);
-    rememberGeometry(layer.geometry_id, { geometries: geometries, codes: layer.codes });
+    rememberGeometry(layer.geometry_id, {
+      geometries: geometries,
+      codes: layer.codes,
+      labels: layer.labels,
+    });
   }
-  return geometryCache.get(layer.geometry_id);
+  const held = geometryCache.get(layer.geometry_id);
+  if (held || !layer.url) return Promise.resolve(held || null);
+  return fetchGeometry(layer, scale);
+}
+
+// An area's tooltip: its labels (name, code), kept with the geometry, then the view's
+// lines, where a number stands for a line the view shares between areas.
+function tooltipLines(state, i) {
+  const labels = (state.labels && state.labels[i]) || [];
+  const own = (state.view.tooltips[i] || []).map((line) =>
+    typeof line === "number" ? state.view.lines[line] : line,
+  );
+  return labels.concat(own);
 }
 
 function textBox(lines, className) {
@@ -139,12 +187,13 @@ function drawAreas(L, state, areas, held) {
     })),
   };
   state.codes = held.codes;
+  state.labels = held.labels;
   state.areas = L.geoJSON(collection, {
     renderer: state.areaRenderer,
     style: (feature) => areaStyle(state.view, feature.properties.i),
     onEachFeature: (feature, shape) => {
       const i = feature.properties.i;
-      shape.bindTooltip(() => textBox(state.view.tooltips[i] || [], "arp-tooltip"), {
+      shape.bindTooltip(() => textBox(tooltipLines(state, i), "arp-tooltip"), {
         sticky: true,
       });
       shape.on("click", (event) => areaTapped(state, shape, i, event));
@@ -154,7 +203,7 @@ function drawAreas(L, state, areas, held) {
   return true;
 }
 
-function drawOutlines(L, state, outlines, scale) {
+function drawOutlines(L, state, outlines, held) {
   if (!outlines) {
     if (state.outlines) state.outlines.remove();
     state.outlines = null;
@@ -162,7 +211,6 @@ function drawOutlines(L, state, outlines, scale) {
     return;
   }
   if (state.outlines && state.outlinesId === outlines.geometry_id) return;
-  const held = geometryFor(outlines, scale);
   if (!held) return state.send("missing_geometry", outlines.geometry_id);
   if (state.outlines) state.outlines.remove();
   const features = held.geometries.map((g) => ({ type: "Feature", geometry: g }));
@@ -269,11 +317,6 @@ function focusArea(state, spec, geometryChanged) {
 const NARROW_MAP = 600; // px: below this the legend goes under the map, never over its areas
 const CANDIDATE_STYLE = { weight: 3, color: "#7f2704", fillColor: "#fdae6b", fillOpacity: 0.85 };
 
-// The lines an area's card and tooltip show: its name, value and interval first.
-function areaLines(state, i) {
-  return state.view.tooltips[i] || [];
-}
-
 // A mouse click does what the page asks (open a profile, choose a place). A tap on a touch
 // screen first shows a card that can be read, with a button for that same action.
 function areaTapped(state, shape, i) {
@@ -305,7 +348,7 @@ function showPreview(state, shape, i) {
     state.container.appendChild(state.card);
   }
   hidePreview(state);
-  const lines = areaLines(state, i);
+  const lines = tooltipLines(state, i);
   const code = state.codes[i];
   const close = document.createElement("button");
   close.type = "button";
@@ -334,10 +377,10 @@ function showPreview(state, shape, i) {
 // where it does not overlap a label placed before it (the server orders them by priority).
 function drawLabels(L, state, labels) {
   const key = labels.id || "";
-  if (state.labelsId === key) return;
-  state.labels.forEach((label) => label.marker.remove());
-  state.labels = [];
-  state.labelsId = key;
+  if (state.placeLabelsId === key) return;
+  state.placeLabels.forEach((label) => label.marker.remove());
+  state.placeLabels = [];
+  state.placeLabelsId = key;
   if (!labels.items) return;
   if (!state.map.getPane("arpLabels")) {
     const pane = state.map.createPane("arpLabels");
@@ -357,7 +400,7 @@ function drawLabels(L, state, labels) {
     // The name goes in as a text node (divIcon's own `html` option would parse markup).
     marker.on("add", () => marker.getElement().replaceChildren(name));
     marker.addTo(state.map);
-    state.labels.push({ marker: marker, latlng: marker.getLatLng(), tier: tier, size: null });
+    state.placeLabels.push({ marker: marker, latlng: marker.getLatLng(), tier: tier, size: null });
   });
 }
 
@@ -365,12 +408,12 @@ function overlaps(a, b) {
   return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 }
 
-function placeLabels(state) {
-  if (!state.labels.length) return;
+function positionLabels(state) {
+  if (!state.placeLabels.length) return;
   const zoom = state.map.getZoom();
   const view = state.map.getBounds();
   const placed = [];
-  state.labels.forEach((label) => {
+  state.placeLabels.forEach((label) => {
     const element = label.marker.getElement();
     if (!element) return;
     let shown =
@@ -529,7 +572,7 @@ function setUp(L, parentElement, spec) {
     overlays: [],
     tiles: null,
     layerControl: null,
-    labels: [],
+    placeLabels: [],
     pointer: "mouse",
   };
   // A tap and a mouse click both arrive as "click": the last pointer says which it was.
@@ -540,29 +583,30 @@ function setUp(L, parentElement, spec) {
   below.className = "arp-legend-below";
   parentElement.appendChild(below);
   state.legendBelow = below;
-  map.on("zoomend moveend", () => placeLabels(state));
+  map.on("zoomend moveend", () => positionLabels(state));
   watchSize(state);
   if (spec.view_in_url) map.on("moveend", () => keepViewInUrl(state));
   maps.set(parentElement, state);
   return state;
 }
 
-function draw(L, component) {
+function draw(L, component, held, outlines) {
   const { data: spec, parentElement } = component;
+  if (parentElement.arpLatest !== spec) return; // a newer view arrived while this one loaded
   const state = maps.get(parentElement) || setUp(L, parentElement, spec);
   state.send = component.setTriggerValue;
   state.container.style.height = `${spec.height}px`;
   state.container.setAttribute("aria-label", spec.label);
-  const held = geometryFor(spec.areas, spec.scale);
   if (!held) {
-    // Sent earlier in this session but not held here: ask for it again.
+    // Sent earlier in this session but not held here, or its file unreachable: ask for it
+    // in the message.
     state.send("missing_geometry", spec.areas.geometry_id);
     return;
   }
   state.view = spec.view;
   setTiles(L, state, spec.tiles);
   const geometryChanged = drawAreas(L, state, spec.areas, held);
-  drawOutlines(L, state, spec.outlines, spec.scale);
+  drawOutlines(L, state, spec.outlines, outlines);
   drawOverlays(L, state, spec.overlays || []);
   // Another view closes the card; the same one drawn again (a rerun) keeps it open.
   const before = state.spec;
@@ -571,10 +615,10 @@ function draw(L, component) {
   }
   state.spec = spec;
   showLegend(state, spec.legend);
-  drawLabels(L, state, spec.labels || {});
+  drawLabels(L, state, spec.place_labels || {});
   const candidatesChanged = showCandidates(state, spec.candidates || []);
   focusArea(state, spec, geometryChanged || (candidatesChanged && !spec.focus));
-  placeLabels(state);
+  positionLabels(state);
   if (spec.view_in_url) keepViewInUrl(state);
   if (geometryChanged) state.map.invalidateSize();
   // For tests and benchmarks: what is drawn, whatever the renderer.
@@ -584,8 +628,14 @@ function draw(L, component) {
 
 export default function (component) {
   const { data: spec, parentElement } = component;
-  loadLeaflet(spec.leaflet.script, spec.leaflet.stylesheet)
-    .then((L) => draw(L, component))
+  parentElement.arpLatest = spec;
+  // Leaflet and the geometry files load side by side.
+  Promise.all([
+    loadLeaflet(spec.leaflet.script, spec.leaflet.stylesheet),
+    geometryFor(spec.areas, spec.scale),
+    geometryFor(spec.outlines, spec.scale),
+  ])
+    .then(([L, held, outlines]) => draw(L, component, held, outlines))
     .catch((error) => {
       const message = document.createElement("p");
       message.className = "arp-map-error";

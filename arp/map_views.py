@@ -179,10 +179,11 @@ def map_spec(view: MapView, scheme: str, source_line: str, **layers) -> maps.Map
         view.unit,
         view.polarity,
         view.kind,
-        tooltips,
+        [lines[2:] for lines in tooltips],
         scheme,
         source_line,
         scale=view.scale,
+        labels=[lines[:2] for lines in tooltips],  # name and code: kept with the geometry
         **layers,
     )
 

@@ -9,11 +9,13 @@ ever HTML: the browser sets every one as text (bench/map_payload.py measures the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import warnings
-from collections import OrderedDict
-from collections.abc import Collection, Mapping
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import mapclassify
 import numpy as np
@@ -190,13 +192,21 @@ def legend_rows(classes: Classes, colours: list[str]) -> list[tuple[str, str]]:
 
 def leaflet_urls(base_url_path: str = "") -> dict[str, str]:
     """Leaflet as the app serves it (static/, see the Makefile), so maps draw without
-    internet; Leaflet's CDN only when the local copy is missing."""
-    if LOCAL_LEAFLET.exists():
-        prefix = "/" + "/".join(p for p in (base_url_path.strip("/"), "app/static") if p)
-        folder = f"{prefix}/vendor/leaflet/"
-    else:
-        folder = LEAFLET_CDN
-    return {"script": folder + "leaflet.js", "stylesheet": folder + "leaflet.css"}
+    internet; Leaflet's CDN only when the local copy is missing. The local URLs carry the
+    file's version, so serve.py lets browsers keep them for a year (arp.web)."""
+    if not LOCAL_LEAFLET.exists():
+        return {"script": LEAFLET_CDN + "leaflet.js", "stylesheet": LEAFLET_CDN + "leaflet.css"}
+    prefix = "/" + "/".join(p for p in (base_url_path.strip("/"), "app/static") if p)
+    folder = f"{prefix}/vendor/leaflet/"
+    return {
+        name: f"{folder}{file}?v={_file_version(LOCAL_LEAFLET.with_name(file))}"
+        for name, file in (("script", "leaflet.js"), ("stylesheet", "leaflet.css"))
+    }
+
+
+@functools.cache
+def _file_version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def geometry_id(codes: Collection[str], version: str) -> str:
@@ -225,12 +235,23 @@ _ENCODED: OrderedDict[str, list] = OrderedDict()  # geometry id -> encoded polyg
 _ENCODED_KEEP = 8
 
 
-def geometry_layer(frame: pd.DataFrame, version: str, held: Collection[str]) -> dict:
+def geometry_layer(
+    frame: pd.DataFrame,
+    version: str,
+    held: Collection[str],
+    publish: Callable[[str, dict], str] | None = None,
+    labels: list[list[str]] | None = None,
+) -> dict:
     """Polygons of a frame (code, geometry_display_wkb), left out when the browser holds them.
-    Encoded once per geometry id and kept: every new visitor needs the same polygons."""
+    Encoded once per geometry id and kept: every new visitor needs the same polygons.
+
+    With `publish` (serve.py's geometry files, arp.web), the polygons and codes go into a
+    file named by the geometry id and the layer carries its URL: the browser fetches it
+    compressed and keeps it across visits. `labels` (each area's first tooltip lines: its
+    name and code) travel with the polygons, as they change only when the areas do."""
     codes = frame["code"].tolist()
     layer = {"geometry_id": geometry_id(codes, version)}
-    if layer["geometry_id"] in held:
+    if layer["geometry_id"] in held and publish is None:
         return layer
     encoded = _ENCODED.pop(layer["geometry_id"], None)
     if encoded is None:
@@ -238,7 +259,31 @@ def geometry_layer(frame: pd.DataFrame, version: str, held: Collection[str]) -> 
     _ENCODED[layer["geometry_id"]] = encoded
     while len(_ENCODED) > _ENCODED_KEEP:
         _ENCODED.popitem(last=False)
-    return {**layer, "codes": codes, "geometry": encoded}
+    polygons = {"codes": codes, "geometry": encoded, **({"labels": labels} if labels else {})}
+    if publish is not None:
+        return {**layer, "url": publish(layer["geometry_id"], polygons)}
+    return {**layer, **polygons}
+
+
+def shared_lines(tooltips: list[list[str]]) -> tuple[list[str], list[list[str | int]]]:
+    """Tooltips with each line that recurs (a percentile in words, a flag) sent once: in
+    the tooltips it becomes its index in the shared list. The browser puts it back."""
+    counts = Counter(line for lines in tooltips for line in lines)
+    shared = [line for line, n in counts.items() if n > 1]
+    index = {line: i for i, line in enumerate(shared)}
+    return shared, [[index.get(line, line) for line in lines] for lines in tooltips]
+
+
+def tooltip_texts(data: dict, labels: list[list[str]] | None = None) -> list[list[str]]:
+    """A map specification's tooltips as the browser shows them: the labels held with the
+    geometry (inline in `data`, unless given), then the view's lines (area_map.js does
+    the same)."""
+    view = data["view"]
+    held = labels if labels is not None else data["areas"].get("labels")
+    return [
+        [*(held[i] if held else []), *(view["lines"][x] if isinstance(x, int) else x for x in t)]
+        for i, t in enumerate(view["tooltips"])
+    ]
 
 
 def point_overlay(
@@ -398,6 +443,8 @@ def choropleth(
     scale: str = "continuous",
     geometry_version: str,
     held: Collection[str] = (),
+    publish: Callable[[str, dict], str] | None = None,
+    labels: list[list[str]] | None = None,
     districts: pd.DataFrame | None = None,
     overlays: list[dict] | None = None,
     tiles: bool = False,  # street tiles come from a third-party server: only when asked
@@ -407,26 +454,31 @@ def choropleth(
     label: str | None = None,
     start_view: tuple[float, float, int] | None = None,
     view_in_url: bool = False,
-    labels: dict | None = None,
+    place_labels: dict | None = None,
     candidates: Collection[str] = (),
     min_target_px: int | None = None,
     preview_action: str | None = "Open profile",
     legend: list[tuple[str, str]] | None = None,
 ) -> MapSpec:
-    """Classed polygons, district outlines, optional point overlays and the legend."""
+    """Classed polygons, district outlines, optional point overlays and the legend.
+
+    Each area's tooltip shows its `labels` lines (kept with the geometry), then its
+    `tooltips` lines (this view's)."""
     classes = classify(frame["value"], scheme, scale)
     colours = colours_for(polarity, kind, max(len(classes.bounds), 1))
+    lines, compact = shared_lines(tooltips)
     view = {
         "classes": classes.index.tolist(),
         "palette": colours,
         "no_data": NO_DATA_COLOUR,
-        "tooltips": tooltips,
+        "lines": lines,
+        "tooltips": compact,
         "weight": 0.4,
     }
     view["id"] = hashlib.sha1(repr(sorted(view.items())).encode()).hexdigest()[:12]
-    areas = geometry_layer(frame, geometry_version, held)
+    areas = geometry_layer(frame, geometry_version, held, publish, labels)
     outlines = (
-        geometry_layer(districts, geometry_version, held)
+        geometry_layer(districts, geometry_version, held, publish)
         if districts is not None and len(districts)
         else None
     )
@@ -456,7 +508,7 @@ def choropleth(
         # Names drawn by the app; areas to fit and mark (search results); the smallest an
         # area may be drawn at the first zoom (a tap target, px); on a touch screen a tap
         # shows a card with this button rather than acting at once.
-        "labels": labels,
+        "place_labels": place_labels,
         "candidates": list(candidates),
         "min_target_px": min_target_px,
         "preview": {"action": preview_action} if preview_action else None,

@@ -43,7 +43,7 @@ if place:
 if tapped:
     st.rerun()  # the map outlines and zooms to the place just chosen
 if chosen_place:
-    st.caption(f"Place: {widgets.plain(data.area_label(chosen_place))}")
+    st.caption(f"Place: {data.area_label(chosen_place)}")  # official names, not user text
 else:
     st.info("Find your place above: type its name or a postcode, or tap the map.")
 

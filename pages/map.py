@@ -105,7 +105,7 @@ code = map_element.area_map(
         height=760 if presenting else 560,
         start_view=view_state.parse_map_position(state.map_position or ""),
         view_in_url=True,
-        labels=map_element.map_labels(within),
+        place_labels=map_element.map_labels(within),
         **common,
     ),
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from arp import db, map_views, maps, search
+from arp import db, map_views, maps, search, web
 from arp.ui import data, widgets
 from arp.view_state import ViewState
 from data_loaders import SERVICE_TYPES
@@ -56,25 +56,35 @@ def area_map(
 ) -> str | None:
     """Draw a map in the page and return the code of an area just clicked, if any.
 
-    build(geometry_version=..., held=..., base_url_path=...) makes the map's spec. Geometry
-    the browser already holds (sent earlier in this session) is left out of it; if the
-    browser reports it missing, the next run sends it again. The geometry's version is the
-    database file's, unless given."""
+    build(geometry_version=..., held=..., publish=..., base_url_path=...) makes the map's
+    spec. Served by serve.py, the geometry is a file the browser fetches and keeps
+    (arp.web); else, geometry the browser already holds (sent earlier in this session) is
+    left out of it. If the browser reports it missing (or the file unreachable), the next
+    run sends it again, in the message. The geometry's version is the database file's,
+    unless given."""
     held_key = f"_arp_geometry_held_{key}"
+    inline_key = f"_arp_geometry_inline_{key}"
     if geometry_version is None:
         path, version = data.database_version()
         geometry_version = f"{path}:{version}"
     held = st.session_state.get(held_key, frozenset())
+    base_url_path = st.get_option("server.baseUrlPath") or ""
     spec = build(
         geometry_version=geometry_version,
         held=held,
-        base_url_path=st.get_option("server.baseUrlPath") or "",
+        publish=None if st.session_state.get(inline_key) else web.GEOMETRY.publisher(base_url_path),
+        base_url_path=base_url_path,
     )
+
+    def geometry_missing() -> None:
+        st.session_state.pop(held_key, None)
+        st.session_state[inline_key] = True
+
     result = _AREA_MAP(
         key=key,
         data=spec.data,
         on_clicked_change=lambda: None,
-        on_missing_geometry_change=lambda: st.session_state.pop(held_key, None),
+        on_missing_geometry_change=geometry_missing,
     )
     st.session_state[held_key] = held | set(spec.geometry_ids)
     return result.clicked
@@ -170,7 +180,7 @@ def place_picker(
             height=420,
             tiles=tiles,
             label="Map for choosing your place: tap an area, or find it by name or postcode",
-            labels=map_labels(within),
+            place_labels=map_labels(within),
             candidates=found if searching else (),
             focus=chosen if level == "lsoa" else None,
             min_target_px=TAP_TARGET_PX,

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from arp import maps
 from tests.app.text_checks import misplaced
 
 
@@ -63,7 +64,11 @@ def test_the_map_sends_its_polygons_once_then_only_what_changes(open_page):
     assert second["areas"] == {"geometry_id": first["areas"]["geometry_id"]}
     assert second["outlines"] == {"geometry_id": first["outlines"]["geometry_id"]}
     assert second["legend"]["title"] == "Overall composite score"
-    assert second["view"]["tooltips"][0][:2] == ["Birmingham 001A", "E01000901"]
+    # Names and codes came with the polygons; the view sends its own lines only.
+    assert first["areas"]["labels"][0] == ["Birmingham 001A", "E01000901"]
+    tooltips = maps.tooltip_texts(second, first["areas"]["labels"])
+    assert tooltips[0][:3] == ["Birmingham 001A", "E01000901", tooltips[0][2]]
+    assert tooltips[0][2].startswith("Score:")
     at.radio(key="map_level").set_value("ward").run()  # other polygons: sent
     (third,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
     assert len(third["areas"]["geometry"]) == 3

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from arp import composites, map_views, view_state
+from arp import composites, map_views, maps, view_state
 from arp.framework import load_framework
 from arp.workshop import Scenario
 
@@ -108,7 +108,7 @@ def test_the_decile_map_has_ten_named_classes(con):
     assert labels[0] == "1 — most deprived 10% in England"
     assert labels[-1] == "10 — least deprived 10% in England"
     assert len(labels) == 10
-    tooltips = dict(zip(view.frame["code"], spec.data["view"]["tooltips"], strict=True))
+    tooltips = dict(zip(view.frame["code"], maps.tooltip_texts(spec.data), strict=True))
     decile_1 = view.frame.loc[view.frame["value"] == 1, "code"].iloc[0]
     assert "Decile 1 — most deprived 10% in England" in tooltips[decile_1]
     assert "⚑ In England's most deprived tenth (decile 1)" in tooltips[decile_1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -257,12 +258,20 @@ def test_point_overlays_keep_labels_and_scale_circles_by_count():
     assert overlay["points"] == [[52.5, -1.9, 3.0, "1 searches"], [52.6, -1.8, 6.0, "16 searches"]]
 
 
-def test_leaflet_is_served_by_the_app_under_its_base_path(monkeypatch, tmp_path):
+def test_leaflet_is_served_by_the_app_under_its_base_path_with_its_version(monkeypatch, tmp_path):
     local = tmp_path / "leaflet.js"
-    local.write_text("")
+    local.write_text("window.L = {};")
+    (tmp_path / "leaflet.css").write_text(".leaflet-pane {}")
     monkeypatch.setattr(maps, "LOCAL_LEAFLET", local)
-    assert maps.leaflet_urls("")["script"] == "/app/static/vendor/leaflet/leaflet.js"
-    assert maps.leaflet_urls("/arp/")["stylesheet"] == "/arp/app/static/vendor/leaflet/leaflet.css"
+    script_version = hashlib.sha256(b"window.L = {};").hexdigest()[:12]
+    css_version = hashlib.sha256(b".leaflet-pane {}").hexdigest()[:12]
+    # The version in the URL lets serve.py mark the file immutable (arp.web).
+    assert maps.leaflet_urls("")["script"] == (
+        f"/app/static/vendor/leaflet/leaflet.js?v={script_version}"
+    )
+    assert maps.leaflet_urls("/arp/")["stylesheet"] == (
+        f"/arp/app/static/vendor/leaflet/leaflet.css?v={css_version}"
+    )
     monkeypatch.setattr(maps, "LOCAL_LEAFLET", tmp_path / "missing.js")
     assert maps.leaflet_urls("")["script"].startswith("https://unpkg.com/leaflet@1.9.4/")
 
@@ -284,3 +293,53 @@ def test_a_view_of_many_areas_is_simplified_to_its_scale_keeping_neighbours_touc
     # Still a coverage: no gap and no overlap between the two.
     assert shapely.union_all(simplified).area == pytest.approx(west.area + east.area, rel=1e-6)
     assert shapely.intersection(*simplified).area == pytest.approx(0, abs=1e-12)
+
+
+def test_tooltip_lines_shared_by_areas_travel_once_and_read_back_the_same():
+    tooltips = [
+        ["12.0 %", "Percentile in the area mapped: 50", "⚑ In the worst 10% of areas mapped"],
+        ["3.0 %", "Percentile in the area mapped: 50"],
+        ["No data"],
+    ]
+    shared, compact = maps.shared_lines(tooltips)
+    assert shared == ["Percentile in the area mapped: 50"]
+    assert compact[1] == ["3.0 %", 0]
+    frame = squares(["A", "B", "C"], [12.0, 3.0, None])
+    labels = [["Area A", "A"], ["Area B", "B"], ["Area C", "C"]]
+    spec = maps.choropleth(
+        frame,
+        "T",
+        "%",
+        "higher_is_worse",
+        "level",
+        tooltips,
+        "quantiles",
+        "S",
+        geometry_version="v",
+        labels=labels,
+    )
+    assert spec.data["areas"]["labels"] == labels  # with the polygons, not the view
+    assert maps.tooltip_texts(spec.data) == [
+        lab + t for lab, t in zip(labels, tooltips, strict=True)
+    ]
+
+
+def test_published_geometry_carries_codes_and_labels_and_the_spec_only_its_url():
+    published = {}
+
+    def publish(geometry_id, payload):
+        published[geometry_id] = payload
+        return f"/arp-geometry/{geometry_id}.json"
+
+    frame = squares(["A", "B"], [1.0, 2.0])
+    spec = spec_for(frame, publish=publish, labels=[["Area A", "A"], ["Area B", "B"]])
+    areas = spec.data["areas"]
+    assert set(areas) == {"geometry_id", "url"}
+    assert areas["url"] == f"/arp-geometry/{areas['geometry_id']}.json"
+    payload = published[areas["geometry_id"]]
+    assert payload["codes"] == ["A", "B"]
+    assert payload["labels"] == [["Area A", "A"], ["Area B", "B"]]
+    assert len(payload["geometry"]) == 2
+    # Held in the browser or not, the URL is always named: the browser's cache decides.
+    again = spec_for(frame, publish=publish, held=spec.geometry_ids)
+    assert again.data["areas"]["url"] == areas["url"]
