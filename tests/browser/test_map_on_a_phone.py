@@ -117,12 +117,16 @@ def test_the_map_refits_when_the_phone_turns(server, phone):
 
 
 @pytest.mark.xfail(
-    reason="unfinished: on the capture page the tap outlines the district but no card "
-    "appears (map_touch branch report); the 44 px and legend checks before it pass"
+    reason="unfinished: the district step passes (44 px targets, a card, its wards); at the "
+    "ward step one ward is drawn 22 px tall, cut by the map's edge at the zoom shown",
+    strict=True,
 )
 def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phone):
     phone.goto(f"{server}/capture")
     wait_for_map(phone)
+    # As a participant does: scroll the map into view, then tap (a tap that has to scroll
+    # the page first lands as the end of a scroll, not as a tap on the map).
+    phone.locator(".arp-map").scroll_into_view_if_needed()
     phone.wait_for_timeout(800)
 
     def targets_are_large() -> list[dict]:
@@ -140,16 +144,19 @@ def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phon
     assert "1.00 to 1.00" not in legend
     assert "District: tap one" in legend
     phone.screenshot(path="/tmp/map-touch-picker-1.png")
+    phone.locator(".arp-map").scroll_into_view_if_needed()
     phone.locator(AREAS).first.tap()  # Birmingham: a card, then its wards
     phone.get_by_role("button", name="Show its wards").tap()
     phone.get_by_text("Showing: Birmingham (district)").wait_for(timeout=30_000)
     phone.wait_for_timeout(800)
     targets_are_large()
+    phone.locator(".arp-map").scroll_into_view_if_needed()
     phone.locator(AREAS).first.tap()
     phone.get_by_role("button", name="Show its neighbourhoods").tap()
     phone.get_by_text(re.compile(r"Showing: .* ward")).wait_for(timeout=30_000)
     phone.wait_for_timeout(800)
     targets_are_large()
+    phone.locator(".arp-map").scroll_into_view_if_needed()
     phone.locator(AREAS).first.tap()
     phone.get_by_role("button", name="Choose this place").tap()
     phone.get_by_text(re.compile(r"Place: Birmingham 001A, in .* ward, Birmingham")).wait_for(
