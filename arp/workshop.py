@@ -182,6 +182,12 @@ def exists(store: Store) -> bool:
 
 
 _legacy_lock = threading.Lock()
+# SQLite files known to be SQLite: never opened again to look at their header, because
+# closing any descriptor of a file drops every POSIX lock this process holds on it,
+# SQLite's included; another process closing its last connection would then remove the
+# write-ahead log from under this process's pooled connections, which would go on
+# reading the removed file and miss what others commit (tests/test_workshop_store.py).
+_known_sqlite: set[Path] = set()
 
 
 def resolve(store: Store) -> Path | str:
@@ -191,7 +197,10 @@ def resolve(store: Store) -> Path | str:
     if is_url(store):
         return str(store)
     path = Path(store).expanduser()
+    if path in _known_sqlite:
+        return path
     if not is_duckdb_file(path):
+        _known_sqlite.add(path)  # or missing: the engine makes it a SQLite file
         return path
     target = path.with_suffix(SQLITE_SUFFIX)
     with _legacy_lock:
@@ -263,6 +272,7 @@ def dispose_all() -> None:
         for made in _engines.values():
             made.dispose()
         _engines.clear()
+        _known_sqlite.clear()
 
 
 def migrate(target: Engine) -> int:
