@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import insights, settings
+from arp import insights, room, settings
 from arp.ui import data, map_element, page_state, widgets
 
 framework = data.framework()
@@ -11,6 +11,11 @@ st.write(
     "Your note is anonymous. A facilitator reads every note before it appears on the map. "
     "Places are kept at neighbourhood level (LSOA), never as the exact point of a home."
 )
+
+joined = page_state.session_from_link()
+if joined and not room.state(settings.workshop_database_path(), joined).capture_open:
+    st.info("This session is not taking notes now. Thank you for coming.")
+    st.stop()
 
 st.caption("Tap your neighbourhood on the map, or search for it by name or postcode.")
 tapped = map_element.place_picker(data.query("within_options")["code"].iloc[0])

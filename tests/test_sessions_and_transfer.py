@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from arp import insights, sessions, transfer, workshop
+from arp import insights, room, sessions, transfer, workshop
 
 DOMAINS = ["health", "housing", "policing"]
 
@@ -35,6 +35,7 @@ def test_sessions_and_their_join_link(path):
 
 def test_dot_votes_become_a_weighting_scenario(path):
     session = sessions.create(path, "Room", date(2026, 3, 14))
+    room.open_voting(path, session.session_id, "fac")
     sessions.vote(path, session.session_id, "a", {"health": 6, "housing": 4}, set(DOMAINS))
     sessions.vote(path, session.session_id, "b", {"health": 1, "housing": 9}, set(DOMAINS))
     sessions.vote(
@@ -61,6 +62,7 @@ def test_dot_votes_become_a_weighting_scenario(path):
 )
 def test_bad_votes_are_refused(path, dots, message):
     session = sessions.create(path, "Room", date(2026, 3, 14))
+    room.open_voting(path, session.session_id, "fac")
     with pytest.raises(sessions.SessionError, match=message):
         sessions.vote(path, session.session_id, "a", dots, set(DOMAINS))
 

@@ -84,6 +84,9 @@ OLD_DUCKDB_MIGRATIONS = (
 )
 
 
+OLD_TABLES = ("scenarios", "sessions", "insights", "moderation_log", "votes")
+
+
 def old_duckdb_store(path):
     """A DuckDB workshop file as the earlier code left it, with rows in every table."""
     now = datetime(2026, 3, 14, 18, 30, tzinfo=UTC)
@@ -119,7 +122,7 @@ def old_duckdb_store(path):
         con.execute("insert into votes values ('s1', 'a', 'health', 6, ?), ('s1', 'a', 'housing', 4, ?)", [now, now])  # fmt: skip
         return {
             table: con.execute(f"select count(*) from {table}").fetchone()[0]
-            for table in workshop.TABLES
+            for table in OLD_TABLES
         }
 
 
@@ -135,7 +138,7 @@ def test_a_duckdb_workshop_file_is_migrated_to_sqlite_without_losing_a_row(tmp_p
     assert old.read_bytes() == before  # kept untouched, as the backup
     with closing(sqlite3.connect(f"file:{migrated}?mode=ro", uri=True)) as con:
         assert {
-            t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in workshop.TABLES
+            t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in OLD_TABLES
         } == counts
     # Everything reads back through the app's functions, and the store keeps working.
     assert insights.listing(old, "pending")["text"].iloc[0] == "note 0 '); drop table insights; --"
@@ -183,7 +186,8 @@ def test_a_sqlite_store_is_in_wal_mode_with_foreign_keys(tmp_path):
         assert con.exec_driver_sql("pragma busy_timeout").scalar() == workshop.BUSY_TIMEOUT_MS
     with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY"), workshop.connect(path) as con:
         con.exec_driver_sql(
-            "insert into moderation_log values (99, 'approve', 'f', '2026-01-01', null)"
+            "insert into moderation_log (insight_id, action, facilitator, acted_at) "
+            "values (99, 'approve', 'f', '2026-01-01')"
         )
     workshop.dispose_all()
 

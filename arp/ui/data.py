@@ -119,6 +119,13 @@ def area_codes() -> set[str]:
     return _area_codes(*database_version())
 
 
+def place_in_words(code: str) -> str:
+    """ "Birmingham 012B, in Lozells ward, Birmingham"; the code if it is unknown. Cached
+    until the database is rebuilt, so a page of cards costs no query."""
+    found = query("place_in_words", code=code)
+    return str(found["words"].iloc[0]) if len(found) else code
+
+
 def area_label(code: str) -> str:
     """An area's display name and its level in words, or the code if it is unknown."""
     facts = db.query(connection(), "area_facts", code=code)

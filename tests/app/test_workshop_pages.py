@@ -79,7 +79,9 @@ def test_facilitator_approves_and_only_approved_notes_appear(start):
     at = start("pages/moderate.py")
     at.text_input[0].set_value("a long facilitator password").run()
     at.button[0].click().run()
-    assert "2 note(s) waiting." in [m.value for m in at.markdown]
+    assert "2 notes wait for moderation. Showing 1 to 2, oldest first." in [
+        m.value for m in at.markdown
+    ]
     at.button(key=f"approve-{approved}").click().run()
     profile = start("pages/area_profile.py", area="E01000901")
     said = next(d.value for d in profile.dataframe if "text" in d.value.columns)
@@ -109,8 +111,14 @@ def test_vote_page_needs_a_session_and_counts_dots(start):
 
     at = start("pages/vote.py")
     assert any("join link" in i.value for i in at.info)
+    from arp import room
+
     session = sessions.create(settings.workshop_database_path(), "Room 2", date(2026, 3, 14))
+    room.open_voting(settings.workshop_database_path(), session.session_id, "test")
     at = start("pages/vote.py", session=session.session_id)
+    assert any("Getting your ballot ready" in c.value for c in at.caption)  # no token yet
+    at.session_state["participant_token"] = "0123456789abcdef0123456789abcdef"  # as kept
+    at.run()
     at.number_input[0].set_value(4).run()
     at.button[0].click().run()
     assert any("place all 10 dots: you have placed 4" in e.value for e in at.error)
