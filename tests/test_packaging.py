@@ -40,7 +40,12 @@ PROJECT_FILES = ["data/framework.toml", ".streamlit/config.toml"]
 
 
 def run(command, **options) -> subprocess.CompletedProcess:
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, **options)
+    # Never the checkout on the path (PYTHONPATH=. in a developer's shell would show pip the
+    # checkout's egg-info as the project already installed, and install nothing).
+    env = {k: v for k, v in options.pop("env", os.environ).items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, env=env, **options
+    )
     assert result.returncode == 0, f"{command}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
 
