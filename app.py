@@ -23,6 +23,9 @@ if data.current_status().ready:
         st.Page(
             "pages/moderate.py", title="Moderate (facilitators)", icon=":material/shield_person:"
         ),
+        st.Page(
+            "pages/console.py", title="Room console (facilitators)", icon=":material/co_present:"
+        ),
         st.Page("pages/privacy.py", title="Privacy notice", icon=":material/privacy_tip:"),
         st.Page("pages/overview.py", title="About the data", icon=":material/info:"),
         st.Page("pages/framework.py", title="Framework", icon=":material/account_tree:"),

@@ -13,13 +13,15 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
-from arp import limits, privacy, workshop
+from arp import limits, privacy, room, workshop
 from arp.redaction import redact
 from arp.workshop import Store
 
@@ -33,9 +35,6 @@ KINDS = {
 }
 AGE_BANDS = ("16 to 24", "25 to 34", "35 to 49", "50 to 64", "65 and over")
 STATUSES = ("pending", "approved", "rejected")
-# Pending notes the moderation page draws at once, oldest first. Each is a text box and three
-# buttons: in Chromium 100 took 8 s to draw and 1,000 (one full import) two minutes.
-MODERATE_AT_ONCE = 20
 
 
 # How many notes one participant (one browser session) may save in how long. A person takes
@@ -133,6 +132,14 @@ def save(path: Store, insight: Insight) -> int:
     tap, a retried request) stores it once: the unique token decides, in the database, so two
     copies racing on two threads or two replicas get the one id."""
     with workshop.connect(path) as con:
+        if insight.session_id is not None and not room.capture_open_on(con, insight.session_id):
+            already = con.execute(
+                text("select insight_id from insights where client_token = :token"),
+                {"token": insight.client_token},
+            ).scalar_one_or_none()
+            if already is None:
+                raise InsightError("this session is not taking notes now")
+            return int(already)  # saved before note-taking closed: a retried request
         return _insert(con, insight, datetime.now(UTC))
 
 
@@ -237,16 +244,95 @@ def lift_to_level(approved: pd.DataFrame, parent_of_lsoa: pd.Series) -> pd.DataF
     return lifted
 
 
+ACTION_WORDS = {
+    "approve": "Approved",
+    "redact": "Redacted and approved",
+    "reject": "Rejected",
+    "undo": "Undid",
+}
+_STATUS_AFTER = {"approve": "approved", "redact": "approved", "reject": "rejected"}
+
+
+def _locked_note(con: Connection, insight_id: int) -> Any:
+    """The note's status and text, its row held until the transaction ends (PostgreSQL:
+    FOR UPDATE; SQLite's writers already queue at BEGIN IMMEDIATE)."""
+    lock = " for update" if con.dialect.name == "postgresql" else ""
+    row = con.execute(
+        text(
+            "select status, text, moderated_at, session_id from insights "
+            f"where insight_id = :id{lock}"
+        ).columns(moderated_at=sa.DateTime(timezone=True)),
+        {"id": insight_id},
+    ).first()
+    if row is None:
+        raise InsightError(f"no insight {insight_id}")
+    return row
+
+
+def _log(
+    con: Connection,
+    note: Any,
+    insight_id: int,
+    action: str,
+    facilitator: str,
+    now: datetime,
+    previous_status: str,
+    previous_text: str | None,
+) -> int:
+    """One moderation log line, numbered within its note (the unique (note, number) index
+    refuses a second action racing for the same number); its number."""
+    number = con.execute(
+        text(
+            "select coalesce(max(action_number), 0) + 1 from moderation_log where insight_id = :id"
+        ),
+        {"id": insight_id},
+    ).scalar_one()
+    try:
+        con.execute(
+            text(
+                "insert into moderation_log (insight_id, action, facilitator, acted_at, "
+                "previous_text, action_number, previous_status, session_id) values (:id, "
+                ":action, :who, :now, :previous, :number, :previous_status, :session)"
+            ),
+            {
+                "id": insight_id,
+                "action": action,
+                "who": facilitator,
+                "now": now,
+                "previous": previous_text,
+                "number": number,
+                "previous_status": previous_status,
+                "session": note.session_id,
+            },
+        )
+    except sa.exc.IntegrityError as error:  # the transaction is rolled back whole
+        raise InsightError("another facilitator has just moderated this note") from error
+    return int(number)
+
+
+def _facilitator(facilitator: str | None) -> str:
+    name = " ".join((facilitator or "").split())
+    if not name:
+        raise InsightError("only a signed-in facilitator can moderate")
+    return name[:200]
+
+
 def moderate(
-    path: Store, insight_id: int, action: str, facilitator: str, redacted_text: str | None = None
-) -> None:
-    """approve, reject, or redact (approve with the facilitator's edited text). Logged, in the
-    same transaction as the change."""
-    privacy.purge_expired(path)  # retention is enforced as facilitators work, too
-    if action not in ("approve", "reject", "redact"):
+    path: Store,
+    insight_id: int,
+    action: str,
+    facilitator: str | None,
+    redacted_text: str | None = None,
+) -> int:
+    """approve, reject, or redact (approve with the facilitator's edited text) a pending
+    note; logged in the same transaction as the change, with the status (and, for a
+    redaction, the text) it replaced, so `undo` can put it back. The log line's number.
+    A note already moderated is refused (undo it first): two facilitators clicking on one
+    card at once cannot both win."""
+    if action not in _STATUS_AFTER:
         raise InsightError(f"unknown action {action!r}")
-    if not facilitator.strip():
-        raise InsightError("only a signed-in facilitator moderates")
+    who = _facilitator(facilitator)
+    privacy.purge_expired(path)  # retention is enforced as facilitators work, too
     edited = None
     if action == "redact":
         if not redacted_text or not redacted_text.strip():
@@ -255,39 +341,196 @@ def moderate(
             raise InsightError(f"the redacted text is over {MAX_TEXT:,} characters")
         edited = redact(redacted_text.strip())[0]
     with workshop.connect(path) as con:
-        previous = con.execute(
-            text("select text from insights where insight_id = :id"), {"id": insight_id}
-        ).scalar_one_or_none()
-        if previous is None:
-            raise InsightError(f"no insight {insight_id}")
+        note = _locked_note(con, insight_id)
+        if note.status != "pending":
+            raise InsightError(f"this note was already {note.status}")
         now = datetime.now(UTC)
-        status = "rejected" if action == "reject" else "approved"
         con.execute(
             text(
                 "update insights set status = :status, text = :text, moderated_at = :now "
                 "where insight_id = :id"
             ),
             {
-                "status": status,
-                "text": edited if edited is not None else previous,
+                "status": _STATUS_AFTER[action],
+                "text": edited if edited is not None else note.text,
                 "now": now,
                 "id": insight_id,
             },
         )
+        number = _log(
+            con,
+            note,
+            insight_id,
+            action,
+            who,
+            now,
+            note.status,
+            note.text if action == "redact" else None,
+        )
+    log.info("%s: %s insight %d", who, action, insight_id)
+    return number
+
+
+LAST_ACTION_SQL = """select action, action_number, previous_status, previous_text,
+       original_purged_at
+from moderation_log
+where insight_id = :id and action_number is not null
+order by action_number desc
+limit 1"""
+
+
+def undo(path: Store, insight_id: int, facilitator: str | None, action_number: int) -> int:
+    """Undo the note's moderation numbered `action_number`, if it is still the note's latest:
+    its status (and a redaction's text) as they were before it, and an 'undo' line in the
+    log beside the action's own. The undo line's number."""
+    who = _facilitator(facilitator)
+    with workshop.connect(path) as con:
+        note = _locked_note(con, insight_id)
+        last = con.execute(text(LAST_ACTION_SQL), {"id": insight_id}).first()
+        if last is None or last.action_number != action_number:
+            raise InsightError("this note has been moderated again since; undo that first")
+        if last.action == "undo":
+            raise InsightError("that was already undone")
+        if last.action == "redact" and last.original_purged_at is not None:
+            raise InsightError(
+                "the note's original wording was deleted when its session's retention "
+                "period ended, so this redaction cannot be undone"
+            )
+        restored_text = last.previous_text if last.action == "redact" else note.text
         con.execute(
             text(
-                "insert into moderation_log (insight_id, action, facilitator, acted_at, "
-                "previous_text) values (:id, :action, :who, :now, :previous)"
+                "update insights set status = :status, text = :text, moderated_at = :when "
+                "where insight_id = :id"
             ),
             {
+                "status": last.previous_status,
+                "text": restored_text,
+                "when": None if last.previous_status == "pending" else note.moderated_at,
                 "id": insight_id,
-                "action": action,
-                "who": facilitator,
-                "now": now,
-                "previous": previous if action == "redact" else None,
             },
         )
-    log.info("%s: %s insight %d", facilitator, action, insight_id)
+        return _log(con, note, insight_id, "undo", who, datetime.now(UTC), note.status, None)
+
+
+# --- the moderation queue: paged, each query on an index -------------------------------
+
+QUEUE_PAGE = 10
+# Each query in two forms, for one session's notes and for every session's (None; notes of
+# no session, imported ones say, are only there), so each can use its own index: the
+# moderation queue stays a few index lookups however long it grows.
+_SCOPES = {"session": "session_id = :s", "all": "1 = 1"}
+QUEUE_SQL = {
+    scope: f"""select insight_id, session_id, area_code, domain, indicator_id, kind, text,
+       age_band, ethnic_group, submitted_at
+from insights
+where {where} and status = 'pending'
+order by insight_id
+limit :limit offset :offset"""
+    for scope, where in _SCOPES.items()
+}
+PENDING_SQL = {
+    scope: f"select count(*) from insights where {where} and status = 'pending'"
+    for scope, where in _SCOPES.items()
+}
+COUNTS_SQL = {
+    scope: f"select status, count(*) as notes from insights where {where} group by status"
+    for scope, where in _SCOPES.items()
+}
+RECENT_SQL = {
+    scope: f"""select m.insight_id, m.action, m.facilitator, m.acted_at, m.action_number,
+       i.text, i.status
+from moderation_log m join insights i on i.insight_id = m.insight_id
+where {where} and m.action_number is not null
+order by m.acted_at desc
+limit :limit"""
+    for scope, where in {"session": "m.session_id = :s", "all": "1 = 1"}.items()
+}
+
+
+def _scope(session_id: str | None) -> str:
+    return "all" if session_id is None else "session"
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    notes: pd.DataFrame  # one page, oldest first
+    pending: int  # in the whole queue
+    page: int  # 0-based, clamped to the pages there are
+    pages: int
+
+
+def queue(
+    path: Store, session_id: str | None, page: int = 0, per_page: int = QUEUE_PAGE
+) -> QueuePage:
+    """One page of the pending notes of a session (None: of every session), oldest first."""
+    if not workshop.exists(path):
+        return QueuePage(pd.DataFrame(columns=EMPTY_COLUMNS), 0, 0, 1)
+    with workshop.connect(path, write=False) as con:
+        pending = int(
+            con.execute(text(PENDING_SQL[_scope(session_id)]), {"s": session_id}).scalar_one()
+        )
+        pages = max(1, -(-pending // per_page))
+        page = min(max(page, 0), pages - 1)
+        notes = workshop.frame(
+            con.execute(
+                text(QUEUE_SQL[_scope(session_id)]).columns(
+                    submitted_at=sa.DateTime(timezone=True)
+                ),
+                {"s": session_id, "limit": per_page, "offset": page * per_page},
+            )
+        )
+    return QueuePage(notes, pending, page, pages)
+
+
+def counts_on(con: Connection, session_id: str | None) -> dict[str, int]:
+    rows = con.execute(text(COUNTS_SQL[_scope(session_id)]), {"s": session_id}).all()
+    return {status: int(n) for status, n in rows}
+
+
+def counts(path: Store, session_id: str | None) -> dict[str, int]:
+    """Notes by status (pending, approved, rejected) in a session (None: in all)."""
+    if not workshop.exists(path):
+        return {}
+    with workshop.connect(path, write=False) as con:
+        return counts_on(con, session_id)
+
+
+def recent_actions(path: Store, session_id: str | None, limit: int = 5) -> pd.DataFrame:
+    """The latest moderation actions on a session's notes, newest first, each marked
+    `undoable` when it is still its note's latest action and not itself an undo."""
+    columns = ["insight_id", "action", "facilitator", "acted_at", "action_number", "text"]
+    if not workshop.exists(path):
+        return pd.DataFrame(columns=[*columns, "undoable"])
+    with workshop.connect(path, write=False) as con:
+        frame = workshop.frame(
+            con.execute(
+                text(RECENT_SQL[_scope(session_id)]).columns(acted_at=sa.DateTime(timezone=True)),
+                {"s": session_id, "limit": limit},
+            )
+        )
+    latest = frame.groupby("insight_id")["action_number"].transform("max")
+    newest_first = ~frame.duplicated("insight_id")
+    frame["undoable"] = (
+        newest_first & (frame["action_number"] == latest) & (frame["action"] != "undo")
+    )
+    return frame
+
+
+def when_in_words(moment: datetime, now: datetime, zone: tzinfo) -> str:
+    """'just now', '4 min ago', '2 h ago' or the date, with the clock time in `zone`."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(zone)
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        ago = "just now"
+    elif seconds < 3600:
+        ago = f"{int(seconds // 60)} min ago"
+    elif seconds < 86400:
+        ago = f"{int(seconds // 3600)} h ago"
+    else:
+        return f"{local.day} {local:%b %Y}, {local:%H:%M}"
+    return f"{ago}, {local:%H:%M}"
 
 
 # --- facilitator sign-in ----------------------------------------------------------------

@@ -305,6 +305,13 @@ def delete_session_data(
             "votes": con.execute(
                 text("delete from votes where session_id = :s"), {"s": session_id}
             ).rowcount,
+            # The room console's rows (migration 7) go too: who voted, and the room's log.
+            **{
+                table: con.execute(
+                    text(f"delete from {table} where session_id = :s"), {"s": session_id}
+                ).rowcount
+                for table in ("ballots", "session_log", "session_states")
+            },
             "sessions": con.execute(
                 text("delete from sessions where session_id = :s"), {"s": session_id}
             ).rowcount,

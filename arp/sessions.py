@@ -7,6 +7,7 @@ summed, can be saved as a weighting scenario, so the map reflects the room's pri
 from __future__ import annotations
 
 import io
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,7 +18,7 @@ import segno
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from arp import privacy, workshop
+from arp import privacy, room, workshop
 from arp.workshop import Store
 
 DOTS = 10
@@ -154,10 +155,23 @@ def qr_png(link: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
+VOTER_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def valid_voter_token(token: object) -> bool:
+    """A participant token as the browser keeps it (arp.ui.participant): 32 hex digits."""
+    return isinstance(token, str) and VOTER_TOKEN.fullmatch(token) is not None
+
+
 def vote(
     path: Store, session_id: str, voter_token: str, dots: dict[str, int], domains: set[str]
 ) -> None:
-    """Record (or replace) one participant's dots: whole numbers, all 10 placed."""
+    """Cast or replace one participant's ballot: whole numbers, all 10 dots placed, while
+    the session's voting is open. One ballot per participant per session, whatever races:
+    the ballot's row is taken first (insert, or update and so lock it), so a second copy of
+    the same participant's vote waits, then replaces the first's dots."""
+    if not voter_token or len(voter_token) > 200:
+        raise SessionError("this browser has no participant token; reload the page")
     unknown = [d for d in dots if d not in domains]
     if unknown:
         raise SessionError(f"unknown domain {unknown[0]!r}")
@@ -167,31 +181,66 @@ def vote(
     if placed != DOTS:
         raise SessionError(f"place all {DOTS} dots: you have placed {placed}")
     with workshop.connect(path) as con:
-        if not con.execute(
-            text("select 1 from sessions where session_id = :s"), {"s": session_id}
-        ).first():
-            raise SessionError("this session does not exist (check the join link)")
+        try:
+            state = room.read(con, session_id)
+        except room.RoomError as error:
+            raise SessionError(str(error)) from error
+        if state.ended:
+            raise SessionError("this session has ended")
+        if not state.voting_open:
+            raise SessionError("voting is not open")
         now = datetime.now(UTC)
+        key = {"s": session_id, "v": voter_token}
         con.execute(
-            text("delete from votes where session_id = :s and voter_token = :v"),
-            {"s": session_id, "v": voter_token},
+            text(
+                """insert into ballots (session_id, voter_token, first_cast_at, last_cast_at,
+                       casts)
+                   values (:s, :v, :now, :now, 1)
+                   on conflict (session_id, voter_token) do update
+                   set last_cast_at = excluded.last_cast_at, casts = ballots.casts + 1"""
+            ),
+            {**key, "now": now},
         )
-        placed_dots = [
-            {"s": session_id, "v": voter_token, "d": domain, "n": count, "now": now}
-            for domain, count in dots.items()
-            if count
-        ]
+        con.execute(text("delete from votes where session_id = :s and voter_token = :v"), key)
         con.execute(
             text(
                 "insert into votes (session_id, voter_token, domain, dots, voted_at) "
                 "values (:s, :v, :d, :n, :now)"
             ),
-            placed_dots,
+            [
+                {**key, "d": domain, "n": count, "now": now}
+                for domain, count in dots.items()
+                if count
+            ],
         )
 
 
+def ballot(path: Store, session_id: str, voter_token: str) -> dict[str, int]:
+    """A participant's dots in a session, by domain ({} before they vote)."""
+    if not workshop.exists(path):
+        return {}
+    with workshop.connect(path, write=False) as con:
+        rows = con.execute(
+            text("select domain, dots from votes where session_id = :s and voter_token = :v"),
+            {"s": session_id, "v": voter_token},
+        ).all()
+    return {domain: int(n) for domain, n in rows}
+
+
+BALLOTS_SQL = "select count(distinct voter_token) from votes where session_id = :s"
+
+
+def ballot_count(path: Store, session_id: str) -> int:
+    """How many people have voted in a session."""
+    if not workshop.exists(path):
+        return 0
+    with workshop.connect(path, write=False) as con:
+        return int(con.execute(text(BALLOTS_SQL), {"s": session_id}).scalar_one())
+
+
 def results(path: Store, session_id: str) -> pd.DataFrame:
-    """Dots per domain in a session, and how many people voted."""
+    """Dots per domain in a session, and how many people gave each domain a dot. For
+    facilitators and exports: participants see `revealed_results`."""
     if not workshop.exists(path):
         return pd.DataFrame(columns=["domain", "dots", "voters"])
     with workshop.connect(path, write=False) as con:
@@ -207,6 +256,14 @@ def results(path: Store, session_id: str) -> pd.DataFrame:
         )
 
 
+def revealed_results(path: Store, session_id: str) -> pd.DataFrame | None:
+    """The room's dots per domain once a facilitator has revealed them; None until then
+    (dots in view of others follow the crowd)."""
+    if not room.state(path, session_id).results_revealed:
+        return None
+    return results(path, session_id)
+
+
 def as_scenario(path: Store, session: Session, name: str, domains: list[str]) -> workshop.Scenario:
     """The room's dots as domain weights: each domain's share of all dots, times 10; a
     domain nobody chose weighs 0."""
@@ -219,3 +276,26 @@ def as_scenario(path: Store, session: Session, name: str, domains: list[str]) ->
     return workshop.Scenario(
         name, weights, {}, f"Dot votes of '{session.title}', {session.held_on}"
     )
+
+
+def save_room_scenario(
+    path: Store,
+    session: Session,
+    name: str,
+    domain_ids: list[str],
+    indicator_ids: set[str],
+    facilitator: str | None,
+) -> workshop.Scenario:
+    """The room's result saved as a weighting scenario (logged in the session's log), once
+    voting has closed: a result still moving is not a decision."""
+    who = room.facilitator_name(facilitator)
+    state = room.state(path, session.session_id)
+    if state.voting_open:
+        raise SessionError("close voting first: the room's result is saved once voting ends")
+    scenario = workshop.validate(
+        as_scenario(path, session, name, domain_ids), set(domain_ids), indicator_ids
+    )
+    workshop.save_scenario(path, scenario)
+    with workshop.connect(path) as con:
+        room.log(con, session.session_id, "save_scenario", who, scenario.name)
+    return scenario

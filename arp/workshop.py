@@ -50,7 +50,18 @@ Store = Path | str  # a SQLite path, or a postgresql:// URL
 SQLITE_SUFFIX = ".sqlite3"
 BUSY_TIMEOUT_MS = 30_000
 # privacy_log (migration 5): purges and deletions, counts and who acted, never text.
-TABLES = ("scenarios", "sessions", "insights", "moderation_log", "votes", "privacy_log")
+# session_states, session_log, ballots (migration 7): the room console and one ballot each.
+TABLES = (
+    "scenarios",
+    "sessions",
+    "insights",
+    "moderation_log",
+    "votes",
+    "privacy_log",
+    "session_states",
+    "session_log",
+    "ballots",
+)
 # What a backup copies: the room's work and who did what. Facilitator accounts, sign-ins,
 # failed sign-ins and the cookie key (migration 4) are never copied out of the store.
 BACKUP_TABLES = (*TABLES, "facilitator_log")
@@ -231,6 +242,82 @@ def _migration_6(con: Connection) -> None:
     con.execute(text("alter table sessions add column street_tiles integer not null default 0"))
 
 
+def _migration_7(con: Connection) -> None:
+    """The room console: a session's state (capture and voting open or closed, results
+    revealed, ended; when and by whom) and its log; one ballot per participant per session;
+    what moderation undo needs; indexes so the moderation queue is paged, not scanned.
+
+    Sessions made before it have no state row and read as the defaults of arp.room: taking
+    notes, voting not yet open, results hidden (a facilitator opens voting on the console)."""
+    meta = sa.MetaData()
+    sessions = sa.Table("sessions", meta, sa.Column("session_id", sa.String(64), primary_key=True))
+
+    def on_session() -> sa.ForeignKey:
+        return sa.ForeignKey(sessions.c.session_id, ondelete="CASCADE")
+
+    sa.Table(
+        "session_states",
+        meta,
+        sa.Column("session_id", sa.String(64), on_session(), primary_key=True),
+        sa.Column("capture_open", sa.Boolean, nullable=False),
+        _ts("capture_changed_at", nullable=True),
+        sa.Column("capture_changed_by", sa.String(200)),
+        sa.Column("voting_open", sa.Boolean, nullable=False),
+        _ts("voting_changed_at", nullable=True),
+        sa.Column("voting_changed_by", sa.String(200)),
+        sa.Column("results_revealed", sa.Boolean, nullable=False),
+        _ts("results_changed_at", nullable=True),
+        sa.Column("results_changed_by", sa.String(200)),
+        _ts("ended_at", nullable=True),
+        sa.Column("ended_by", sa.String(200)),
+    )
+    sa.Table(
+        "session_log",
+        meta,
+        _serial_id("log_id"),
+        sa.Column("session_id", sa.String(64), on_session(), nullable=False, index=True),
+        sa.Column("action", sa.String(32), nullable=False),
+        sa.Column("facilitator", sa.String(200), nullable=False),
+        _ts("acted_at"),
+        sa.Column("detail", sa.String(200)),
+    )
+    # One row per participant per session: the ballot whose dots are the votes rows. Its
+    # key is what a second submission (a reload, another tab) conflicts on and waits for.
+    sa.Table(
+        "ballots",
+        meta,
+        sa.Column("session_id", sa.String(64), on_session(), primary_key=True),
+        sa.Column("voter_token", sa.String(200), primary_key=True),
+        _ts("first_cast_at"),
+        _ts("last_cast_at"),
+        sa.Column("casts", sa.Integer, nullable=False),
+    )
+    meta.create_all(
+        con, tables=[meta.tables[t] for t in ("session_states", "session_log", "ballots")]
+    )
+    # Undo: each action's number for its note (unique, so two facilitators acting on one
+    # note at once cannot both succeed) and the status it replaced.
+    con.execute(text("alter table moderation_log add column action_number integer"))
+    con.execute(text("alter table moderation_log add column previous_status varchar(16)"))
+    con.execute(
+        text(
+            "create unique index ix_moderation_log_action on moderation_log "
+            "(insight_id, action_number)"
+        )
+    )
+    # The note's session, copied at each action, so a session's latest decisions are one
+    # index range (older lines keep null: they have no action number, so no undo either).
+    con.execute(text("alter table moderation_log add column session_id varchar(64)"))
+    con.execute(text("create index ix_moderation_log_acted_at on moderation_log (acted_at)"))
+    con.execute(
+        text("create index ix_moderation_log_session on moderation_log (session_id, acted_at)")
+    )
+    con.execute(text("create index ix_insights_status on insights (status, insight_id)"))
+    con.execute(
+        text("create index ix_insights_session on insights (session_id, status, insight_id)")
+    )
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _migration_1),
     (2, _migration_2),
@@ -238,6 +325,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (4, _migration_4),
     (5, _migration_5),
     (6, _migration_6),
+    (7, _migration_7),
 )
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 EQUAL_WEIGHTS = "Equal weights"
@@ -280,6 +368,12 @@ def exists(store: Store) -> bool:
 
 
 _legacy_lock = threading.Lock()
+# SQLite files known to be SQLite: never opened again to look at their header, because
+# closing any descriptor of a file drops every POSIX lock this process holds on it,
+# SQLite's included; another process closing its last connection would then remove the
+# write-ahead log from under this process's pooled connections, which would go on
+# reading the removed file and miss what others commit (tests/test_workshop_store.py).
+_known_sqlite: set[Path] = set()
 
 
 def resolve(store: Store) -> Path | str:
@@ -289,7 +383,10 @@ def resolve(store: Store) -> Path | str:
     if is_url(store):
         return str(store)
     path = Path(store).expanduser()
+    if path in _known_sqlite:
+        return path
     if not is_duckdb_file(path):
+        _known_sqlite.add(path)  # or missing: the engine makes it a SQLite file
         return path
     target = path.with_suffix(SQLITE_SUFFIX)
     with _legacy_lock:
@@ -363,6 +460,7 @@ def dispose_all() -> None:
         for made in _engines.values():
             made.dispose()
         _engines.clear()
+        _known_sqlite.clear()
     with _purge_lock:
         _last_purge.clear()
 

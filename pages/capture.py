@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import insights, sessions, settings
+from arp import insights, room, sessions, settings
 from arp.ui import data, joining, map_element, page_state, widgets
 
 framework = data.framework()
@@ -21,6 +21,13 @@ st.write(
     "Places are kept at neighbourhood level (LSOA), never as the exact point of a home."
 )
 widgets.privacy_link()
+
+if (
+    session is not None
+    and not room.state(settings.workshop_database_path(), session.session_id).capture_open
+):
+    st.info("This session is not taking notes now. Thank you for coming.")
+    st.stop()
 
 st.caption(
     "Search for your place by postcode (B10 is enough) or name, or tap your district, "

@@ -3,6 +3,7 @@ things to do in it. The join link and its QR code open this page."""
 
 import streamlit as st
 
+from arp import room, settings
 from arp.ui import joining, widgets
 
 session = joining.joined_session(required=True, heading="Your session")
@@ -18,17 +19,24 @@ st.markdown(
     "<style>.st-key-session_home button { min-height: 3.5rem; font-size: 1.1rem; }</style>",
     unsafe_allow_html=True,
 )
+state = room.state(settings.workshop_database_path(), session.session_id)
+if state.ended:
+    st.info("This session has ended. Thank you for coming.")
 with st.container(key="session_home"):
     carry = {"session": session.session_id}
-    if st.button(
+    if state.capture_open and st.button(
         "Add what you know about a place",
         icon=":material/edit_note:",
         type="primary",
         width="stretch",
     ):
         st.switch_page("pages/capture.py", query_params=carry)
-    if st.button("Vote on priorities", icon=":material/how_to_vote:", width="stretch"):
+    if state.voting_open and st.button(
+        "Vote on priorities", icon=":material/how_to_vote:", width="stretch"
+    ):
         st.switch_page("pages/vote.py", query_params=carry)
     if st.button("See the room's map", icon=":material/map:", width="stretch"):
         st.switch_page("pages/map.py", query_params=carry)
+if not state.ended and not state.voting_open:
+    st.caption("Voting on priorities opens when the facilitator says so: come back here then.")
 widgets.privacy_link()

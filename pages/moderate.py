@@ -1,9 +1,10 @@
-"""Moderation: facilitators approve, reject, or redact and approve new insights."""
+"""Moderation: facilitators approve, reject, or redact and approve new insights; sessions;
+import, export and backup. A session's own queue, voting and results are on its room console."""
 
 import streamlit as st
 
-from arp import insights, joining, sessions, settings, transfer, workshop
-from arp.ui import data, page_state, retention, signin, widgets
+from arp import joining, sessions, settings, transfer, workshop
+from arp.ui import data, moderation, page_state, retention, signin, widgets
 
 st.title("Moderate insights")
 if not signin.facilitator_signed_in():
@@ -11,43 +12,9 @@ if not signin.facilitator_signed_in():
 
 path = settings.workshop_database_path()
 facilitator = signin.current_facilitator() or ""
-pending = insights.listing(path, "pending")
-st.write(f"{len(pending)} note(s) waiting.")
-if len(pending) > insights.MODERATE_AT_ONCE:
-    st.caption(
-        f"Showing the oldest {insights.MODERATE_AT_ONCE}: approve, redact or reject them "
-        "and the next ones show."
-    )
-for row in pending.head(insights.MODERATE_AT_ONCE).itertuples():
-    with st.container(border=True):
-        st.caption(
-            f"#{row.insight_id} · {data.area_label(row.area_code)} · {row.domain} · {row.kind}"
-        )
-        st.text(row.text)  # as text: a note is never rendered as markup
-        edited = st.text_area(
-            "Redacted text (to redact and approve)",
-            value=row.text,
-            key=f"edit-{row.insight_id}",
-            max_chars=insights.MAX_TEXT,
-        )
-        approve, redact, reject = st.columns(3)
-        action = None
-        if approve.button("Approve", key=f"approve-{row.insight_id}"):
-            action = ("approve", None)
-        if redact.button("Redact and approve", key=f"redact-{row.insight_id}"):
-            action = ("redact", edited)
-        if reject.button("Reject", key=f"reject-{row.insight_id}"):
-            action = ("reject", None)
-        if action:
-            try:
-                insights.moderate(path, row.insight_id, action[0], facilitator, action[1])
-            except insights.InsightError as error:
-                st.error(str(error))
-            else:
-                st.rerun()
+moderation.moderation_queue(path, None)  # every session's notes
 
 st.header("Sessions")
-framework = data.framework()
 with st.form("new_session"):
     title = st.text_input("Title")
     held_on = st.date_input("Date")
@@ -67,9 +34,12 @@ for session in sessions.listing(path):
         link = sessions.join_link(address.url, session.session_id)
         st.text(f"Join link: {link}")
         st.image(sessions.qr_png(link), caption="Scan to join the session", width=200)
-        voting = joining.vote_link(address.url, session.session_id)
-        st.text(f"Dot-voting: {voting}")
-        st.image(sessions.qr_png(voting), caption="Scan to vote", width=200)
+        st.page_link(
+            "pages/console.py",
+            label="Open its room console: QR codes, voting, results",
+            icon=":material/co_present:",
+            query_params={"session": session.session_id},
+        )
         retention.session_controls(path, session)
         tiles_on = sessions.street_tiles(path, session.session_id)
         tiles = st.toggle(
@@ -81,31 +51,6 @@ for session in sessions.listing(path):
         )
         if tiles != tiles_on and signin.facilitator_signed_in():
             sessions.set_street_tiles(path, session.session_id, tiles)
-        results = sessions.results(path, session.session_id)
-        if len(results):
-            st.dataframe(results, hide_index=True)
-            name = st.text_input(
-                "Save the room's dots as weights named",
-                value=f"{session.title} dots",
-                key=f"name-{session.session_id}",
-            )
-            if st.button("Save as weighting scenario", key=f"scenario-{session.session_id}"):
-                try:
-                    scenario = sessions.as_scenario(
-                        path, session, name, [d.id for d in framework.scored_domains]
-                    )
-                    scenario = workshop.validate(
-                        scenario,
-                        {d.id for d in framework.scored_domains},
-                        set(framework.indicators),
-                    )
-                    workshop.save_scenario(path, scenario, by=facilitator)
-                except (sessions.SessionError, workshop.ScenarioError) as error:
-                    st.error(str(error))
-                else:
-                    st.success(
-                        f"Saved {widgets.plain(scenario.name)}: choose it under Weights on the map."
-                    )
 
 st.header("Import, export, backup")
 upload = st.file_uploader(

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from arp import cli, insights, privacy, sessions, transfer, workshop
+from arp import room as roomstate
 from arp.insights import Insight
 
 DOMAINS = {"health", "housing"}
@@ -197,6 +198,8 @@ def test_a_facilitator_deletes_a_sessions_data_and_it_is_logged(store):
     insights.moderate(store, notes[1], "redact", "Amira", redacted_text="note one")
     insights.moderate(store, notes[2], "reject", "Amira")
     kept = save(store, "the other room's note", other.session_id)
+    for session in (room, other):
+        roomstate.open_voting(store, session.session_id, "Amira")
     for voter in ("a", "b"):
         for session in (room, other):
             sessions.vote(store, session.session_id, voter, {"health": 10}, DOMAINS)
@@ -206,7 +209,15 @@ def test_a_facilitator_deletes_a_sessions_data_and_it_is_logged(store):
     with pytest.raises(privacy.PrivacyError, match="no session"):
         privacy.delete_session_data(store, "nope", "Amira")
     counts = privacy.delete_session_data(store, room.session_id, "Amira")
-    assert counts == {"moderation_log": 3, "insights": 4, "votes": 2, "sessions": 1}
+    assert counts == {
+        "moderation_log": 3,
+        "insights": 4,
+        "votes": 2,
+        "ballots": 2,
+        "session_log": 1,
+        "session_states": 1,
+        "sessions": 1,
+    }
     assert set(texts(store)) == {kept}
     assert [s.title for s in sessions.listing(store)] == ["Ladywood"]
     assert sessions.results(store, room.session_id).empty
@@ -264,6 +275,7 @@ def test_no_export_or_backup_holds_a_purged_original(store):
     rejected = save(store, REJECTED, room.session_id)
     insights.moderate(store, edited, "redact", "Amira", redacted_text=REDACTED)
     insights.moderate(store, rejected, "reject", "Amira")
+    roomstate.open_voting(store, room.session_id, "Amira")
     sessions.vote(store, room.session_id, "a", {"health": 10}, DOMAINS)
     before = every_output(store)
     # Within retention the store keeps the original for the facilitators; a backup never
@@ -300,6 +312,7 @@ def test_the_backup_has_a_manifest_of_what_it_holds_and_leaves_out(store, tmp_pa
     insights.moderate(store, approved, "approve", "Amira")
     insights.moderate(store, edited, "redact", "Amira", redacted_text="note one, edited")
     insights.moderate(store, rejected, "reject", "Amira")
+    roomstate.open_voting(store, room.session_id, "Amira")
     sessions.vote(store, room.session_id, "a", {"health": 6, "housing": 4}, DOMAINS)
 
     content, manifest = transfer.backup_with_manifest(store)
@@ -312,6 +325,9 @@ def test_the_backup_has_a_manifest_of_what_it_holds_and_leaves_out(store, tmp_pa
         "moderation_log": 2,
         "votes": 2,
         "privacy_log": 0,
+        "session_states": 1,  # voting opened
+        "session_log": 1,
+        "ballots": 1,
         "facilitator_log": 1,  # the session's creation (who changed what; never note text)
     }
     assert manifest["excluded"] == {

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from arp import insights, sessions, transfer, workshop
+from arp import insights, room, sessions, transfer, workshop
 
 DOMAINS = ["health", "housing", "policing"]
 
@@ -50,6 +50,7 @@ def test_street_tiles_are_off_for_a_session_until_a_facilitator_turns_them_on(pa
 
 def test_dot_votes_become_a_weighting_scenario(path):
     session = sessions.create(path, "Room", date(2026, 3, 14))
+    room.open_voting(path, session.session_id, "fac")
     sessions.vote(path, session.session_id, "a", {"health": 6, "housing": 4}, set(DOMAINS))
     sessions.vote(path, session.session_id, "b", {"health": 1, "housing": 9}, set(DOMAINS))
     sessions.vote(
@@ -76,6 +77,7 @@ def test_dot_votes_become_a_weighting_scenario(path):
 )
 def test_bad_votes_are_refused(path, dots, message):
     session = sessions.create(path, "Room", date(2026, 3, 14))
+    room.open_voting(path, session.session_id, "fac")
     with pytest.raises(sessions.SessionError, match=message):
         sessions.vote(path, session.session_id, "a", dots, set(DOMAINS))
 

@@ -86,6 +86,9 @@ OLD_DUCKDB_MIGRATIONS = (
 OLD_TABLES = ("scenarios", "sessions", "insights", "moderation_log", "votes")
 
 
+OLD_TABLES = ("scenarios", "sessions", "insights", "moderation_log", "votes")
+
+
 def old_duckdb_store(path):
     """A DuckDB workshop file as the earlier code left it, with rows in every table."""
     now = datetime(2026, 3, 14, 18, 30, tzinfo=UTC)
@@ -269,4 +272,34 @@ def test_the_readme_analyst_example_reads_notes_beside_indicators(fixture_db, tm
     assert beside[codes[0]] == 2  # approved only
     assert beside.drop(codes[0]).eq(0).all()
     scope["public"].close()
+    workshop.dispose_all()
+
+
+def test_this_process_keeps_its_sqlite_locks_while_another_comes_and_goes(tmp_path):
+    """Opening a store again must not open and close its file (to read its header): closing
+    any descriptor drops this process's POSIX locks, SQLite's included, and another process
+    closing its last connection then removes the write-ahead log under this one's."""
+    path = tmp_path / "workshop.sqlite3"
+    sessions.create(path, "Room", date(2026, 3, 14))
+    reader = workshop.engine(path).connect()  # an idle pooled connection, as the app keeps
+    reader.info["write"] = False
+    with reader.begin():
+        assert reader.execute(sa.text("select count(*) from sessions")).scalar_one() == 1
+    for _ in range(3):
+        assert len(sessions.listing(path)) == 1  # more opens of the same store
+    other = textwrap.dedent(
+        f"""
+        import sqlite3
+        con = sqlite3.connect({str(path)!r}, isolation_level=None)
+        con.execute("insert into sessions (session_id, title, held_on, created_at) "
+                    "values ('s2', 'Another', '2026-03-15', '2026-03-15')")
+        con.close()
+        """
+    )
+    subprocess.run([sys.executable, "-c", other], check=True)
+    assert Path(f"{path}-wal").exists()  # not removed: this process still has it open
+    with reader.begin():
+        assert reader.execute(sa.text("select count(*) from sessions")).scalar_one() == 2
+    reader.close()
+    assert len(sessions.listing(path)) == 2
     workshop.dispose_all()

@@ -191,6 +191,13 @@ def area_codes() -> set[str]:
     return _area_codes(*database_version())
 
 
+def place_in_words(code: str) -> str:
+    """ "Birmingham 012B, in Lozells ward, Birmingham"; the code if it is unknown. Cached
+    until the database is rebuilt, so a page of cards costs no query."""
+    found = query("place_in_words", code=code)
+    return str(found["words"].iloc[0]) if len(found) else code
+
+
 def area_label(code: str) -> str:
     """An area in words, as every page names a chosen one (search.in_words: "Birmingham
     071B, in Sparkbrook & Balsall Heath East ward, Birmingham"), or the code if unknown."""

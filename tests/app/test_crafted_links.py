@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from arp import insights, sessions, settings, workshop
+from arp import insights, room, sessions, settings, workshop
 from arp.ui import page_state, widgets
 from arp.view_state import SHOWN_VALUE_CHARACTERS, LinkProblem
 from tests.app.conftest import sign_in
@@ -78,6 +78,8 @@ def hostile_workshop(facilitator_account):
     """A session, a scenario and an approved note whose every typed value is hostile."""
     path = settings.workshop_database_path()
     session = sessions.create(path, TITLE, date(2026, 3, 14), CRAFTED["html"])
+    room.open_voting(path, session.session_id, "Amira")
+    room.reveal_results(path, session.session_id, "Amira")
     sessions.vote(path, session.session_id, "voter", {"health": 10}, {"health"})
     workshop.save_scenario(path, workshop.Scenario(SCENARIO, {"health": 2.0}))
     note = insights.save(

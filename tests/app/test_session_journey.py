@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 
-from arp import sessions, settings, workshop
+from arp import room, sessions, settings, workshop
 from tests.app.conftest import sign_in
 
 
@@ -56,6 +56,14 @@ def test_the_join_link_opens_the_sessions_home_and_its_buttons_carry_the_session
     at = start("pages/join.py", session=session.session_id)
     assert as_read(at.title[0].value) == "Handsworth listening event"
     assert as_read(at.caption[0].value) == f"Library · {date.today():%-d %B %Y}"
+    # Voting is closed until the facilitator opens it on the room console.
+    assert [b.label for b in at.button] == [
+        "Add what you know about a place",
+        "See the room's map",
+    ]
+    assert any("Voting on priorities opens" in c.value for c in at.caption)
+    room.open_voting(settings.workshop_database_path(), session.session_id, "Asha")
+    at = start("pages/join.py", session=session.session_id)
     labels = [b.label for b in at.button]
     assert labels == [
         "Add what you know about a place",
@@ -74,6 +82,7 @@ def test_the_join_link_opens_the_sessions_home_and_its_buttons_carry_the_session
 
 def test_the_session_travels_to_pages_opened_without_it(start):
     session = make_session()
+    room.open_voting(settings.workshop_database_path(), session.session_id, "Asha")
     at = start("pages/join.py", session=session.session_id)
     # The sidebar's links carry no query string: the kept session is put back (app.py does
     # it for every page; AppTest runs a page without app.py, so the map's part is in the
@@ -173,10 +182,18 @@ def test_room_links_warn_when_only_this_computer_can_open_them(start, monkeypatc
     assert "http://localhost:8501, which only this computer can open" in warning.value
     texts = [t.value for t in at.text]
     assert f"Join link: http://localhost:8501/join?session={session.session_id}" in texts
-    assert f"Dot-voting: http://localhost:8501/vote?session={session.session_id}" in texts
+    console = sign_in(start("pages/console.py", session=session.session_id))
+    assert any("only this computer can open" in w.value for w in console.warning)
+    assert f"http://localhost:8501/vote?session={session.session_id}" in [
+        c.value for c in console.code
+    ]
     monkeypatch.setenv("ARP_PUBLIC_URL", "http://192.168.1.20:8501")
     at = signed_in(start)
     assert not at.warning
     texts = [t.value for t in at.text]
     assert f"Join link: http://192.168.1.20:8501/join?session={session.session_id}" in texts
-    assert f"Dot-voting: http://192.168.1.20:8501/vote?session={session.session_id}" in texts
+    console = sign_in(start("pages/console.py", session=session.session_id))
+    assert not console.warning
+    assert f"http://192.168.1.20:8501/vote?session={session.session_id}" in [
+        c.value for c in console.code
+    ]

@@ -21,6 +21,7 @@ PAGES = [
     "pages/capture.py",
     "pages/vote.py",
     "pages/moderate.py",
+    "pages/console.py",
     "pages/privacy.py",
     "pages/overview.py",
     "pages/framework.py",

@@ -306,10 +306,10 @@ def test_a_note_saved_through_one_replica_is_seen_through_the_other(cluster, pin
     facilitator.get_by_label("Your name").fill("Replica Tester")
     facilitator.get_by_label("Password", exact=True).fill(PASSWORD)
     facilitator.get_by_role("button", name="Sign in").click()
-    facilitator.get_by_text("1 note(s) waiting.").wait_for(timeout=30_000)
+    facilitator.get_by_text("1 note waits for moderation", exact=False).wait_for(timeout=30_000)
     facilitator.get_by_text(text).first.wait_for(timeout=30_000)
     facilitator.get_by_role("button", name="Approve", exact=True).click()
-    facilitator.get_by_text("0 note(s) waiting.").wait_for(timeout=30_000)
+    facilitator.get_by_text("No notes wait for moderation.").wait_for(timeout=30_000)
 
     # Neither browser was moved: Caddy gave no new cookie, so each stayed on its replica.
     for context, replica in zip(

@@ -35,6 +35,12 @@ def test_join_add_a_note_go_to_the_map_and_back_in_session(server, phone, worksh
     phone.goto(f"{server}/join?session={session.session_id}")
     phone.wait_for_selector("h1:has-text('Handsworth listening event')", timeout=30_000)
     home_button = phone.get_by_role("button", name="Add what you know about a place")
+    # The page's fixed CSS (big buttons) may be applied a moment after the button is drawn.
+    phone.wait_for_function(
+        "[...document.querySelectorAll('.st-key-session_home button')]"
+        ".every((b) => b.getBoundingClientRect().height >= 44)",
+        timeout=10_000,
+    )
     assert home_button.bounding_box()["height"] >= 44
     shot(phone, "1-home")
     home_button.tap()
