@@ -325,6 +325,10 @@ def stop_search_display(table: pd.DataFrame) -> pd.DataFrame:
         ]
         shown[f"Why withheld{label}"] = reason.fillna("").astype(str)
     shown.attrs = dict(table.attrs)
+    if "note" in shown.attrs:  # the note names the columns as they are shown here
+        shown.attrs["note"] = shown.attrs["note"].replace(
+            f"Columns ending '{SENSITIVITY}'", "Columns marked '(incl. officer-observed)'"
+        )
     return shown
 
 

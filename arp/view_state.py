@@ -82,6 +82,7 @@ class ViewState:
     gap_indicator: str = "imd_score_2025"
     present: bool = False
     map_position: str | None = None  # "latitude,longitude,zoom" where the map was left
+    compare_chart: str | None = None  # the indicator Compare charts (None: its headline)
 
     def __post_init__(self) -> None:
         if isinstance(self.show, str):  # ViewState(show="no_car"), as a link spells it
@@ -104,6 +105,8 @@ class ViewState:
             params["present"] = "1"
         if self.map_position:
             params["map"] = self.map_position
+        if self.compare_chart:
+            params["chart"] = self.compare_chart
         return params
 
     def short_params(self) -> dict[str, str]:
@@ -124,6 +127,7 @@ _FIELDS = {
     "gap": "gap_indicator",
     "present": "present",
     "map": "map_position",
+    "chart": "compare_chart",
 }
 PARAMETERS = tuple(_FIELDS)  # every parameter a view's link may carry
 
@@ -179,6 +183,7 @@ def parse_state(
     take("gap", lambda v: v in framework.indicators)
     take("present", lambda v: v in ("0", "1"), lambda v: v == "1")
     take("map", lambda v: parse_map_position(v) is not None)
+    take("chart", lambda v: v in framework.indicators)
     take(
         "compare",
         lambda v: all(c in area_codes for c in v.split(",")) and len(v.split(",")) <= MAX_COMPARE,

@@ -1,10 +1,10 @@
-"""Area profile: every indicator for one area, with benchmarks, its people, gaps and services."""
+"""Area profile, read in a minute: a summary in words, a spine chart per domain, who lives
+here, stop and search, every approved note in full, and the services by kind."""
 
 import streamlit as st
 
-from arp import profiles, view_state
+from arp import charts, profiles, view_state
 from arp.ui import data, files, page_state, widgets
-from data_loaders import SERVICE_TYPES
 
 framework = data.framework()
 state, problems = page_state.current_state()
@@ -15,12 +15,15 @@ with st.sidebar:
     found, _ = widgets.find_area_box(level=state.level)
 if found:
     code = found
-info, indicators = profiles.profile(data.connection(), framework, code)
+con = data.connection()
+info, indicators = profiles.profile(con, framework, code)
 page_state.write_state(view_state.ViewState(**{**state.__dict__, "area": code}))
 
 name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
 st.title(name)
 st.caption(f"{widgets.plain(data.area_label(code))} · {code}")
+if not state.area and not found:
+    st.info("This is the whole area mapped. Find a neighbourhood, ward or district in the sidebar.")
 st.page_link(
     "pages/map.py",
     label="Back to the map",
@@ -36,43 +39,77 @@ if st.button("Prepare a PDF of this profile"):
         mime="application/pdf",
     )
 
-st.subheader("Indicators")
-st.write(
-    "Each value beside the area mapped (all seven districts here) and England, where the data "
-    "cover England. Percentile: 0 = lowest value among the areas mapped, 100 = highest."
-)
-if indicators.empty:
-    st.info("No indicator has a value for this area.")
-else:
-    st.dataframe(indicators, hide_index=True, width="stretch")
-    widgets.csv_download("Download (CSV)", indicators, f"arp-profile-{code}.csv")
+spine = profiles.spine_rows(con, framework, info)
+notes = data.approved_insights(code)
+summary = profiles.area_summary(con, framework, info, spine, notes)
+st.subheader("In short")
+widgets.bullets(summary.points())
+region = data.query("area_facts", code=profiles.benchmark_code(info))["display_name"]
+if not profiles.is_region(info) and len(region):
+    st.caption(f"The region: {widgets.plain(region.iloc[0])}")
+
+st.subheader("Each indicator against the region and England")
+st.caption(charts.SPINE_KEY)
+for domain in framework.domains.values():
+    rows = spine[spine["domain"] == domain.id] if len(spine) else spine
+    if rows.empty:
+        continue
+    st.markdown(f"#### {domain.title}")
+    st.vega_lite_chart(
+        charts.spine_chart(rows),
+        width="stretch",
+        alt=f"{domain.title}: each indicator for this area against the region and England. "
+        "The same values are in the table below the chart.",
+    )
+    with st.expander(f"{domain.title}: the numbers"):
+        st.dataframe(
+            profiles.spine_table(rows, "Region", info["level"]), hide_index=True, width="stretch"
+        )
+if missing := profiles.not_drawn(framework, spine):
+    st.caption(profiles.not_drawn_sentence(missing, info["level"]))
+    with st.expander("Which ones"):
+        widgets.bullets([(title, []) for title in missing])
+if not indicators.empty:
+    widgets.csv_download("Download every indicator (CSV)", indicators, f"arp-profile-{code}.csv")
 
 st.subheader("Who lives here (Census 2021)")
-composition = profiles.ethnic_composition(data.connection(), code)
-broad = composition[composition["group_level"] == "broad"].set_index("ethnic_group")
-if len(broad):
-    st.bar_chart(broad["share"], horizontal=True, x_label="% of residents", y_label="")
-    st.dataframe(composition[["ethnic_group", "residents", "share"]].round(1), hide_index=True)
+composition = profiles.ethnic_composition(con, code)
+broad = composition[composition["group_level"] == "broad"]
+if broad.empty:
+    st.caption("Census 2021 ethnic groups are not loaded.")
+else:
+    st.vega_lite_chart(
+        charts.labelled_bars(
+            broad["ethnic_group"].tolist(),
+            broad["share"].tolist(),
+            "% of residents",
+            texts=profiles.share_words(broad),
+        ),
+        width="stretch",
+        alt="Residents by Census 2021 broad ethnic group; the same in the table below.",
+    )
+    st.dataframe(profiles.composition_table(composition), hide_index=True, width="stretch")
 
-if info["level"] in ("ward", "lad", "ca"):
+if info["level"] in profiles.STOP_SEARCH_LEVELS:
     st.subheader("Stop and search by ethnic group")
     widgets.stop_search_table(code)
 
 st.subheader("What people said about this place")
-said = data.approved_insights(code)
-if said.empty:
-    st.caption("No approved workshop insight here yet.")
-else:
-    st.dataframe(said[["kind", "domain", "text"]], hide_index=True, width="stretch")
+if notes.empty:
+    st.caption("No approved workshop note about this place yet.")
+for _, note in notes.iterrows():
+    with st.container(border=True):
+        st.caption(profiles.note_heading(note, framework))
+        st.text(note["text"])  # as typed: never Markdown
 widgets.privacy_link()
 
-st.subheader("Services here")
-services = profiles.nearby_services(data.connection(), code)
-if services.empty:
-    kinds = [kind.singular for kind in SERVICE_TYPES.values()]
-    listed = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
-    st.caption(f"No {listed or 'service'} is placed in this area.")
-else:
-    labels = {kind.id: kind.item_label for kind in SERVICE_TYPES.values()}
-    services["service"] = services["service"].map(lambda t: labels.get(t, t))
-    st.dataframe(services, hide_index=True, width="stretch")
+st.subheader("Services")
+for group in profiles.service_groups(con, info, spine):
+    st.markdown(f"**{group.kind.label}**: {group.sentence(info['level'])}")
+    if group.places.empty:
+        continue
+    if info["level"] == "lsoa":
+        st.dataframe(group.places, hide_index=True, width="stretch")
+    else:
+        with st.expander(profiles.places_heading(group)):
+            st.dataframe(group.places, hide_index=True, width="stretch")

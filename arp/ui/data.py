@@ -262,15 +262,10 @@ def evidence_table(level: str, scenario: Scenario) -> pd.DataFrame:
     return profiles.evidence_and_experience(scores, counts, names, titles)
 
 
-def comparison(level: str, codes: list[str]) -> pd.DataFrame:
-    """Every indicator for the chosen areas, long, with the area-mapped benchmark."""
-    frames = []
-    names = query("area_names", level=level).set_index("code")["name"]
-    for code in codes:
-        _, table = profiles.profile(connection(), framework(), code)
-        table.insert(0, "Area", names.get(code, code))
-        frames.append(table)
-    return pd.concat(frames, ignore_index=True)
+def area_levels() -> dict[str, str]:
+    """Every area's level, by code."""
+    levels_by_code = query("area_levels")
+    return dict(zip(levels_by_code["code"], levels_by_code["level"], strict=True))
 
 
 def current_view(state: ViewState) -> map_views.MapView:

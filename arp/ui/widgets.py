@@ -73,8 +73,9 @@ def stop_search_table(code: str) -> pd.DataFrame | None:
     if table is None:
         st.caption("No stop and search data loaded.")
         return None
-    st.caption(table.attrs["note"])
-    st.dataframe(gaps.stop_search_display(table), hide_index=True, width="stretch")
+    shown = gaps.stop_search_display(table)
+    st.caption(shown.attrs["note"])
+    st.dataframe(shown, hide_index=True, width="stretch")
     return table
 
 
@@ -128,3 +129,49 @@ def link_problems(problems: list[view_state.LinkProblem]) -> None:
             f"{plain(problem.shown_value)} is not a valid {problem.param}; "
             "showing the default instead."
         )
+
+
+# What Markdown reads as markup: emphasis, code, links, images, HTML, headings, tables,
+# maths; and where Streamlit's renderer makes a link of bare text (www., ://, @).
+MARKDOWN_MARKUP = re.compile(r"([\\`*_\[\]<>()#|~$!])")
+AUTOLINK_STARTS = re.compile(r"(www|://|@)", re.IGNORECASE)
+
+
+def literal(text: object) -> str:
+    """Text from the app or the public data (an indicator's title, an area's name, a
+    number) for a place Streamlit reads as Markdown where a code span would look wrong (a
+    table's cells and headings, a list of sentences): every markup character escaped, a
+    word joiner in anything Streamlit would link or draw as an icon. Never for what a user
+    typed or a link carried: that is plain()'s."""
+    line = " ".join(str(text).split()).replace(ICON_PREFIX, ":" + WORD_JOINER + ICON_PREFIX[1:])
+    line = AUTOLINK_STARTS.sub(lambda m: m.group(1)[0] + WORD_JOINER + m.group(1)[1:], line)
+    line = MARKDOWN_MARKUP.sub(r"\\\1", line)
+    line = re.sub(r"^([-+])(?=\s|$)", r"\\\1", line)  # not a list item: "- x", "1. x"
+    return re.sub(r"^(\d+)\.(?=\s|$)", r"\1\\.", line)
+
+
+def bullets(items: list[tuple[str, list[str]]]) -> None:
+    """Sentences the app wrote from the data as a bulleted list, each with its own
+    sub-points, shown as written (literal)."""
+    lines = []
+    for text, points in items:
+        lines.append(f"- {literal(text)}")
+        lines.extend(f"    - {literal(point)}" for point in points)
+    st.markdown("\n".join(lines))
+
+
+def bar_table(text: pd.DataFrame, styles: pd.DataFrame, alt: str) -> None:
+    """A table whose cells carry a CSS background each (a small bar: see
+    comparison.bar_styles), its headings and cells shown as written (st.table reads them as
+    Markdown); the first column wide enough to read on a phone, the rest scrolling."""
+    shown = text.map(literal)
+    shown.index = shown.index.map(literal).rename(literal(text.index.name or ""))
+    shown.columns = shown.columns.map(literal)
+    cells = styles.set_axis(shown.index, axis=0).set_axis(shown.columns, axis=1)
+    styled = shown.style.apply(lambda _: cells, axis=None).set_table_styles(
+        [
+            {"selector": "th.row_heading", "props": "min-width: 10rem;"},
+            {"selector": "td", "props": "min-width: 4.5rem;"},
+        ]
+    )
+    st.table(styled, alt=alt)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from arp import maps
+from data_loaders import SERVICE_TYPES
 from tests.app.text_checks import misplaced
 
 
@@ -119,13 +121,14 @@ def test_composite_map_shows_scores_and_flag_counts(open_page):
 def test_area_profile_lists_indicators_with_benchmarks(open_page):
     at = open_page(page="pages/area_profile.py", area="E01000901")
     assert at.title[0].value == "Birmingham 001A"
-    indicators = at.dataframe[0].value.set_index("Indicator")
+    numbers = [d.value for d in at.dataframe if "This area" in d.value.columns]
+    indicators = pd.concat(numbers).set_index("Indicator")
     row = indicators.loc["Households with no car or van"]
-    assert row["Value"] == 50.0
-    assert row["Area mapped"] == round(586 / 2310 * 100, 2)  # shown to 2 decimals
-    assert row["Worst 10%"] == ""  # four LSOAs: none can be in a worst tenth
+    assert row["This area"] == "50.0"
+    assert row["Region"] == "25.4"  # 586 of 2,310 households, to 3 figures
     stop = indicators.loc["Stop and search rate"]
-    assert stop["Note"] == "fewer than 10 counted"
+    assert stop["Withheld"] == "fewer than 10 counted"
+    assert stop["This area"] == ""
 
 
 def test_area_profile_for_a_district_shows_stop_and_search_by_group(open_page):
@@ -141,9 +144,9 @@ def test_area_profile_for_a_district_shows_stop_and_search_by_group(open_page):
 
 def test_compare_areas(open_page):
     at = open_page(page="pages/compare.py", level="lsoa", compare="E01000901,E01000904")
-    table = at.dataframe[0].value
-    no_car = table[table["Indicator"] == "Households with no car or van"].set_index("Area")
-    assert no_car["Value"].to_dict() == {"Birmingham 001A": 50.0, "Solihull 001B": 10.0}
+    table = pd.concat([t.value for t in at.table])
+    (no_car,) = [i for i in table.index if i.startswith("Households with no car or van")]
+    assert table.loc[no_car, ["Birmingham 001A", "Solihull 001B"]].tolist() == ["50.0", "10.0"]
 
 
 def test_compare_keeps_each_area_added(open_page):
@@ -192,14 +195,14 @@ def test_service_and_stop_search_overlays_are_on_the_map(open_page):
 
 def test_area_profile_lists_services_by_their_declared_names(open_page):
     at = open_page(page="pages/area_profile.py", area="E01000901")
-    services = next(d.value for d in at.dataframe if "service" in d.value.columns)
-    assert set(services["service"]) == {"GP practice", "Pharmacy", "Public library"}
+    kinds = [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**")]
+    assert kinds == [kind.label for kind in SERVICE_TYPES.values()]
 
 
 def test_area_profile_shows_the_ethnic_composition_as_shares(open_page):
     at = open_page(page="pages/area_profile.py", area="E01000901")
-    composition = next(d.value for d in at.dataframe if "share" in d.value.columns)
-    shares = composition.set_index("ethnic_group")["share"]
+    composition = next(d.value for d in at.dataframe if "% of residents" in d.value.columns)
+    shares = composition.set_index("Ethnic group")["% of residents"]
     assert shares["Asian, Asian British or Asian Welsh"] == pytest.approx(40.0)  # 600 of 1,500
     assert shares["White"] == pytest.approx(30.0)
 

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from arp import insights
+from tests.app.text_checks import CRAFTED
 from tests.browser.conftest import streamlit_server
 from tests.conftest import REPO_ROOT
 
@@ -31,6 +32,9 @@ def hostile(label: str) -> str:
 
 
 AREA_NAME = hostile("Hostile 001A")
+# A second LSOA's name carries Markdown and bare addresses: st.table reads names as Markdown.
+MARKDOWN_NAME = CRAFTED["markdown"] + " " + CRAFTED["html"]
+MARKDOWN_CODE = "E01000904"
 NOTE = hostile("a note") + " '); drop table insights; --"
 LAYER = hostile("a layer")
 INJECTED = "[document.querySelectorAll('.arp-injected, img[src=\"x\"]').length, window.arpInjected ?? null]"
@@ -65,6 +69,10 @@ def hostile_server(fixture_db, tmp_path_factory):
         con.execute(
             "update areas set name = $name, display_name = $name where code = $code",
             {"name": AREA_NAME, "code": CODE},
+        )
+        con.execute(
+            "update areas set name = $name, display_name = $name where code = $code",
+            {"name": MARKDOWN_NAME, "code": MARKDOWN_CODE},
         )
     workshop = folder / "workshop.sqlite3"
     saved = insights.save(
@@ -141,10 +149,28 @@ def test_a_hostile_area_name_and_note_show_as_text_on_the_profile(hostile_server
     heading.wait_for(timeout=30_000)
     assert heading.text_content() == AREA_NAME
     phone.get_by_text("What people said about this place").wait_for(timeout=30_000)
-    # The notes' table draws on a canvas; its cells are in the grid's accessible table too.
-    cells = "[...document.querySelectorAll('table[role=grid] td')].map(td => td.textContent)"
-    phone.wait_for_function(f"{cells}.some(t => t.includes('a note'))", timeout=30_000)
-    assert NOTE in phone.evaluate(cells)
+    # Each note whole, as text (st.text).
+    notes = "[...document.querySelectorAll('[data-testid=stText]')].map(e => e.textContent)"
+    phone.wait_for_function(f"{notes}.some(t => t.includes('a note'))", timeout=30_000)
+    assert NOTE in phone.evaluate(notes)
+    assert_nothing_injected(phone, dialogs)
+
+
+def test_a_hostile_area_name_shows_as_text_heading_a_comparison(hostile_server, phone):
+    dialogs = watch_dialogs(phone)
+    phone.goto(f"{hostile_server}/compare?level=lsoa&compare={CODE},{MARKDOWN_CODE}")
+    # st.table reads its headings as Markdown: the names arrive escaped and show as
+    # themselves (widgets.literal), with no link, image, icon or bold text made of them.
+    headings = "[...document.querySelectorAll('[data-testid=stTable] th')].map(e => e.textContent)"
+    phone.wait_for_function(f"{headings}.some(t => t.includes('Hostile 001A'))", timeout=30_000)
+    shown = [t.replace("\u2060", "") for t in phone.evaluate(headings)]
+    assert AREA_NAME in shown
+    assert MARKDOWN_NAME in shown
+    rendered = phone.evaluate(
+        "[...document.querySelectorAll('[data-testid=stTable] :is(a, img, strong, em, .katex, "
+        "span[aria-label$=icon])')].map(e => e.outerHTML)"
+    )
+    assert rendered == []
     assert_nothing_injected(phone, dialogs)
 
 

@@ -23,6 +23,7 @@ def test_a_view_round_trips_through_its_link():
         scheme="deciles",
         area="E01000901",
         compare=("E01000901", "E01000904"),
+        compare_chart="no_car",
         present=True,
         map_position="52.48000,-1.89000,13",
     )
@@ -60,3 +61,11 @@ def test_a_long_bad_value_is_cut_where_it_is_shown():
     _, problems = parse({"level": "x" * 500})
     assert problems[0].value == "x" * 500
     assert problems[0].shown_value == "x" * view_state.SHOWN_VALUE_CHARACTERS + "…"
+
+
+def test_a_chart_in_a_link_must_be_an_indicator():
+    parsed, problems = parse({"chart": "no_car"})
+    assert parsed.compare_chart == "no_car"
+    parsed, problems = parse({"chart": "domain:health"})
+    assert parsed.compare_chart is None
+    assert problems == [view_state.LinkProblem("chart", "domain:health")]
