@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import levels, view_state
+from arp import levels, maps, view_state
 from arp.ui import data, files, page_state, widgets
 
 framework = data.framework()
@@ -20,9 +20,8 @@ chosen = st.multiselect(
     format_func=names.get,
     max_selections=view_state.MAX_COMPARE,
 )
-page_state.write_state(
-    view_state.ViewState(**{**state.__dict__, "level": level, "compare": tuple(chosen)})
-)
+shown = view_state.ViewState(**{**state.__dict__, "level": level, "compare": tuple(chosen)})
+page_state.write_state(shown)
 if len(chosen) < 2:
     st.info("Pick at least two areas.")
     st.stop()
@@ -42,6 +41,14 @@ st.download_button(
         f"{levels.LABELS[level]} compared · {chosen_indicator.period}",
         chosen_indicator.unit,
         [s for e in chosen_indicator.sources for s in e.split("|")],
+        period=chosen_indicator.period,
+        link=files.view_link(shown, "compare"),
+        direction=maps.value_direction(
+            chosen_indicator.polarity,
+            chosen_indicator.kind,
+            chosen_indicator.title,
+            chosen_indicator.unit,
+        ),
     ),
     file_name=f"arp-compare-{chosen_indicator.id}.png",
     mime="image/png",
