@@ -25,10 +25,9 @@ import numpy as np
 import pandas as pd
 import segno
 from matplotlib import patheffects
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.patches import Patch
 
-from arp import db, gaps, levels, map_views, maps, profiles, tables, view_state
+from arp import db, levels, map_views, maps, profile_pdf, tables, typesetting, view_state
 from arp.framework import Framework
 from arp.settings import PUBLIC_URL_DEFAULT
 from arp.view_state import Show
@@ -196,7 +195,10 @@ def render_map(
         legend_anchor = (1.01, 1.0) if not portrait else (0.0, -0.02)
         ax.legend(
             handles=handles,
-            title=textwrap.fill(view.unit, 28),
+            title=textwrap.fill(
+                f"{view.unit} · {maps.direction_words(view.polarity, view.kind, view.title, view.unit)}",
+                28,
+            ),
             loc="upper left",
             bbox_to_anchor=legend_anchor,
             frameon=True,
@@ -228,179 +230,17 @@ def render_profile(
     public_url: str = PUBLIC_URL_DEFAULT,
     today: date | None = None,
     said: list[str] | None = None,
-) -> ExportContext:
-    """An A4 PDF for one area: its indicators against benchmarks, its people, sources."""
-    info, table = profiles.profile(con, framework, code)
-    name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
-    state = view_state.ViewState(area=code)
-    context = ExportContext(
-        title=name,
-        subtitle=f"{info['level'].upper()} {code} · area profile",
-        attributions=attributions(
-            con, [s for i in framework.indicators.values() for e in i.sources for s in e.split("|")]
-        ),
-        period="latest release of each source (see the Period column)",
-        caveat="Values resting on fewer than 10 counted, or on fewer than 50 people, are suppressed.",
-        link=view_link(state, public_url, "area_profile"),
-        exported=today or date.today(),
+) -> profile_pdf.ProfileDocument:
+    """An A4 PDF for one area (arp.profile_pdf): its indicators with unit, period and source,
+    its people, gaps, what people said, the sources, page numbers and a QR link back."""
+    link = view_link(view_state.ViewState(area=code), public_url, "area_profile")
+    document = profile_pdf.profile_document(
+        con, framework, code, link, today or date.today(), said or []
     )
-    composition = profiles.ethnic_composition(con, code)
-    with plt.rc_context(STYLE), PdfPages(out, metadata={"Title": f"Area profile: {name}"}) as pdf:
-        fig = plt.figure(figsize=SIZES["a4"][:2])
-        fig.text(0.06, 0.96, context.title, fontsize=18, fontweight="bold", va="top")
-        fig.text(0.06, 0.925, context.subtitle, fontsize=10, va="top", color="#333333")
-        fig.text(
-            0.06,
-            0.905,
-            f"Exported {context.exported:%d %B %Y}. {context.link}",
-            fontsize=7,
-            va="top",
-            color="#333333",
-        )
-        ax = fig.add_axes((0.04, 0.06, 0.92, 0.82))
-        ax.set_axis_off()
-        shown = table.head(34)
-        cells = [
-            [
-                textwrap.shorten(row["Indicator"], 46),
-                maps.format_value(row["Value"]),
-                row["95% CI"],
-                maps.format_value(row["Area mapped"]),
-                maps.format_value(row["England"]),
-                row["Worst 10%"] or row["Note"][:18],
-            ]
-            for _, row in shown.iterrows()
-        ]
-        if cells:
-            grid = ax.table(
-                cellText=cells,
-                colLabels=[
-                    "Indicator",
-                    "Value",
-                    "95% CI",
-                    "Area mapped",
-                    "England",
-                    "Worst 10% / note",
-                ],
-                loc="upper center",
-                colWidths=[0.44, 0.09, 0.14, 0.11, 0.09, 0.13],
-                cellLoc="left",
-            )
-            grid.auto_set_font_size(False)
-            grid.set_fontsize(7)
-            grid.scale(1, 1.25)
-        else:
-            ax.text(0, 1, "No indicator has a value for this area.", va="top")
-        pdf.savefig(fig)
-        plt.close(fig)
-
-        fig = plt.figure(figsize=SIZES["a4"][:2])
-        fig.text(
-            0.06,
-            0.96,
-            f"{name}: who lives here (Census 2021)",
-            fontsize=13,
-            fontweight="bold",
-            va="top",
-        )
-        broad = composition[composition["group_level"] == "broad"]
-        if len(broad):
-            ax = fig.add_axes((0.45, 0.50, 0.50, 0.18))
-            ax.barh(broad["ethnic_group"], broad["share"], color="#2171b5")
-            ax.set_xlabel("% of residents")
-            ax.invert_yaxis()
-            ax.tick_params(labelsize=7)
-        _locator_map(con, fig.add_axes((0.06, 0.72, 0.30, 0.20)), code)
-        gap_lines = _group_gap_lines(con, framework, code, info["level"])
-        if gap_lines:
-            fig.text(
-                0.06, 0.45, "Gaps between ethnic groups", fontsize=11, fontweight="bold", va="top"
-            )
-            fig.text(
-                0.06, 0.425, "\n".join(gap_lines), fontsize=7.5, va="top", family="DejaVu Sans Mono"
-            )
-        _footer(fig, context, 0.21, 95)
-        pdf.savefig(fig)
-        plt.close(fig)
-        if said:
-            fig = plt.figure(figsize=SIZES["a4"][:2])
-            fig.text(
-                0.06, 0.96, f"{name}: what people said", fontsize=13, fontweight="bold", va="top"
-            )
-            fig.text(
-                0.06,
-                0.93,
-                "Approved workshop insights, anonymous, as moderated.",
-                fontsize=8,
-                va="top",
-                color="#333333",
-            )
-            # Each note is set as plain text (mathtext off): markup shows as typed.
-            notes = "\n\n".join(textwrap.fill(f"• {text}", 100) for text in said[:25])
-            fig.text(0.06, 0.90, notes, fontsize=8, va="top")
-            pdf.savefig(fig)
-            plt.close(fig)
-    return context
-
-
-def _locator_map(con: duckdb.DuckDBPyConnection, ax, code: str) -> None:
-    """The area (dark) within its district (light), so the page says where it is."""
-    rows = db.query(con, "locator_shapes", code=code)
-    shapes = gpd.GeoSeries.from_wkb([bytes(b) for b in rows["geometry_display_wkb"]], crs=4326)
-    shapes = shapes.to_crs(27700)
-    shapes.iloc[:-1].plot(ax=ax, color="#e0e0e0", edgecolor="#ffffff", linewidth=0.2)
-    shapes.iloc[-1:].plot(ax=ax, color="#7f0000", edgecolor="#000000", linewidth=0.6)
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-
-
-def _group_gap_lines(con, framework: Framework, code: str, level: str) -> list[str]:
-    """The IMD exposure by broad group inside the area, and stop-and-search rates."""
-    lines = []
-    if level != "lsoa" and "imd_score_2025" in framework.indicators:
-        try:
-            table = gaps.exposure(con, framework.indicators["imd_score_2025"], code)
-        except gaps.GapError:
-            table = None
-        if table is not None:
-            lines.append(
-                "IMD 2025 score experienced by residents of each group (White = reference):"
-            )
-            lines.extend(f"  {line}" for line in textwrap.wrap(table.attrs["note"], 110))
-            for row in table.itertuples():
-                lines.append(
-                    f"  {textwrap.shorten(row.ethnic_group, 52):52} {row.mean_value:6.1f}"
-                    f"  ratio {row.ratio_to_reference:4.2f}"
-                )
-    if level in ("ward", "lad", "ca") and db.has_table(con, "stop_search_ethnicity"):
-        table = gaps.stop_search_display(gaps.stop_search_disproportionality(con, code))
-        lines.append("")
-        lines.append(
-            f"Stop and search ({gaps.stop_search_period(con)}), ethnicity as the person defined it:"
-        )
-        lines.append(
-            "  searches, per 1,000 residents, ratio to White "
-            "[the same adding the officer's view where the person stated none]"
-        )
-        officer = " (incl. officer-observed)"
-        for _, row in table.iterrows():
-            lines.append(
-                f"  {textwrap.shorten(row['Ethnic group'], 36):36} {row['Searches']:>13}"
-                f" {row['Per 1,000']:>6} {_short_ratio(row['Ratio to White']):10}"
-                f" [{row[f'Searches{officer}']:>13} {row[f'Per 1,000{officer}']:>6}"
-                f" {_short_ratio(row[f'Ratio to White{officer}']):10}]"
-            )
-        lines.append(
-            f"  {gaps.FEWER_THAN}: withheld, with its rate and ratio (small numbers); no ratio "
-            f"where White searches are {gaps.FEWER_THAN};"
-        )
-        lines.append("  not available: no self-defined category in the data loaded.")
-    return lines
-
-
-def _short_ratio(text: str) -> str:
-    """'1.42 (1.37 to 1.47)' -> 'ratio 1.42'; '' stays ''."""
-    return f"ratio {text.split(' (')[0]}" if text else ""
+    with plt.rc_context(STYLE):
+        figures = profile_pdf.profile_figures(con, framework, document)
+        profile_pdf.write(figures, out, f"Area profile: {document.name}")
+    return document
 
 
 def gap_chart_subtitle(table: pd.DataFrame, area_name: str) -> str:
@@ -414,6 +254,135 @@ def with_note(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(note=table.attrs["note"])
 
 
+# A chart's group labels wrap at this many characters: "Black, Black British, Black Welsh,
+# Caribbean or African: Caribbean" takes two lines and is never cut.
+CHART_LABEL_CHARS = 34
+CHART_WIDTH_IN = 11.0
+
+
+def chart_figure(
+    labels: list[str],
+    values: list[float],
+    title: str,
+    subtitle: str,
+    value_label: str,
+    source_lines: list[str],
+    intervals: list[tuple[float, float]] | None = None,
+    reference: float | None = None,
+    today: date | None = None,
+    *,
+    period: str = "",
+    link: str = "",
+    direction: str = "",
+    reference_label: str = "",
+):
+    """The figure of render_chart, open (the caller saves and closes it): horizontal bars,
+    one per label, every label whole (wrapped onto lines), the value axis labelled with the
+    unit and which way is worse, the period, sources, export date and a link with QR code."""
+    wrapped = ["\n".join(typesetting.wrap(label, CHART_LABEL_CHARS)) for label in labels]
+    lines_per_bar = [label.count("\n") + 1 for label in wrapped]
+    slots = [max(0.42, 0.15 * n + 0.16) for n in lines_per_bar]  # inches per bar
+    subtitle_lines = typesetting.wrap(subtitle, 130) if subtitle else []
+    heading_in = 0.55 + 0.19 * len(subtitle_lines) + (0.19 if period else 0)
+    footer_lines = [
+        *(
+            typesetting.wrap(line, 150)
+            for line in [f"Exported {(today or date.today()):%d %B %Y}.", *source_lines]
+        ),
+    ]
+    footer_text = "\n".join(line for block in footer_lines for line in block)
+    footer_in = 0.5 + 0.13 * footer_text.count("\n") + (0.3 if link else 0)
+    axis_label_in = 0.55
+    plot_in = max(1.5, sum(slots))
+    height = heading_in + plot_in + axis_label_in + footer_in + 0.2
+    fig = plt.figure(figsize=(CHART_WIDTH_IN, height), dpi=120)
+    top = 1 - 0.25 / height
+    fig.text(
+        0.03,
+        top,
+        title,
+        fontsize=15,
+        fontweight="bold",
+        va="top",
+        family=typesetting.families(title),
+    )
+    y = top - 0.42 / height
+    if subtitle_lines:
+        fig.text(0.03, y, "\n".join(subtitle_lines), fontsize=10, va="top", color="#333333")
+        y -= 0.19 * len(subtitle_lines) / height
+    if period:
+        fig.text(0.03, y, f"Period: {period}", fontsize=10, va="top", color="#333333")
+    bottom_in = footer_in + axis_label_in
+    ax = fig.add_axes((0.3, bottom_in / height, 0.66, plot_in / height))
+    centres = np.cumsum(slots) - np.array(slots) / 2
+    known = [0.0 if pd.isna(v) else float(v) for v in values]
+    ax.barh(centres, known, height=[min(0.32, s * 0.7) for s in slots], color="#2171b5")
+    ends = list(known)
+    if intervals:
+        low = [
+            v - lo if not pd.isna(lo) else 0 for v, (lo, _) in zip(known, intervals, strict=True)
+        ]
+        high = [
+            hi - v if not pd.isna(hi) else 0 for v, (_, hi) in zip(known, intervals, strict=True)
+        ]
+        ax.errorbar(
+            known, centres, xerr=[low, high], fmt="none", ecolor="#000000", capsize=3, linewidth=1
+        )
+        ends = [v + h for v, h in zip(known, high, strict=True)]
+    span = max([*ends, reference or 0, 0]) or 1.0
+    if reference is not None:
+        ax.axvline(reference, color="#000000", linestyle="--", linewidth=1)
+        if reference_label:
+            ax.text(
+                reference,
+                1.0,
+                f" {reference_label}: {maps.format_value(reference)}",
+                fontsize=8,
+                va="bottom",
+                ha="left",
+                transform=ax.get_xaxis_transform(),
+            )
+    for centre, value, end in zip(centres, values, ends, strict=True):
+        text = "no value" if pd.isna(value) else maps.format_value(value)
+        ax.text(
+            max(end, 0) + span * 0.01,
+            float(centre),
+            text,
+            va="center",
+            ha="left",
+            fontsize=8,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},  # over the line
+        )
+    ax.set_xlim(min([0.0, *known]), span * 1.12)  # room for the value beside the longest bar
+    ax.set_ylim(max(float(sum(slots)), 0.42), 0)  # first label at the top
+    ax.set_yticks(centres, wrapped, fontsize=8)
+    for tick in ax.get_yticklabels():
+        tick.set_fontfamily(typesetting.families(tick.get_text()))
+    ax.set_xlabel(f"{value_label} ({direction})" if direction else value_label, fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    # The labels' column is as wide as the widest label, measured as drawn.
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg's canvas
+    widest = max((t.get_window_extent(renderer).width for t in ax.get_yticklabels()), default=0)
+    left = (widest / fig.dpi + 0.35) / CHART_WIDTH_IN
+    ax.set_position((left, bottom_in / height, 0.96 - left, plot_in / height))
+    fig.text(0.03, (footer_in - 0.15) / height, footer_text, fontsize=7, va="top", color="#333333")
+    if link:
+        fig.text(
+            0.03, 0.12 / height, f"Open this view: {link}", fontsize=7, color="#333333", va="bottom"
+        )
+        qr_in = min(0.9, footer_in - 0.1)
+        qr = fig.add_axes(
+            (
+                (CHART_WIDTH_IN - 0.25 - qr_in) / CHART_WIDTH_IN,
+                0.08 / height,
+                qr_in / CHART_WIDTH_IN,
+                qr_in / height,
+            )
+        )
+        _qr(qr, link)
+    return fig
+
+
 def render_chart(
     labels: list[str],
     values: list[float],
@@ -425,69 +394,30 @@ def render_chart(
     intervals: list[tuple[float, float]] | None = None,
     reference: float | None = None,
     today: date | None = None,
+    *,
+    period: str = "",
+    link: str = "",
+    direction: str = "",
+    reference_label: str = "",
 ) -> None:
     """A horizontal bar chart (PNG or SVG by suffix) with the same footer as the maps:
-    for the compare and gaps views. `intervals` draws 95% intervals; `reference` a line."""
-    subtitle_lines = textwrap.wrap(subtitle, 130) or [""]
-    extra = 0.17 * (len(subtitle_lines) - 1)  # inches for subtitle lines beyond the first
-    height = max(4.5, 1.6 + 0.42 * len(labels)) + extra
+    for the compare and gaps views. `intervals` draws 95% intervals; `reference` a line;
+    the rest: see chart_figure."""
     with plt.rc_context(STYLE):
-        fig = plt.figure(figsize=(11, height), dpi=120)
-        fig.text(0.03, 0.97, title, fontsize=15, fontweight="bold", va="top")
-        fig.text(
-            0.03,
-            0.97 - 0.55 / height,
-            "\n".join(subtitle_lines),
-            fontsize=10,
-            va="top",
-            color="#333333",
-        )
-        ax = fig.add_axes((0.38, 1.9 / height, 0.58, 1 - (3.0 + extra) / height))
-        positions = np.arange(len(labels))
-        ax.barh(positions, [0 if pd.isna(v) else v for v in values], color="#2171b5")
-        if intervals:
-            low = [
-                v - lo if not pd.isna(lo) else 0
-                for v, (lo, _) in zip(values, intervals, strict=True)
-            ]
-            high = [
-                hi - v if not pd.isna(hi) else 0
-                for v, (_, hi) in zip(values, intervals, strict=True)
-            ]
-            ax.errorbar(
-                values,
-                positions,
-                xerr=[low, high],
-                fmt="none",
-                ecolor="#000000",
-                capsize=3,
-                linewidth=1,
-            )
-        if reference is not None:
-            ax.axvline(reference, color="#000000", linestyle="--", linewidth=1)
-        for y, value in zip(positions, values, strict=True):
-            text = "no value" if pd.isna(value) else maps.format_value(value)
-            ax.text(
-                0,
-                float(y),
-                f" {text}",
-                va="center",
-                ha="left",
-                fontsize=8,
-                color="#ffffff" if not pd.isna(value) and value > 0 else TEXT,
-            )
-        ax.set_yticks(positions, [textwrap.shorten(label, 55) for label in labels], fontsize=8)
-        ax.invert_yaxis()
-        ax.set_xlabel(value_label, fontsize=9)
-        ax.spines[["top", "right"]].set_visible(False)
-        lines = [f"Exported {(today or date.today()):%d %B %Y}.", *source_lines]
-        fig.text(
-            0.03,
-            1.2 / height,
-            "\n".join(textwrap.fill(line, 160) for line in lines),
-            fontsize=7,
-            va="top",
-            color="#333333",
+        fig = chart_figure(
+            labels,
+            values,
+            title,
+            subtitle,
+            value_label,
+            source_lines,
+            intervals,
+            reference,
+            today,
+            period=period,
+            link=link,
+            direction=direction,
+            reference_label=reference_label,
         )
         fig.savefig(out, facecolor="white")
         plt.close(fig)

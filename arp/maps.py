@@ -145,6 +145,28 @@ def colours_for(polarity: str, kind: str, n: int) -> list[str]:
     return colours[::-1] if polarity == "higher_is_better" else colours
 
 
+def direction_words(polarity: str, kind: str, title: str = "", unit: str = "") -> str:
+    """Which way is worse, for a legend that travels without the app: the palettes make
+    darker worse (colours_for), and deprivation measures say "more deprived"."""
+    if kind == "context" or polarity == "no_judgement":
+        return "darker = higher; neither better nor worse"
+    deprived = "deprivation" in title.lower() or "deprived" in unit.lower()
+    worse = "more deprived" if deprived else "worse"
+    if polarity == "higher_is_better":
+        lower = "decile 1 darkest" if "decile" in unit.lower() else "lower values"
+        return f"darker = {worse} ({lower})"
+    return f"darker = {worse} (higher values)"
+
+
+def value_direction(polarity: str, kind: str, title: str = "", unit: str = "") -> str:
+    """Which way is worse for a value on an axis: 'higher = worse', 'lower = more deprived'."""
+    if kind == "context" or polarity == "no_judgement":
+        return "neither higher nor lower is better or worse"
+    deprived = "deprivation" in title.lower() or "deprived" in unit.lower()
+    way = "lower" if polarity == "higher_is_better" else "higher"
+    return f"{way} = {'more deprived' if deprived else 'worse'}"
+
+
 def format_value(value: float | None) -> str:
     """A number to read: fewer decimals for larger values; 'no value' when missing."""
     if value is None or pd.isna(value):
@@ -495,7 +517,10 @@ def choropleth(
         "view": view,
         "legend": {
             "title": title,
-            "unit": unit,
+            # A legend given whole (the place picker) judges nothing: no direction to say.
+            "unit": unit
+            if legend is not None
+            else f"{unit} · {direction_words(polarity, kind, title, unit)}",
             "rows": legend if legend is not None else legend_rows(classes, colours),
             "footer": source_line,
             "no_data": legend is None,  # a legend given whole has no "no data" row

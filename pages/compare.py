@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import charts, comparison, levels, view_state
+from arp import charts, comparison, levels, maps, view_state
 from arp.ui import data, files, page_state, widgets
 
 framework = data.framework()
@@ -53,16 +53,15 @@ indicator_id = st.selectbox(
     ),
     format_func=lambda i: f"{framework.indicators[i].title} ({table.rows.loc[i, 'domain_title']})",
 )
-page_state.write_state(
-    view_state.ViewState(
-        **{
-            **state.__dict__,
-            "level": level,
-            "compare": tuple(chosen),
-            "compare_chart": indicator_id,
-        }
-    )
+linked = view_state.ViewState(
+    **{
+        **state.__dict__,
+        "level": level,
+        "compare": tuple(chosen),
+        "compare_chart": indicator_id,
+    }
 )
+page_state.write_state(linked)
 indicator = framework.indicators[indicator_id]
 labels, values, texts, intervals, references = comparison.chart_rows(table, indicator_id)
 st.vega_lite_chart(
@@ -86,6 +85,11 @@ st.download_button(
         f"{levels.LABELS[level]} compared · {indicator.period}",
         indicator.unit,
         [s for e in indicator.sources for s in e.split("|")],
+        period=indicator.period,
+        link=files.view_link(linked, "compare"),
+        direction=maps.value_direction(
+            indicator.polarity, indicator.kind, indicator.title, indicator.unit
+        ),
     ),
     file_name=f"arp-compare-{indicator.id}.png",
     mime="image/png",

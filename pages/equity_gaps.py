@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import exports, gaps, view_state
+from arp import exports, gaps, maps, view_state
 from arp.ui import data, files, page_state, widgets
 
 framework = data.framework()
@@ -45,9 +45,9 @@ detail = st.radio(
         "detailed": f"19 detailed groups ({detailed_at.upper()} values)",
     }.get,
 )
-page_state.write_state(
-    view_state.ViewState(**{**state.__dict__, "gap_indicator": gap, "within": within})
-)
+shown = view_state.ViewState(**{**state.__dict__, "gap_indicator": gap, "within": within})
+page_state.write_state(shown)
+link = files.view_link(shown, "equity_gaps")  # on the chart exports, back to this view
 
 indicator = framework.indicators[gap]
 try:
@@ -59,8 +59,10 @@ else:
     st.bar_chart(
         table.set_index("ethnic_group")["mean_value"],
         horizontal=True,
-        x_label=f"{indicator.title} ({indicator.unit})",
-        y_label="",
+        # Streamlit's x_label names the category axis of a horizontal chart: the value
+        # axis is y here.
+        x_label="",
+        y_label=f"{indicator.title} ({indicator.unit})",
     )
     st.dataframe(table.round(2), hide_index=True, width="stretch")
     st.download_button(
@@ -75,6 +77,12 @@ else:
             + [f"census_ts021_{table.attrs['level']}"],
             reference=float(
                 table.loc[table["ethnic_group"] == "All residents", "mean_value"].iloc[0]
+            ),
+            reference_label="All residents",
+            period=indicator.period,
+            link=link,
+            direction=maps.value_direction(
+                indicator.polarity, indicator.kind, indicator.title, indicator.unit
             ),
         ),
         file_name=f"arp-gaps-{gap}-{within}.png",
@@ -98,6 +106,10 @@ if stop is not None:
             ["stop_search_wmp", "census_ts021_lsoa"],
             intervals=list(zip(groups["ratio_ci_low"], groups["ratio_ci_high"], strict=True)),
             reference=1.0,
+            reference_label="the same rate as White residents",
+            period=f"police.uk data, {gaps.stop_search_period(data.connection())}",
+            link=link,
+            direction="above 1 = searched more often than White residents",
         ),
         file_name=f"arp-stop-search-{within}.png",
         mime="image/png",

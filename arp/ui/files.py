@@ -36,10 +36,28 @@ def profile_pdf(code: str) -> bytes:
         return out.read_bytes()
 
 
+def view_link(state: ViewState, page: str) -> str:
+    """The link back to `page` showing `state`, at the app's public address."""
+    return exports.view_link(state, settings.public_url(), page)
+
+
 def chart_png(
-    labels, values, title, subtitle, value_label, source_ids, intervals=None, reference=None
+    labels,
+    values,
+    title,
+    subtitle,
+    value_label,
+    source_ids,
+    intervals=None,
+    reference=None,
+    *,
+    period: str = "",
+    link: str = "",
+    direction: str = "",
+    reference_label: str = "",
 ) -> bytes:
-    """A chart of the current view as a PNG, with the same footer of sources as the maps."""
+    """A chart of the current view as a PNG, with the same footer of sources as the maps,
+    the period, the link back and which way is worse (exports.chart_figure)."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "chart.png"
         lines = exports.attributions(data.connection(), source_ids)
@@ -53,5 +71,9 @@ def chart_png(
             out,
             intervals=intervals,
             reference=reference,
+            period=period,
+            link=link,
+            direction=direction,
+            reference_label=reference_label,
         )
         return out.read_bytes()

@@ -1,0 +1,74 @@
+"""Text on exported pages: fonts that cover what people write (Arabic and Urdu included),
+which way a paragraph runs, and lines wrapped without cutting words.
+
+Matplotlib (3.11+) shapes text with libraqm: Arabic letters join, and a right-to-left run
+is laid out right to left by the Unicode bidirectional algorithm. It needs a font with the
+glyphs: DejaVu Sans has Arabic but not the Urdu letters (heh goal, yeh barree...), so Noto Sans Arabic
+(Debian's fonts-noto-ui-core, or fonts-noto-core) is put first for any text in Arabic script.
+Without it, Arabic still shapes with DejaVu Sans and Urdu-only letters show as boxes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from matplotlib import font_manager
+
+LATIN_FONT = "DejaVu Sans"
+# Where Debian puts Noto Sans Arabic: fonts-noto-ui-core (1.4 MB) or fonts-noto-core.
+ARABIC_FONT_FILES = (
+    Path("/usr/share/fonts/truetype/noto/NotoSansArabicUI-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/noto/NotoSansArabicUI-Bold.ttf"),
+    Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"),
+)
+ARABIC_FAMILIES = ("Noto Sans Arabic UI", "Noto Sans Arabic")
+
+
+@cache
+def arabic_font() -> str | None:
+    """The family name of a font covering Arabic and Urdu, registered with matplotlib
+    (by file, so a stale font cache does not hide it); None when none is installed."""
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for path in ARABIC_FONT_FILES:
+        if path.exists():
+            font_manager.fontManager.addfont(str(path))
+            names.add(font_manager.FontProperties(fname=str(path)).get_name())
+    return next((family for family in ARABIC_FAMILIES if family in names), None)
+
+
+def has_arabic_script(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) == "AL" for ch in text)
+
+
+def is_right_to_left(text: str) -> bool:
+    """Whether a paragraph runs right to left: its first strongly directional letter is
+    Arabic-script or Hebrew (the rule of the Unicode bidirectional algorithm, P2-P3)."""
+    for ch in text:
+        direction = unicodedata.bidirectional(ch)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+def families(text: str) -> list[str]:
+    """Fonts for one piece of text, in the order matplotlib tries them glyph by glyph:
+    an Arabic-script text takes its letters from one Arabic font, so they join."""
+    arabic = arabic_font() if has_arabic_script(text) else None
+    return [arabic, LATIN_FONT] if arabic else [LATIN_FONT]
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters, broken between words (a word longer than a line
+    is broken, so nothing runs off the page); paragraphs the text has are kept."""
+    lines: list[str] = []
+    for paragraph in str(text).splitlines() or [""]:
+        lines.extend(
+            textwrap.wrap(paragraph, width, break_long_words=True, break_on_hyphens=False) or [""]
+        )
+    return lines
