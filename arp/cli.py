@@ -18,6 +18,7 @@ from arp import (
     db,
     exports,
     facilitators,
+    folium_map,
     gaps,
     insights,
     leaflet,
@@ -34,7 +35,7 @@ from arp import (
     workshop,
 )
 from arp.build import BuildError, build, rescore
-from arp.framework import load_framework
+from arp.framework import Framework, load_framework
 from arp.status import database_status
 
 
@@ -312,6 +313,8 @@ def _export(args: argparse.Namespace) -> int:
             if args.scenario not in scenarios:
                 print(f"Unknown weighting scenario {args.scenario!r}", file=sys.stderr)
                 return 2
+            if args.out.suffix.lower() in HTML_SUFFIXES:
+                return _export_html(con, framework, state, scenarios[args.scenario], args.out)
             exports.render_map(
                 con, framework, state, scenarios[args.scenario], args.out, args.size, public_url
             )
@@ -326,6 +329,27 @@ def _export(args: argparse.Namespace) -> int:
                 print(f"No area with code {args.area!r}", file=sys.stderr)
                 return 2
     print(f"Wrote {args.out}")
+    return 0
+
+
+HTML_SUFFIXES = {".html", ".htm"}
+
+
+def _export_html(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    state: view_state.ViewState,
+    scenario: workshop.Scenario,
+    out: Path,
+) -> int:
+    """The interactive map (arp/folium_map.py): one HTML file that works offline."""
+    try:
+        shared = folium_map.view_map(con, framework, state, scenario)
+    except folium_map.LeafletMissing as error:
+        print(error, file=sys.stderr)
+        return 1
+    size = folium_map.write_html(shared, out)
+    print(f"Wrote {out} ({size / 1_000_000:.2f} MB, opens with no internet)")
     return 0
 
 
@@ -566,13 +590,19 @@ def main(argv: list[str] | None = None) -> int:
     score_parser.set_defaults(handler=_score)
     export_parser = commands.add_parser("export", help="map images and area profile PDFs")
     export_kinds = export_parser.add_subparsers(dest="what", required=True)
-    map_export = export_kinds.add_parser("map", help="a map image (PNG, or SVG by the suffix)")
+    map_export = export_kinds.add_parser(
+        "map", help="a map: PNG or SVG image, or an interactive HTML file, by --out's suffix"
+    )
     map_export.add_argument(
-        "--indicator", required=True, help="indicator id, 'overall' or 'domain:<id>'"
+        "--indicator",
+        default=view_state.ViewState().show.param,  # the map page's first view
+        help="indicator id, 'overall' or 'domain:<id>' (default: %(default)s)",
     )
     map_export.add_argument("--level", choices=levels.MAPPED_LEVELS, default="lsoa")
     map_export.add_argument("--within", help="area code (default: the combined authority)")
-    map_export.add_argument("--size", choices=list(exports.SIZES), default="slide")
+    map_export.add_argument(
+        "--size", choices=list(exports.SIZES), default="slide", help="images only"
+    )
     map_export.add_argument("--scheme", choices=list(maps.SCHEMES), default="quantiles")
     map_export.add_argument("--scenario", default=workshop.EQUAL_WEIGHTS)
     map_export.add_argument("--out", type=Path, required=True)

@@ -540,3 +540,6 @@ def choropleth(
     }
     ids = tuple(layer["geometry_id"] for layer in (areas, outlines) if layer)
     return MapSpec(data, classes, colours, ids)
+
+
+from arp.folium_map import to_folium  # noqa: E402, F401  (the map to share: arp/folium_map.py)

@@ -133,6 +133,16 @@ with st.expander("Download this map as an image"):
             file_name=f"arp-map-{show.replace(':', '-')}-{level}-{size}.png",
             mime="image/png",
         )
+st.download_button(
+    "Download interactive map",
+    lambda: files.interactive_map(state, view),  # built when pressed, not on every run
+    file_name=f"arp-map-{show.replace(':', '-')}-{level}-{within}.html",
+    mime="text/html",
+    on_click="ignore",
+    disabled=not files.interactive_map_possible(),
+    help="One HTML file with the same classes, legend and tooltips: it opens in a browser "
+    "with no internet, from an email or a USB stick.",
+)
 st.page_link(
     "pages/map.py",
     label="Presentation mode (for the room's screen)",

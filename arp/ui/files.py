@@ -1,11 +1,13 @@
-"""Files rendered on the server for download: map images, profile PDFs, charts."""
+"""Files rendered on the server for download: map images, interactive maps, profile PDFs,
+charts."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from arp import exports, settings
+from arp import exports, folium_map, leaflet, settings
+from arp.map_views import MapView
 from arp.ui import data
 from arp.view_state import ViewState
 
@@ -24,6 +26,26 @@ def map_image(state: ViewState, size: str, suffix: str = ".png") -> bytes:
             settings.public_url(),
         )
         return out.read_bytes()
+
+
+def interactive_map_possible() -> bool:
+    """Whether the app has Leaflet to put in the file (else the file would need internet)."""
+    return leaflet.present(settings.leaflet_dir())
+
+
+def interactive_map(state: ViewState, view: MapView) -> bytes:
+    """The map on screen (`view`, as the page read it) as one HTML file that opens with no
+    internet (arp/folium_map.py). Called by the download button when it is pressed, on a
+    thread of its own: the page itself never builds it."""
+    shared = folium_map.view_map(
+        data.connection(),
+        data.framework(),
+        state,
+        data.scenario_named(state.scenario),
+        public_url=settings.public_url(),
+        view=view,
+    )
+    return folium_map.html_document(shared).encode("utf-8")
 
 
 def profile_pdf(code: str) -> bytes:
