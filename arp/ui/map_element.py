@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from arp import db, map_views, maps, search, web
-from arp.ui import data, widgets
+from arp.ui import data
 from arp.view_state import ViewState
 from data_loaders import SERVICE_TYPES
 
@@ -149,7 +149,7 @@ def place_picker(
         inside = path[-1] if path else within
     if path and not searching:
         names = search.describe_areas(data.connection(), path)
-        st.caption(f"Showing: {widgets.plain(names.get(path[-1], path[-1]))}")
+        st.caption(f"Showing: {names.get(path[-1], path[-1])}")  # official names
         back = "Back to all districts" if len(path) == 1 else "Back to the district's wards"
         if st.button(back, key="picker_back", icon=":material/arrow_back:"):
             st.session_state[_PICKER_PATH] = path[:-1]
