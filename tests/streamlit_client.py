@@ -30,6 +30,8 @@ VALUE_FIELDS = {
     "radio": "string_value",
     "checkbox": "bool_value",
 }
+# A number_input's value goes in the field its data type names, as the frontend sends it.
+NUMBER_FIELDS = {"INT": "int_value", "FLOAT": "double_value"}
 
 
 class ProtocolError(RuntimeError):
@@ -46,15 +48,24 @@ class Element:
     label: str
     body: str
     options: tuple[str, ...] = ()
+    number_type: str = ""  # a number_input's data type: INT or FLOAT
 
 
 @dataclass
 class Run:
-    """What one rerun drew, and how long the server took from request to 'finished'."""
+    """What one rerun drew, and how long the server took from request to 'finished'. When the
+    script asked for a rerun (st.rerun, st.switch_page), `elements` holds what every run drew
+    and `last_started` is where the last run's elements begin."""
 
     elements: list[Element]
     seconds: float
     status: str
+    last_started: int = 0
+
+    def last(self) -> Run:
+        """What the last of the runs drew: the page as it stands (a form redrawn after a save
+        has new widget ids)."""
+        return Run(self.elements[self.last_started :], self.seconds, self.status)
 
     def widget(self, kind: str, label: str) -> Element:
         for element in self.elements:
@@ -83,6 +94,7 @@ def _element(delta_element: Any) -> Element | None:
         label=text_of("label"),
         body=text_of("body") or text_of("message"),  # an exception has a message
         options=tuple(str(o) for o in inner.options) if "options" in fields else (),
+        number_type=inner.DataType.Name(inner.data_type) if kind == "number_input" else "",
     )
 
 
@@ -138,10 +150,19 @@ class Session:
         if self._socket is not None:
             await self._socket.close()
 
-    def set_value(self, widget: Element, value: str | bool) -> None:
+    def set_value(self, widget: Element, value: str | bool | float) -> None:
         state = WidgetState(id=widget.widget_id)
-        setattr(state, VALUE_FIELDS[widget.kind], value)
+        if widget.kind == "number_input":
+            setattr(state, NUMBER_FIELDS[widget.number_type], value)
+        else:
+            setattr(state, VALUE_FIELDS[widget.kind], value)
         self._values[widget.widget_id] = state
+
+    async def open_page(self, page_name: str, query_string: str = "") -> Run:
+        """Follow a link to another page (a page link, or the address typed): the page asked
+        for by its name, as the URL names it, not by the hash of the page open now."""
+        self.page_script_hash = ""
+        return await self.run(page_name, query_string)
 
     async def run(
         self,
@@ -163,6 +184,7 @@ class Session:
         started = time.perf_counter()
         await self._socket.send(back.SerializeToString())
         elements: list[Element] = []
+        last_started = 0
         async with asyncio.timeout(timeout):
             while True:
                 message = ForwardMsg()
@@ -179,8 +201,9 @@ class Session:
                 elif kind == "script_finished":
                     status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
                     if status == "FINISHED_EARLY_FOR_RERUN":
+                        last_started = len(elements)
                         continue
-                    run = Run(elements, time.perf_counter() - started, status)
+                    run = Run(elements, time.perf_counter() - started, status, last_started)
                     if status != "FINISHED_SUCCESSFULLY":
                         raise ProtocolError(f"the run ended {status}")
                     if run.texts("exception"):
