@@ -179,11 +179,9 @@ async def participant(number: int, place: str, starts_at: float, room: Room, tal
         tally.reruns.append(run.seconds)
         run = await session.run(PAGE, join_query, press=run.widget("button", "Use this place"))
         tally.reruns.append(run.seconds)
-        if f"Place: {place} (LSOAs)" not in run.texts("markdown"):
+        if not any(t.startswith(f"Place: {place}") for t in run.texts("markdown")):
             raise ProtocolError(f"the place was not taken: {run.texts('markdown')}")
         tally.joined += 1
-        consent = next(e for e in run.elements if e.kind == "checkbox")
-        note = run.widget("text_area", "Your note")
         step = "wait for the room"
         room.arrive()
         await room.everyone_in.wait()
@@ -193,15 +191,19 @@ async def participant(number: int, place: str, starts_at: float, room: Room, tal
             written += 1
             text = f"participant {number} note {written}: the bus stop by {place} has no shelter"
             step = "type a note"
-            session.set_value(note, text)
-            session.set_value(consent, True)
+            # The form's widgets are new after each save (an empty form): found afresh.
+            session.set_value(run.widget("text_area", "Your note"), text)
+            session.set_value(next(e for e in run.elements if e.kind == "checkbox"), True)
             run = await session.run(PAGE, join_query)
             tally.reruns.append(run.seconds)
             step = "save"
-            run = await session.run(PAGE, join_query, press=run.widget("button", "Save my note"))
-            if SAVED not in run.texts("alert"):
-                raise ProtocolError(f"no 'saved' after Save: {run.texts('alert')}")
-            tally.saves.append(run.seconds)
+            pressed = await session.run(
+                PAGE, join_query, press=run.widget("button", "Save my note")
+            )
+            run = pressed.last()  # the form drawn again, empty, after the save's rerun
+            if not any(t.startswith(SAVED) for t in run.texts("alert")):
+                raise ProtocolError(f"no 'saved' after Save: {pressed.texts('alert')}")
+            tally.saves.append(pressed.seconds)
             tally.saved_texts.append(text)
             # The next note, if it would start before the end.
             await asyncio.sleep(
