@@ -3,13 +3,14 @@
 import streamlit as st
 
 from arp import settings
-from arp.ui import data, page_state, signin, widgets
+from arp.ui import accessibility, data, page_state, signin, widgets
 
 st.set_page_config(
     page_title="West Midlands Anti-Racist Places",
     page_icon=widgets.page_icon(),  # a file: a :material/ name is fetched from Google
     layout="wide",
 )
+accessibility.fixed_styles()  # caption contrast and the print stylesheet, on every page
 
 if data.current_status().ready:
     pages = [

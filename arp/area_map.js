@@ -551,7 +551,46 @@ function keepViewInUrl(state) {
   window.history.replaceState(window.history.state, "", window.location.href);
 }
 
+// Keyboard (issue 16): the map is one tab stop (Leaflet's container: arrows pan, + and -
+// zoom), so its zoom buttons and attribution links leave the tab order; the areas are
+// never in it. A link before the map moves focus to the table under it, where one is.
+const TABLE_UNDER_MAP = '[data-testid="stDataFrame"] [data-testid="data-grid-canvas"]';
+
+function tableAfter(element) {
+  return [...document.querySelectorAll(TABLE_UNDER_MAP)].find(
+    (table) => element.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING,
+  );
+}
+
+function skipLink(mapElement) {
+  const link = document.createElement("a");
+  link.className = "arp-skip-link";
+  link.href = "#";
+  link.textContent = "Skip to the table";
+  link.hidden = true;
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    const table = tableAfter(mapElement);
+    if (!table) return;
+    table.scrollIntoView({ block: "center" });
+    table.focus();
+  });
+  return link;
+}
+
+function oneTabStop(container) {
+  // Chromium puts every clickable SVG path in the tab order (1,722 stops at LSOA level).
+  container.querySelectorAll("path.leaflet-interactive").forEach((path) =>
+    path.setAttribute("tabindex", "-1"),
+  );
+  container.querySelectorAll(".leaflet-control-zoom a, .leaflet-control-attribution a").forEach(
+    (link) => (link.tabIndex = -1),
+  );
+}
+
 function setUp(L, parentElement, spec) {
+  const skip = skipLink(parentElement);
+  parentElement.appendChild(skip);
   const container = document.createElement("div");
   container.className = "arp-map";
   container.style.height = `${spec.height}px`;
@@ -574,7 +613,9 @@ function setUp(L, parentElement, spec) {
     layerControl: null,
     placeLabels: [],
     pointer: "mouse",
+    skip: skip,
   };
+  oneTabStop(container);
   // A tap and a mouse click both arrive as "click": the last pointer says which it was.
   container.addEventListener("pointerdown", (event) => (state.pointer = event.pointerType), {
     capture: true,
@@ -597,6 +638,8 @@ function draw(L, component, held, outlines) {
   state.send = component.setTriggerValue;
   state.container.style.height = `${spec.height}px`;
   state.container.setAttribute("aria-label", spec.label);
+  state.skip.hidden = !spec.skip_to_table;
+  parentElement.classList.toggle("arp-map-presenting", Boolean(spec.presenting));
   if (!held) {
     // Sent earlier in this session but not held here, or its file unreachable: ask for it
     // in the message.
@@ -618,6 +661,7 @@ function draw(L, component, held, outlines) {
   drawLabels(L, state, spec.place_labels || {});
   const candidatesChanged = showCandidates(state, spec.candidates || []);
   focusArea(state, spec, geometryChanged || (candidatesChanged && !spec.focus));
+  oneTabStop(state.container);
   positionLabels(state);
   if (spec.view_in_url) keepViewInUrl(state);
   if (geometryChanged) state.map.invalidateSize();

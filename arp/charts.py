@@ -218,7 +218,9 @@ def spine_chart(rows: pd.DataFrame, region_label: str = "Region") -> dict:
         # in pixels to make room for the axis.
         "autosize": {"type": "fit-x", "contains": "padding"},
         "padding": {"left": 4, "right": 4, "top": 4, "bottom": 4},
-        "config": {"view": {"stroke": None}},
+        # No ARIA per mark (empty mark groups would be unnamed images): the page gives the
+        # chart one text alternative, and the same values in a table.
+        "config": {"view": {"stroke": None}, "aria": False, "mark": {"aria": False}},
         "data": {"values": records},
         "layer": [
             end_label(left, "left_end", "left"),
@@ -321,7 +323,9 @@ def labelled_bars(
         # Only the width fits: fitting the height too would squeeze the rows laid out here
         # in pixels to make room for the axis.
         "autosize": {"type": "fit-x", "contains": "padding"},
-        "config": {"view": {"stroke": None}},
+        # No ARIA per mark (empty mark groups would be unnamed images): the page gives the
+        # chart one text alternative, and the same values in a table.
+        "config": {"view": {"stroke": None}, "aria": False, "mark": {"aria": False}},
         "data": {"values": records},
         "layer": [
             {

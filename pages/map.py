@@ -108,6 +108,8 @@ code = map_element.area_map(
         place_labels=map_element.map_labels(within),
         **common,
     ),
+    skip_to_table=not presenting,  # the table is under the map, except when presenting
+    presenting=presenting,
 )
 if code:
     st.switch_page("pages/area_profile.py", query_params={**state.to_params(), "area": code})

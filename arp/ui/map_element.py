@@ -52,7 +52,12 @@ _AREA_MAP = st.components.v2.component(
 
 
 def area_map(
-    key: str, build: Callable[..., maps.MapSpec], geometry_version: str | None = None
+    key: str,
+    build: Callable[..., maps.MapSpec],
+    geometry_version: str | None = None,
+    *,
+    skip_to_table: bool = False,
+    presenting: bool = False,
 ) -> str | None:
     """Draw a map in the page and return the code of an area just clicked, if any.
 
@@ -61,7 +66,8 @@ def area_map(
     (arp.web); else, geometry the browser already holds (sent earlier in this session) is
     left out of it. If the browser reports it missing (or the file unreachable), the next
     run sends it again, in the message. The geometry's version is the database file's,
-    unless given."""
+    unless given. skip_to_table: a "Skip to the table" link before the map, for a page
+    with the map's table under it; presenting: the legend sized for a projector."""
     held_key = f"_arp_geometry_held_{key}"
     inline_key = f"_arp_geometry_inline_{key}"
     if geometry_version is None:
@@ -82,7 +88,7 @@ def area_map(
 
     result = _AREA_MAP(
         key=key,
-        data=spec.data,
+        data={**spec.data, "skip_to_table": skip_to_table, "presenting": presenting},
         on_clicked_change=lambda: None,
         on_missing_geometry_change=geometry_missing,
     )
