@@ -119,6 +119,13 @@ if presenting:
     st.stop()
 
 st.caption(view.caveats)
+# The table straight under the map: a keyboard user leaves the map (one tab stop) for it.
+st.subheader("The same data as a table")
+table = map_views.table_view(view)
+st.dataframe(table, hide_index=True, width="stretch")
+widgets.csv_download(
+    "Download table (CSV)", table, f"arp-{show.replace(':', '-')}-{level}-{within}.csv"
+)
 widgets.privacy_link()
 with st.expander("Download this map as an image"):
     st.write("With its title, legend, sources, date and a QR code back to this view.")
@@ -155,9 +162,3 @@ with st.expander("Sources"):
     for line in tables.attribution_for(framework, state.show, data.query("sources_loaded")):
         st.text(line)
 
-st.subheader("The same data as a table")
-table = map_views.table_view(view)
-st.dataframe(table, hide_index=True, width="stretch")
-widgets.csv_download(
-    "Download table (CSV)", table, f"arp-{show.replace(':', '-')}-{level}-{within}.csv"
-)

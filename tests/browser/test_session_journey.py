@@ -37,8 +37,9 @@ def test_join_add_a_note_go_to_the_map_and_back_in_session(server, phone, worksh
     home_button = phone.get_by_role("button", name="Add what you know about a place")
     # The page's fixed CSS (big buttons) may be applied a moment after the button is drawn.
     phone.wait_for_function(
-        "[...document.querySelectorAll('.st-key-session_home button')]"
-        ".every((b) => b.getBoundingClientRect().height >= 44)",
+        "(() => { const buttons = [...document.querySelectorAll('.st-key-session_home button')];"
+        " return buttons.length > 0"
+        " && buttons.every((b) => b.getBoundingClientRect().height >= 44); })()",
         timeout=10_000,
     )
     assert home_button.bounding_box()["height"] >= 44
