@@ -21,7 +21,7 @@ page_state.write_state(view_state.ViewState(**{**state.__dict__, "area": code}))
 
 name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
 st.title(name)
-st.caption(f"{widgets.plain(data.area_label(code))} · {code}")
+st.caption(f"{widgets.literal(data.area_label(code))} · {code}")
 if not state.area and not found:
     st.info("This is the whole area mapped. Find a neighbourhood, ward or district in the sidebar.")
 st.page_link(
@@ -46,7 +46,7 @@ st.subheader("In short")
 widgets.bullets(summary.points())
 region = data.query("area_facts", code=profiles.benchmark_code(info))["display_name"]
 if not profiles.is_region(info) and len(region):
-    st.caption(f"The region: {widgets.plain(region.iloc[0])}")
+    st.caption(f"The region: {widgets.literal(region.iloc[0])}")
 
 st.subheader("Each indicator against the region and England")
 st.caption(charts.SPINE_KEY)

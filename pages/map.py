@@ -89,7 +89,7 @@ place = within_names[within]
 st.title(f"{view.title}")
 st.caption(f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}")
 if state.area:
-    st.caption(f"Chosen area: {widgets.plain(data.area_label(state.area))}")
+    st.caption(f"Chosen area: {widgets.literal(data.area_label(state.area))}")
 if view.message:
     st.info(view.message)
 
