@@ -161,4 +161,3 @@ st.page_link(
 with st.expander("Sources"):
     for line in tables.attribution_for(framework, state.show, data.query("sources_loaded")):
         st.text(line)
-
