@@ -491,10 +491,9 @@ function showLegend(state, legend) {
   state.legendBelow.hidden = !narrow;
 }
 
-// A rotated phone, a resized window or an opened sidebar: the map refits its areas (or the
-// area in focus). Height-only changes (a phone's address bar sliding away), small width
-// changes (a scrollbar appearing) and a view opened from a link leave the view be.
-const REFIT_WIDTH_CHANGE = 0.2;
+// A rotated phone, a resized window, an opened sidebar or the page settling its layout
+// after the first draw: the map refits its areas (or the area in focus). Height-only
+// changes (a phone's address bar sliding away) and a view opened from a link leave it be.
 
 function watchSize(state) {
   let width = state.container.offsetWidth;
@@ -504,12 +503,11 @@ function watchSize(state) {
     timer = setTimeout(() => {
       const now = state.container.offsetWidth;
       if (!state.container.isConnected || !now || now === width) return;
-      const large = !width || Math.abs(now - width) / width > REFIT_WIDTH_CHANGE;
       width = now;
       state.map.invalidateSize();
       if (!state.spec || !state.areas) return;
       showLegend(state, state.spec.legend);
-      if (!large || state.viewFromLink) return;
+      if (state.viewFromLink) return;
       if (state.focusedShape) {
         state.map.fitBounds(state.focusedShape.getBounds(), { maxZoom: 14 });
       } else {
