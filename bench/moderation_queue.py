@@ -15,7 +15,7 @@ With --before REV, the moderation page of that commit (every pending note on one
 timed on the same store: its first drawing once signed in, and each approve, until the
 server is quiet.
 
-PYTHONPATH=. ARP_DB=/work/real/arp.duckdb .venv/bin/python bench/moderation_queue.py \\
+PYTHONPATH=. ARP_DB=data/arp.duckdb .venv/bin/python bench/moderation_queue.py \\
     [--notes 1000] [--rounds 5] [--no-postgres] [--post-script-gc] [--before 95edec9]
 """
 
@@ -37,18 +37,11 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from map_payload import ARGS  # the Chromium flags every bench uses
+
 REPO = Path(__file__).resolve().parent.parent
 BUDGET_MS = 300
 PASSWORD = "bench facilitator password"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 # --- the server, with each script run timed -------------------------------------------------
@@ -433,7 +426,7 @@ def main() -> int:
         tmp = Path(folder)
         browser = playwright.chromium.launch(
             executable_path=os.environ.get("ARP_CHROMIUM", "/usr/bin/chromium"),
-            args=CHROMIUM_ARGS,
+            args=ARGS,
         )
         measure(tmp / "workshop.sqlite3", args, "SQLite", tmp, browser)
         if args.postgres:
