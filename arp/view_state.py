@@ -59,13 +59,24 @@ class Show:
         return framework.indicators[self.id].title
 
 
+    def choice_label(self, framework: Framework) -> str:
+        """The label in the "Show" list, led by its domain: the list reads in domain
+        groups, and typing a domain's name narrows it to that group."""
+        if self.kind == "indicator":
+            indicator = framework.indicators[self.id]
+            return f"{framework.domains[indicator.domain].title}: {indicator.title}"
+        return self.label(framework)
+
+
 def show_choices(framework: Framework) -> list[Show]:
-    """Every view the map can show, composites first."""
-    return [
-        Show("overall"),
-        *(Show("domain", d.id) for d in framework.scored_domains),
-        *(Show("indicator", i) for i in framework.indicators),
-    ]
+    """Every view the map can show, grouped by domain: the overall composite, then each
+    domain's composite (where it has one) followed by its indicators."""
+    choices = [Show("overall")]
+    for domain in framework.domains.values():
+        if not domain.context_only:
+            choices.append(Show("domain", domain.id))
+        choices.extend(Show("indicator", i.id) for i in framework.in_domain(domain.id))
+    return choices
 
 
 @dataclass(frozen=True)

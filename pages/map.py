@@ -25,7 +25,7 @@ with main_controls:
         "Show",
         options,
         key=page_state.from_view("map_show", state.show.param, options),
-        format_func=lambda v: view_state.Show.from_param(v).label(framework),
+        format_func=lambda v: view_state.Show.from_param(v).choice_label(framework),
     )
     within = within_column.selectbox(
         "Within",

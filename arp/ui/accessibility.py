@@ -11,6 +11,12 @@ AA_CSS = (
     # The date field's month, day and year parts are 18 x 20 px targets: AA asks 24 x 24 px.
     ' .stDateInput [role="spinbutton"] { display: inline-block; min-width: 24px;'
     " min-height: 24px; line-height: 24px; text-align: center; }"
+    # A list's options wrap to a second line rather than end in "…" ("… decile (IoD2019)"
+    # and "… score (IoD2025)" must be told apart on a phone). Streamlit's list draws only
+    # the rows in view, each 40 px high: two lines at this line height fit in one.
+    ' [role="listbox"] [role="option"] > div { white-space: normal; line-height: 1.15;'
+    " height: auto; max-height: 38px; display: -webkit-box; -webkit-line-clamp: 2;"
+    " -webkit-box-orient: vertical; overflow: hidden; }"
 )
 
 # A printed page is the page's content: no sidebar, no header or toolbar, no controls (nor

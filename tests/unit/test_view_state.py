@@ -69,3 +69,24 @@ def test_a_chart_in_a_link_must_be_an_indicator():
     parsed, problems = parse({"chart": "domain:health"})
     assert parsed.compare_chart is None
     assert problems == [view_state.LinkProblem("chart", "domain:health")]
+
+
+def test_the_show_list_reads_in_domain_groups_with_full_titles():
+    framework = load_framework()
+    choices = view_state.show_choices(framework)
+    labels = [choice.choice_label(framework) for choice in choices]
+    assert labels[0] == "Overall composite score"
+    assert len(choices) == 1 + len(framework.scored_domains) + len(framework.indicators)
+    # Each domain's composite comes first in its group, then every indicator in it, whole.
+    housing = labels.index("Housing: composite score")
+    in_housing = framework.in_domain("housing")
+    assert labels[housing + 1 : housing + 1 + len(in_housing)] == [
+        f"Housing: {indicator.title}" for indicator in in_housing
+    ]
+    # A group is never split: once a domain's entries end, it does not come back.
+    domains = [c.id if c.kind == "domain" else framework.indicators[c.id].domain for c in choices[1:]]
+    groups = [d for i, d in enumerate(domains) if i == 0 or domains[i - 1] != d]
+    assert groups == list(framework.domains)
+    # Context-only domains (who lives here) have indicators but no composite to show.
+    assert "Who lives here: composite score" not in labels
+    assert any(label.startswith("Who lives here: ") for label in labels)
