@@ -58,7 +58,6 @@ class Show:
             return f"{framework.domains[self.id].title}: composite score"
         return framework.indicators[self.id].title
 
-
     def choice_label(self, framework: Framework) -> str:
         """The label in the "Show" list, led by its domain: the list reads in domain
         groups, and typing a domain's name narrows it to that group."""

@@ -84,7 +84,9 @@ def test_the_show_list_reads_in_domain_groups_with_full_titles():
         f"Housing: {indicator.title}" for indicator in in_housing
     ]
     # A group is never split: once a domain's entries end, it does not come back.
-    domains = [c.id if c.kind == "domain" else framework.indicators[c.id].domain for c in choices[1:]]
+    domains = [
+        c.id if c.kind == "domain" else framework.indicators[c.id].domain for c in choices[1:]
+    ]
     groups = [d for i, d in enumerate(domains) if i == 0 or domains[i - 1] != d]
     assert groups == list(framework.domains)
     # Context-only domains (who lives here) have indicators but no composite to show.
