@@ -576,6 +576,79 @@ function skipLink(mapElement) {
   return link;
 }
 
+// Keyboard users choose an area from a labelled list under the map (the map itself is one
+// tab stop): moving through it outlines the area, brings it into view, shows its tooltip and
+// announces it; Enter does what a click does.
+function areaList(state) {
+  const holder = document.createElement("div");
+  holder.className = "arp-area-list";
+  const select = document.createElement("select");
+  select.id = `arp-area-list-${Math.random().toString(36).slice(2)}`;
+  const label = document.createElement("label");
+  label.htmlFor = select.id;
+  const hint = document.createElement("span");
+  hint.className = "arp-area-list-hint";
+  hint.id = `${select.id}-hint`;
+  select.setAttribute("aria-describedby", hint.id);
+  const live = document.createElement("div");
+  live.className = "arp-live";
+  live.setAttribute("role", "status"); // polite: read after what the reader is saying
+  select.addEventListener("change", () => showListed(state));
+  select.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !select.value) return;
+    event.preventDefault();
+    state.send("clicked", select.value);
+  });
+  holder.append(label, select, hint, live);
+  return { holder, label, hint, select, live, filledFor: null };
+}
+
+function fillAreaList(state) {
+  const list = state.list;
+  const action = (state.spec.preview && state.spec.preview.action) || "Open";
+  list.label.textContent = "Choose an area from a list";
+  list.hint.textContent = `Arrow keys move through the areas; Enter: ${action.toLowerCase()}.`;
+  if (list.filledFor === state.areasId) return;
+  const chosen = list.select.value;
+  const named = state.codes.map((code, i) => [(state.labels && state.labels[i] && state.labels[i][0]) || code, i]);
+  named.sort((a, b) => a[0].localeCompare(b[0], "en", { numeric: true }));
+  list.select.replaceChildren(
+    new Option(`${named.length.toLocaleString("en-GB")} areas, by name`, ""),
+    ...named.map(([name, i]) => new Option(name, state.codes[i])),
+  );
+  list.select.value = state.codes.includes(chosen) ? chosen : "";
+  list.filledFor = state.areasId;
+}
+
+function showListed(state) {
+  const code = state.list.select.value;
+  if (state.listed) {
+    state.areas.resetStyle(state.listed);
+    if (state.focusedShape === state.listed) state.listed.setStyle(FOCUS_STYLE);
+    state.listed.closeTooltip();
+    state.listed = null;
+  }
+  const i = state.codes.indexOf(code);
+  if (!code || i < 0) {
+    state.list.live.textContent = "";
+    return;
+  }
+  let shape = null;
+  state.areas.eachLayer((layer) => {
+    if (layer.feature.properties.i === i) shape = layer;
+  });
+  if (!shape) return;
+  const bounds = shape.getBounds();
+  if (!state.map.getBounds().contains(bounds)) {
+    state.map.fitBounds(bounds, { maxZoom: Math.max(state.map.getZoom(), 11) });
+  }
+  shape.setStyle({ weight: 3, color: "#000000", dashArray: null });
+  shape.bringToFront();
+  shape.openTooltip(bounds.getCenter());
+  state.listed = shape;
+  state.list.live.textContent = tooltipLines(state, i).join(". ");
+}
+
 function oneTabStop(container) {
   // Chromium puts every clickable SVG path in the tab order (1,722 stops at LSOA level).
   container.querySelectorAll("path.leaflet-interactive").forEach((path) =>
@@ -622,6 +695,8 @@ function setUp(L, parentElement, spec) {
   below.className = "arp-legend-below";
   parentElement.appendChild(below);
   state.legendBelow = below;
+  state.list = areaList(state);
+  parentElement.appendChild(state.list.holder);
   map.on("zoomend moveend", () => positionLabels(state));
   watchSize(state);
   if (spec.view_in_url) map.on("moveend", () => keepViewInUrl(state));
@@ -657,6 +732,10 @@ function draw(L, component, held, outlines) {
   state.spec = spec;
   showLegend(state, spec.legend);
   drawLabels(L, state, spec.place_labels || {});
+  state.list.holder.hidden = Boolean(spec.presenting);
+  if (geometryChanged) state.listed = null; // its shape went with the old areas
+  fillAreaList(state);
+  if (!geometryChanged && state.list.select.value) showListed(state); // a restyle reset it
   const candidatesChanged = showCandidates(state, spec.candidates || []);
   focusArea(state, spec, geometryChanged || (candidatesChanged && !spec.focus));
   oneTabStop(state.container);

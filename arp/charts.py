@@ -117,6 +117,21 @@ def _text(field: str, y: str, height: int, x: float, size: int, **mark) -> dict:
     }
 
 
+def worst_tenth_words(row: pd.Series) -> str:
+    """An area's worst-tenth flag in words and a symbol (never colour alone): England's
+    tenth where England ranks it, else the region's."""
+
+    def flagged(column: str) -> bool:
+        flag = row.get(column)
+        return flag is not None and not pd.isna(flag) and bool(flag)
+
+    if flagged("worst_england"):
+        return "⚑ In England's worst tenth"
+    if flagged("worst_region"):
+        return "⚑ In the region's worst tenth"
+    return ""
+
+
 def spine_detail(row: pd.Series, region_label: str, mixed: bool = False) -> str:
     """The words under a spine: the area's value, the benchmarks, how it compares; in a
     chart `mixed` with indicators where higher is worse or better, what 'left' means for
@@ -130,6 +145,9 @@ def spine_detail(row: pd.Series, region_label: str, mixed: bool = False) -> str:
     if any(text != NOT_PUBLISHED for _, text in published):  # else both say nothing
         parts.extend(f"{label} {text}" for label, text in published)
     sentences = [" · ".join(parts)]
+    flag = worst_tenth_words(row)
+    if flag:
+        sentences.append(flag)
     if row["comparison"] in TESTED:
         sentences.append(f"{row['comparison_text'][:1].upper()}{row['comparison_text'][1:]}")
     if mixed and row["polarity"] == "no_judgement":

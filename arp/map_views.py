@@ -137,6 +137,9 @@ def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
     return lines
 
 
+FLAGGED = "⚑ yes"  # a table's worst-10% cell
+
+
 def flag_words(scale: str) -> str:
     """The worst-10% flag in words: a decile's flag is England's most deprived tenth."""
     if scale == "decile":
@@ -156,10 +159,14 @@ def table_view(view: MapView) -> pd.DataFrame:
     if view.scale == "decile":
         table["Decile"] = frame["value"].map(maps.decile_label, na_action="ignore").fillna("")
     if "ci_low" in frame:
-        table["95% CI low"] = frame["ci_low"].round(2)
-        table["95% CI high"] = frame["ci_high"].round(2)
+        if frame["ci_low"].notna().any():  # a score (IoD) has no interval: no empty columns
+            table["95% CI low"] = frame["ci_low"].round(2)
+            table["95% CI high"] = frame["ci_high"].round(2)
         table["Percentile"] = frame["percentile_wmca"].round(0)
-        table[flag_heading(view.scale)] = frame["flag_worst10_wmca"].map({True: "yes", False: "no"})
+        # In words and a symbol, never colour alone.
+        table[flag_heading(view.scale)] = frame["flag_worst10_wmca"].map(
+            {True: FLAGGED, False: "no"}
+        )
         table["Note"] = frame["suppression_reason"].fillna("")
         table.loc[frame["value"].isna() & (table["Note"] == ""), "Note"] = "no data"
     else:

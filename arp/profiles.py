@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from arp import db, gaps, maps, scoring
+from arp import charts, db, gaps, maps, scoring
 from arp.framework import Framework, Indicator
 from arp.indicators import ENGLAND
 from arp.insights import KINDS
@@ -328,6 +328,7 @@ def spine_table(rows: pd.DataFrame, region_name: str, level: str) -> pd.DataFram
                 for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
             ],
             "Withheld": rows["withheld"],
+            "Worst tenth": [charts.worst_tenth_words(row) for _, row in rows.iterrows()],
         }
     )
     if rows["region_value"].notna().any():

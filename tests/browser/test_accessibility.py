@@ -221,3 +221,28 @@ def test_the_show_list_reads_by_domain_with_no_title_cut_on_a_phone(server, phon
     assert len(labels) >= 50
     assert [label for label, cut in seen.items() if cut] == []
     phone.screenshot(path=str(artifacts_dir() / "show-list-phone.png"))
+
+
+def test_a_keyboard_user_chooses_an_area_from_the_list_and_enter_opens_it(server, desktop):
+    desktop.goto(f"{server}/?show=no_car")
+    wait_for_map(desktop)
+    areas = desktop.get_by_label("Choose an area from a list")
+    # Every area of the map, by name, after a first entry that says how many.
+    names = areas.locator("option").all_text_contents()
+    assert names[0] == f"{len(names) - 1} areas, by name"
+    assert names[1:] == sorted(names[1:])
+    areas.focus()
+    desktop.keyboard.press("ArrowDown")
+    code = areas.input_value()
+    assert code.startswith("E01")
+    # The area is announced (a polite live region) with its tooltip's lines, and shown.
+    announced = desktop.locator(".arp-live[role=status]")
+    desktop.wait_for_function(
+        "() => document.querySelector('.arp-live').textContent.length > 0", timeout=5_000
+    )
+    assert announced.text_content().startswith(f"{names[1]}. {code}. ")
+    assert "% of households" in announced.text_content()
+    assert desktop.locator(".leaflet-tooltip").first.text_content().startswith(names[1])
+    desktop.keyboard.press("Enter")
+    desktop.wait_for_url(f"**/area_profile?**area={code}**", timeout=30_000)
+    assert desktop.locator("h1").first.text_content() == names[1]

@@ -154,3 +154,13 @@ def test_layers_that_sit_at_a_fixed_place_draw_no_axis():
             encoding = layer["encoding"].get(channel, {})
             if "datum" in encoding:
                 assert encoding["axis"] is None
+
+
+def test_the_worst_tenth_is_said_in_words_and_a_symbol_under_a_spine():
+    row = spine_rows().iloc[0].copy()
+    row["worst_england"], row["worst_region"] = True, True
+    assert "⚑ In England's worst tenth." in charts.spine_detail(row, "Region")
+    row["worst_england"] = False  # the region's tenth, where England's is not
+    assert "⚑ In the region's worst tenth." in charts.spine_detail(row, "Region")
+    row["worst_region"] = None
+    assert "worst tenth" not in charts.spine_detail(row, "Region")
