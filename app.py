@@ -28,7 +28,8 @@ if data.current_status().ready:
             "pages/console.py", title="Room console (facilitators)", icon=":material/co_present:"
         ),
         st.Page("pages/privacy.py", title="Privacy notice", icon=":material/privacy_tip:"),
-        st.Page("pages/overview.py", title="About the data", icon=":material/info:"),
+        st.Page("pages/overview.py", title="About", icon=":material/info:"),
+        st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
         st.Page("pages/framework.py", title="Framework", icon=":material/account_tree:"),
         st.Page("pages/sources.py", title="Data sources", icon=":material/source:"),
         st.Page("pages/setup.py", title="Set up data", icon=":material/build:"),

@@ -50,6 +50,7 @@ if not profiles.is_region(info) and len(region):
 
 st.subheader("Each indicator against the region and England")
 st.caption(charts.SPINE_KEY)
+widgets.glossary_links("interval", "suppression", "worst-tenth", "percentile", "decile")
 for domain in framework.domains.values():
     rows = spine[spine["domain"] == domain.id] if len(spine) else spine
     if rows.empty:

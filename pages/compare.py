@@ -100,6 +100,7 @@ st.caption(
     "A bar under each number: its size against the largest in its row. Grey: the region and "
     f"England. “{comparison.WITHHELD}”: fewer than 10 counted, or fewer than 50 people."
 )
+widgets.glossary_links(widgets.LEVEL_TERMS[level], "interval", "suppression")
 styles = comparison.bar_styles(table.values, table.references)
 for domain in framework.domains.values():
     ids = table.domain(domain.id)

@@ -90,6 +90,13 @@ st.title(f"{view.title}")
 st.caption(f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}")
 if state.area:
     st.caption(f"Chosen area: {widgets.literal(data.area_label(state.area))}")
+if not presenting:
+    terms = [widgets.LEVEL_TERMS[level], "percentile", "worst-tenth", "interval", "suppression"]
+    if view.scale == "decile":
+        terms.insert(2, "decile")
+    if state.show.is_composite:
+        terms.insert(1, "composite")
+    widgets.glossary_links(*terms)
 if view.message:
     st.info(view.message)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from arp import app_icon, gaps, levels, profiles, search, tables, view_state
+from arp import app_icon, gaps, glossary, levels, profiles, search, tables, view_state
 from arp.ui import data
 from arp.ui.page_state import from_view
 
@@ -80,6 +80,17 @@ def stop_search_table(code: str) -> pd.DataFrame | None:
 
 
 PRIVACY_LINK_LABEL = "Privacy: what we keep, and for how long"
+
+
+LEVEL_TERMS = {"lsoa": "lsoa", "msoa": "msoa", "ward": "ward", "lad": "district"}
+
+
+def glossary_links(*anchors: str) -> None:
+    """What the words a page uses mean: one line of links to their Glossary headings."""
+    links = " · ".join(
+        f"[{glossary.BY_ANCHOR[anchor].term}](glossary#{anchor})" for anchor in anchors
+    )
+    st.caption(f"What the words mean: {links}")
 
 
 def privacy_link() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from arp import glossary
 from tests.app.conftest import button, field, sign_in
 from tests.conftest import FIXTURE_SOURCES_DIR
 
@@ -16,6 +17,26 @@ def test_overview_shows_what_the_database_covers(app_with, fixture_db):
         "MSOAs": "2",
         "LSOAs": "4",
     }
+
+
+def test_the_glossary_defines_every_term_the_pages_link_to(app_with, fixture_db):
+    at = app_with(fixture_db, page="pages/glossary.py")
+    assert [h.value for h in at.subheader] == [term.term for term in glossary.TERMS]
+    assert [h.proto.anchor for h in at.subheader] == [term.anchor for term in glossary.TERMS]
+    said = [m.value for m in at.markdown]
+    assert "Worst 10% (⚑)" in [term.term for term in glossary.TERMS]
+    assert any(m.startswith("A value resting on fewer than 10 people or events") for m in said)
+
+
+def test_the_map_links_the_words_it_uses_to_the_glossary(app_with, fixture_db):
+    at = app_with(fixture_db, page="pages/map.py")
+    (links,) = [c.value for c in at.caption if c.value.startswith("What the words mean")]
+    for anchor in ("lsoa", "percentile", "worst-tenth", "interval", "suppression"):
+        assert f"](glossary#{anchor})" in links
+    assert "glossary#composite" not in links
+    at.selectbox(key="map_show").set_value("overall").run()
+    (links,) = [c.value for c in at.caption if c.value.startswith("What the words mean")]
+    assert "](glossary#composite)" in links
 
 
 def test_sources_page_lists_loaded_sources_attribution_and_the_rest(app_with, fixture_db):
