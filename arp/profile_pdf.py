@@ -378,22 +378,29 @@ class Pages:
             self.rule(GREY)
             self.y += 0.05
 
+        def draw_group(text: str) -> None:
+            self.y += 0.04
+            self.text(MARGIN, self.y, text, 8.5, weight="bold")
+            self.y += _line(8.5) + 0.02
+
         self.room(1.0)
         draw_headings()
+        group = None
         for row in rows:
             if isinstance(row, str):
                 if self.y + 0.6 > CONTENT_BOTTOM:
                     self.new_page()
                     draw_headings()
-                self.y += 0.04
-                self.text(MARGIN, self.y, row, 8.5, weight="bold")
-                self.y += _line(8.5) + 0.02
+                draw_group(row)
+                group = row
                 continue
             laid = [layout(stack, column) for stack, column in zip(row, columns, strict=True)]
             depth = max(sum(_line(cell.size) for _, cell in lines) for lines in laid)
             if self.y + depth > CONTENT_BOTTOM:
                 self.new_page()
                 draw_headings()
+                if group:  # a page that opens mid-group says which group it is
+                    draw_group(f"{group} (continued)")
             for column, lines in zip(columns, laid, strict=True):
                 self._stack(column, lines, self.y)
             self.y += depth + 0.05

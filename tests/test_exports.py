@@ -174,6 +174,26 @@ def test_profile_pdf_pages_are_numbered_and_dated(con, tmp_path):
         assert f"Open this profile in the app: {link}" in page
 
 
+def test_a_table_continued_on_a_new_page_says_whose_rows_it_carries(tmp_path):
+    pages = profile_pdf.Pages("A running title")
+    columns = [profile_pdf.Column(0.6, 3.0, "Indicator"), profile_pdf.Column(4.0, 1.0, "Value")]
+    rows: list = ["Housing"]
+    rows += [
+        [[profile_pdf.Cell(f"Housing row {n}")], [profile_pdf.Cell(str(n))]] for n in range(80)
+    ]
+    rows += ["Health", [[profile_pdf.Cell("Health row")], [profile_pdf.Cell("1")]]]
+    pages.table(columns, rows)
+    out = tmp_path / "table.pdf"
+    profile_pdf.write(pages.figures, out, "table")
+    texts = [page.extract_text().split("\n") for page in PdfReader(str(out)).pages]
+    assert len(texts) >= 2
+    for lines in texts[1:]:
+        # Each later page: the running title, the column headings again, then the group.
+        assert lines[:3] == ["A running title", "Indicator Value", "Housing (continued)"]
+    assert "Housing (continued)" not in texts[0]
+    assert "Health" in texts[-1]
+
+
 def test_profile_qr_code_opens_the_profile(con):
     """The QR code on page 1, as drawn, decodes to the link back (built from the public
     address the app is given)."""
