@@ -87,6 +87,21 @@ def _unique_names(names: list[str], codes: list[str]) -> list[str]:
     ]
 
 
+FLAG = "⚑"  # after a value in the worst 10% (maps.flag_words says the same in words)
+FLAG_KEY = (
+    f"{FLAG}: in the worst 10% of the region's areas of this level (for a national decile: in "
+    "England's most deprived tenth)."
+)
+
+
+def cell_text(value: float, scale: str, flagged: bool) -> str:
+    """A value as the table shows it: a published decile as the whole number it is, and
+    the worst-10% flag as a symbol the caption names (never colour alone)."""
+    shown = str(int(value)) if scale == "decile" and float(value).is_integer() else None
+    text = shown or maps.format_value(value)
+    return f"{text} {FLAG}" if flagged else text
+
+
 def compare(
     con: duckdb.DuckDBPyConnection, framework: Framework, codes: list[str] | tuple[str, ...]
 ) -> Comparison:
@@ -145,9 +160,14 @@ def compare(
         values[column] = shown.astype(float)
         low[column] = frame["ci_low"].where(~withheld).astype(float)
         high[column] = frame["ci_high"].where(~withheld).astype(float)
+        flagged = frame["flag_worst10_wmca"].map(is_true)
         text[column] = [
-            WITHHELD if hold else maps.format_value(v) if pd.notna(v) else NO_VALUE
-            for v, hold in zip(shown, withheld, strict=True)
+            WITHHELD
+            if hold
+            else cell_text(v, framework.indicators[i].scale, flag)
+            if pd.notna(v)
+            else NO_VALUE
+            for i, v, hold, flag in zip(rows.index, shown, withheld, flagged, strict=True)
         ]
     references = [*per_region, "England"]
     # England's value, from whichever area has a row for the indicator.

@@ -98,7 +98,8 @@ st.download_button(
 st.subheader("Every indicator, side by side")
 st.caption(
     "A bar under each number: its size against the largest in its row. Grey: the region and "
-    f"England. “{comparison.WITHHELD}”: fewer than 10 counted, or fewer than 50 people."
+    f"England. “{comparison.WITHHELD}”: fewer than 10 counted, or fewer than 50 people. "
+    + comparison.FLAG_KEY
 )
 widgets.glossary_links(widgets.LEVEL_TERMS[level], "interval", "suppression")
 styles = comparison.bar_styles(table.values, table.references)

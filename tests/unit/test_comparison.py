@@ -88,3 +88,12 @@ def table_with(ids, values) -> comparison.Comparison:
 )
 def test_the_chart_starts_on_the_headline_indicator(ids, values, expected):
     assert comparison.default_chart(load_framework(), table_with(ids, values)) == expected
+
+
+def test_a_cell_shows_a_decile_whole_and_the_worst_tenth_as_a_symbol():
+    assert comparison.cell_text(1.0, "decile", False) == "1"
+    assert comparison.cell_text(1.0, "decile", True) == "1 ⚑"
+    assert comparison.cell_text(2.5, "decile", False) == "2.50"  # an average of deciles
+    assert comparison.cell_text(32.04, "continuous", True) == "32.0 ⚑"
+    assert comparison.cell_text(8.0, "continuous", False) == "8.00"
+    assert "⚑" in comparison.FLAG_KEY
