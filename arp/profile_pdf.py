@@ -194,7 +194,9 @@ def profile_document(
     values = db.query(con, "area_indicators", code=code, benchmark=benchmark, england=ENGLAND)
     values = values.set_index("indicator_id")
     rows = []
-    for indicator in framework.indicators.values():
+    # Grouped by domain, in the framework's order: a domain's heading comes once.
+    in_order = [i for domain in framework.domains for i in framework.in_domain(domain)]
+    for indicator in in_order:
         if indicator.id not in values.index:
             continue
         v = values.loc[indicator.id]
@@ -204,7 +206,7 @@ def profile_document(
             interval = f"{maps.format_value(v['ci_low'])} to {maps.format_value(v['ci_high'])}"
         worst = ""
         if is_true(v["flag_worst10_wmca"]):
-            worst = "yes (decile 1)" if indicator.scale == "decile" else "yes"
+            worst = "⚑ yes (decile 1)" if indicator.scale == "decile" else "⚑ yes"
         reason = v["suppression_reason"]
         rows.append(
             Row(

@@ -136,6 +136,11 @@ def test_profile_pdf_every_row_has_unit_period_and_sources(con, tmp_path):
     text = flat("\n".join(pages))
     by_id = {row.indicator_id: row for row in document.rows}
     assert {"no_car", "distance_gp", "stop_search_rate", "asian_share"} <= set(by_id)
+    # Grouped by domain: each domain's rows together, in the framework's order of domains.
+    domains = [row.domain for row in document.rows]
+    runs = [d for n, d in enumerate(domains) if n == 0 or domains[n - 1] != d]
+    titles = [d.title for d in framework.domains.values()]
+    assert runs == sorted(set(runs), key=titles.index)
     for row in document.rows:
         assert row.about in text, row.indicator_id
         assert f"Unit: {row.unit}" in row.about

@@ -346,9 +346,13 @@ def test_exports_render_for_the_real_data(con, tmp_path):
     )
     assert matplotlib.image.imread(png).shape[:2] == (1080, 1920)
     pdf = tmp_path / "birmingham.pdf"
-    exports.render_profile(con, framework, "E08000025", pdf)
+    document = exports.render_profile(con, framework, "E08000025", pdf)
     text = "\n".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
     assert "Birmingham" in text
+    # Each domain's rows together (the framework lists some IoD2025 scores after others).
+    domains = [row.domain for row in document.rows]
+    runs = [d for n, d in enumerate(domains) if n == 0 or domains[n - 1] != d]
+    assert len(runs) == len(set(runs))
     assert "Index of Multiple Deprivation score (IoD2025)" in text
     assert "English Indices of Deprivation, MHCLG" in text.replace("\n", " ")
 
