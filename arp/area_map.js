@@ -271,6 +271,14 @@ function setTiles(L, state, tiles) {
 // wide map; on a narrow one the legend sits below the map. A map that must keep tap
 // targets large (the place picker) is then zoomed in until its smallest area is.
 function fitAreas(state) {
+  // A map with no size (its page still laying out, after a rerun) cannot be fitted: the
+  // areas would land in a corner, under 1 px. Fit once it has one (watchSize).
+  if (!state.container.offsetWidth || !state.container.offsetHeight) {
+    state.fitPending = true;
+    return;
+  }
+  state.fitPending = false;
+  state.map.invalidateSize();
   const legend = state.legend.getContainer();
   const inside = legend.offsetWidth > 0;
   const padding = inside ? [legend.offsetWidth + 10, 0] : [0, 0];
@@ -502,10 +510,15 @@ function watchSize(state) {
     clearTimeout(timer);
     timer = setTimeout(() => {
       const now = state.container.offsetWidth;
-      if (!state.container.isConnected || !now || now === width) return;
+      if (!state.container.isConnected || !now) return;
+      if (now === width && !state.fitPending) return;
       width = now;
       state.map.invalidateSize();
       if (!state.spec || !state.areas) return;
+      if (state.fitPending) {
+        fitAreas(state);
+        return;
+      }
       showLegend(state, state.spec.legend);
       if (state.viewFromLink) return;
       if (state.focusedShape) {
