@@ -53,7 +53,9 @@ def main() -> None:
     )
     draws = robustness.DrawSettings(draws=args.draws)
     areas, indicators = inputs.worse.shape
-    print(f"{areas:,} {args.level.upper()}s x {indicators} scored indicators x {args.draws:,} draws")
+    print(
+        f"{areas:,} {args.level.upper()}s x {indicators} scored indicators x {args.draws:,} draws"
+    )
 
     one_ms, _ = timed(lambda: composites.composite_scores(inputs, framework, room), args.runs)
     rob_ms, result = timed(
