@@ -116,7 +116,7 @@ def framework_section(domain_weights: dict[str, float], level: str = "lsoa") -> 
             level, "overall", scenario, robustness.DrawSettings(spread=spread)
         )
         st.write(
-            ("Overall composite, " if spread == "plausible" else "As an outer bound, ")
+            ("Overall composite: " if spread == "plausible" else "As an outer bound: ")
             + widgets.literal(weighting.counts_in_words(checked, noun))
         )
     st.markdown(method.WEIGHTS_TEXT)

@@ -62,9 +62,10 @@ def test_the_map_colours_by_robustness_in_four_fixed_classes(open_page):
     labels = [label for _colour, label in spec["legend"]["rows"]]
     assert labels[:4] == [robustness.category_label(c) for c in robustness.CATEGORY_ORDER]
     table = at.dataframe[0].value.set_index("Code")
-    assert table["Value (% of plausible weightings with the area in the worst 10%)"].tolist() == [
-        0.0
-    ] * 4
+    assert (
+        table["Value (% of plausible weightings with the area in the worst 10%)"].tolist()
+        == [0.0] * 4
+    )
     # the score stays in the table and the tooltip
     assert table["Score"].notna().all()
     tooltips = maps.tooltip_texts(spec, first["areas"]["labels"])  # names came once
@@ -112,10 +113,8 @@ def test_framework_page_shows_robustness_influence_correlations_and_burdens(open
     assert "How much the answer depends on the weights" in [h.value for h in at.header]
     texts = [m.value for m in at.markdown]
     assert any("Paruolo, Saisana and Saltelli (2013)" in t for t in texts)
-    assert any(t.startswith("Overall composite, 0 LSOAs are in the worst 10%") for t in texts)
-    influence = next(
-        d.value for d in at.dataframe if "Effective influence (%)" in d.value.columns
-    )
+    assert any(t.startswith("Overall composite: 0 LSOAs are in the worst 10%") for t in texts)
+    influence = next(d.value for d in at.dataframe if "Effective influence (%)" in d.value.columns)
     expected = weighting.influence_of(inputs, load_framework(), Scenario("current"))
     assert len(influence) == len(expected)
     assert influence["Nominal weight (%)"].sum() == pytest.approx(100, abs=0.5)
