@@ -108,7 +108,7 @@ def composite_view(
     noun = noun if state.level in levels.BASE_LEVELS else noun.lower()
     note = (
         f"Weights: {scenario.name}. {weighting.counts_in_words(weights_check, noun)} "
-        f"({weights_check.settings.describe()}.)"
+        f"Draws: {weights_check.settings.describe()}."
     )
     return MapView(
         frame,
@@ -139,9 +139,42 @@ def robustness_view(view: MapView) -> MapView:
     )
 
 
+SHIFT_UNIT = "places nearer the worst under these weights"  # negative: further from it
+
+
+def shift_view(view: MapView, compared: pd.DataFrame, other_name: str) -> MapView:
+    """A composite's view coloured by each area's rank shift from another scenario
+    (robustness.compare_scenarios with the other first): darker moved nearer the worst."""
+    frame = view.frame.copy()
+    frame["score"] = frame["value"]
+    for column in ("rank_a", "rank_b", "shift", "change"):
+        frame[column] = frame["code"].map(compared[column])
+    frame["value"] = pd.array(frame["shift"], dtype="Float64").to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    frame["other_scenario"] = other_name
+    return replace(
+        view,
+        frame=frame,
+        title=f"{view.title}: rank change from another scenario",
+        unit=SHIFT_UNIT,
+    )
+
+
 def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
     """Plain-text lines for one area's tooltip (set as text in the browser, never HTML)."""
     lines = [str(row["name"]), str(row["code"])]
+    if view.unit == SHIFT_UNIT:
+        if pd.isna(row.get("value")):
+            return [*lines, "No score"]
+        change = {"enters": "Enters the worst 10%", "leaves": "Leaves the worst 10%"}
+        return [
+            *lines,
+            f"Rank {int(row['rank_b'])} under these weights, {int(row['rank_a'])} under "
+            f"{row['other_scenario']}",
+            f"{int(row['value']):+d} places nearer the worst",
+            *([change[row["change"]]] if row.get("change") in change else []),
+        ]
     if view.scale == maps.ROBUSTNESS_SCALE:
         if pd.isna(row.get("score")):
             return [*lines, "No score"]
@@ -212,6 +245,10 @@ def table_view(view: MapView) -> pd.DataFrame:
     else:
         if "score" in frame:
             table["Score"] = frame["score"].round(2)
+        if "rank_a" in frame:
+            table["Rank under the other scenario"] = frame["rank_a"]
+            table["Rank under these weights"] = frame["rank_b"]
+            table["Worst 10%"] = frame["change"].fillna("")
         table["Indicators in worst 10%"] = frame["flag_count"]
         if "weights_words" in frame:
             table["Under other weightings"] = frame["weights_words"].fillna("")

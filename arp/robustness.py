@@ -61,7 +61,7 @@ class DrawSettings:
                 f"scenario includes (seed {self.seed})"
             )
         return (
-            f"{self.draws:,} weightings drawn around the scenario's (Dirichlet, "
+            f"{self.draws:,} weightings around the scenario's (Dirichlet, "
             f"concentration {self.concentration:g} per weight, seed {self.seed})"
         )
 

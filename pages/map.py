@@ -52,7 +52,7 @@ with st.sidebar:
             scenario_names,
             key=page_state.from_view("map_weights", state.scenario, scenario_names),
         )
-    by_robustness = weights.colour_by(view_state.Show.from_param(show))
+    colouring = weights.colour_by(view_state.Show.from_param(show), scenario)
     overlay_labels = {
         **{kind.id: kind.label for kind in SERVICE_TYPES.values()},
         **maps.COUNT_OVERLAY_LABELS,
@@ -85,7 +85,7 @@ page_state.write_state(state)
 if action == "profile":
     st.switch_page("pages/area_profile.py", query_params=state.to_params())
 
-view = weights.shown_view(data.current_view(state), by_robustness)
+view = weights.shown_view(data.current_view(state), colouring, state)
 place = within_names[within]
 st.title(f"{view.title}")
 st.caption(f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}")

@@ -89,7 +89,7 @@ def test_markup_and_dollar_signs_appear_literally(con, tmp_path):
     assert "Weights: <b>Room $2$</b> & co. 0 LSOAs are in the worst 10% under at least 90%" in (
         context.caveat
     )
-    assert "1,000 weightings drawn around the scenario's" in " ".join(pdf_text(out).split())
+    assert "Draws: 1,000 weightings around the scenario's" in " ".join(pdf_text(out).split())
 
 
 def test_svg_export(con, tmp_path):

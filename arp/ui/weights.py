@@ -5,6 +5,8 @@ called with a line or two from its page."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -17,30 +19,56 @@ from arp.workshop import Scenario
 REDUNDANT_SHOWN = 3  # pairs named in the warning; the rest under the correlation matrix
 SCORE = "score"
 ROBUSTNESS = "robustness"
+SHIFT = "shift"
 COLOUR_CHOICES = {
     SCORE: "Its score",
     ROBUSTNESS: "How much its worst 10% depends on the weights",
+    SHIFT: "Rank change from another scenario",
 }
 
 
-def colour_by(show: Show) -> bool:
-    """The map's choice, for a composite, to colour by robustness instead of score."""
+@dataclass(frozen=True)
+class Colouring:
+    """What a composite's map is coloured by; `other`: the scenario a shift is from."""
+
+    by: str = SCORE
+    other: str | None = None
+
+
+def colour_by(show: Show, scenario_name: str) -> Colouring:
+    """The map's choice, for a composite: its score, its robustness, or its rank shift from
+    another scenario (offered once there are two)."""
     if not show.is_composite:
-        return False
+        return Colouring()
+    others = [s.name for s in data.scenarios() if s.name != scenario_name]
+    choices = [SCORE, ROBUSTNESS, *([SHIFT] if others else [])]
     choice = st.radio(
         "Colour the composite by",
-        list(COLOUR_CHOICES),
+        choices,
         format_func=COLOUR_CHOICES.get,
         key="map_colour_by",
-        help="How sure: the share of 1,000 plausible weightings around these weights that "
-        "put each area in the worst 10% (see the Framework page).",
+        help="How much its worst 10% depends on the weights: the share of 1,000 plausible "
+        "weightings around these weights that put each area there (see the Framework page).",
     )
-    return choice == ROBUSTNESS
+    if choice == SHIFT:
+        other = st.selectbox("Compared with", others, key="map_compared_with")
+        return Colouring(SHIFT, other)
+    return Colouring(choice or SCORE)
 
 
-def shown_view(view: MapView, by_robustness: bool) -> MapView:
-    if by_robustness and "worst_share" in view.frame:
+def shown_view(view: MapView, colouring: Colouring, state: ViewState) -> MapView:
+    if colouring.by == ROBUSTNESS and "worst_share" in view.frame:
         return map_views.robustness_view(view)
+    if colouring.by == SHIFT and colouring.other and "worst_share" in view.frame:
+        other = data.scenario_named(colouring.other)
+        compared = weighting.compare(
+            data.composite_inputs(state.level),
+            data.framework(),
+            other,
+            data.scenario_named(state.scenario),
+            weighting.target_of(state.show.kind, state.show.id),
+        )
+        return map_views.shift_view(view, compared, other.name)
     return view
 
 
@@ -53,6 +81,15 @@ def composite_notes(view: MapView, state: ViewState) -> None:
     prefix = f"Weights: {name}. "
     rest = view.weights_note.removeprefix(prefix)
     st.caption(f"Weights: {widgets.plain(name)}. {widgets.literal(rest)}")
+    if "other_scenario" in view.frame:
+        other = str(view.frame["other_scenario"].iloc[0])
+        compared = view.frame.set_index("code")[["change", "shift"]]
+        noun = levels.LABELS[state.level]
+        noun = noun if state.level in levels.BASE_LEVELS else noun.lower()
+        st.caption(
+            f"Coloured by the rank change from {widgets.plain(other)}: "
+            + widgets.literal(robustness.comparison_summary(compared, "these weights", noun))
+        )
     with st.expander("Compare with another weighting scenario"):
         scenario_comparison(state)
 

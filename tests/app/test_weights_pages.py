@@ -124,3 +124,30 @@ def test_framework_page_shows_robustness_influence_correlations_and_burdens(open
     counts = weighting.flagged_on_at_least(inputs, load_framework(), 1)
     sentence = f"{int(counts['at_least'].sum())} of 4 LSOAs are in the worst 10% on at least 1"
     assert any(t.startswith(sentence) for t in [m.value for m in at.markdown])
+
+
+def test_the_map_colours_by_rank_change_from_another_scenario(open_page, inputs):
+    at = open_page(show="overall")
+    assert "shift" not in at.radio(key="map_colour_by").options  # one scenario: nothing to compare
+    workshop.save_scenario(settings.workshop_database_path(), ROOM)
+    at = open_page(show="overall", scenario=HOSTILE)
+    (first,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    at.radio(key="map_colour_by").set_value("shift").run()
+    at.selectbox(key="map_compared_with").set_value(workshop.EQUAL_WEIGHTS).run()
+    assert not at.exception
+    assert at.title[0].value == "Overall composite score: rank change from another scenario"
+    frame = weighting.compare(
+        inputs, load_framework(), Scenario(workshop.EQUAL_WEIGHTS), ROOM, "overall"
+    )
+    table = at.dataframe[0].value.set_index("Code")
+    assert table["Rank under these weights"].to_dict() == frame["rank_b"].to_dict()
+    assert table["Rank under the other scenario"].to_dict() == frame["rank_a"].to_dict()
+    (spec,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    tooltips = maps.tooltip_texts(spec, first["areas"]["labels"])
+    code = tooltips[0][1]
+    assert tooltips[0][2] == (
+        f"Rank {frame.loc[code, 'rank_b']} under these weights, {frame.loc[code, 'rank_a']} "
+        "under Equal weights"
+    )
+    assert tooltips[0][3] == f"{frame.loc[code, 'shift']:+d} places nearer the worst"
+    assert any(c.value.startswith("Coloured by the rank change from `Equal") for c in at.caption)
