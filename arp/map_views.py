@@ -106,8 +106,10 @@ def composite_view(
     message = None if frame["value"].notna().any() else "No scored indicator here yet."
     noun = levels.LABELS[state.level]
     noun = noun if state.level in levels.BASE_LEVELS else noun.lower()
+    # counted over the areas on this map (ranked, as the composite is, among all mapped)
+    shown_check = replace(weights_check, frame=checked.reindex(frame["code"]))
     note = (
-        f"Weights: {scenario.name}. {weighting.counts_in_words(weights_check, noun)} "
+        f"Weights: {scenario.name}. {weighting.counts_in_words(shown_check, noun)} "
         f"Draws: {weights_check.settings.describe()}."
     )
     return MapView(

@@ -141,8 +141,10 @@ def counts_in_words(result: robustness.Robustness, noun: str = "areas") -> str:
     depend on the weights." """
     counts = result.counts()
     robust_share = f"{robustness.ROBUST_SHARE:.0%}"
+    robust, depends = counts["robust"], counts["depends"]
+    areas = f"{robust} {noun} are" if robust != 1 else f"1 {noun.removesuffix('s')} is"
     return (
-        f"{counts['robust']} {noun} are in the worst {result.fraction:.0%} under at least "
-        f"{robust_share} of {result.settings.noun}; {counts['depends']} depend on the weights "
-        f"(in it under {robustness.RARE_SHARE:.0%} to {robust_share} of them)."
+        f"{areas} in the worst {result.fraction:.0%} under at least {robust_share} of "
+        f"{result.settings.noun}; {depends} {'depend' if depends != 1 else 'depends'} on the "
+        f"weights (in it under {robustness.RARE_SHARE:.0%} to {robust_share} of them)."
     )

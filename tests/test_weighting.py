@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
 from arp import composites, robustness, weighting
@@ -70,3 +71,15 @@ def test_the_count_view_counts_the_flags_the_composite_counts(inputs):
     assert counts["flagged"].tolist() == scores["overall_flags"].tolist()
     assert counts["at_least"].tolist() == (scores["overall_flags"] >= 2).tolist()
     assert (counts["flagged"] <= counts["of"]).all()
+
+
+def test_the_counts_in_words_agree_in_number():
+    frame = pd.DataFrame({"worst_share": [0.95, 0.5, 0.5, 0.0]})
+    result = robustness.Robustness(frame, robustness.DEFAULT_DRAWS)
+    assert weighting.counts_in_words(result, "LSOAs") == (
+        "1 LSOA is in the worst 10% under at least 90% of plausible weightings; 2 depend on "
+        "the weights (in it under 10% to 90% of them)."
+    )
+    result = robustness.Robustness(frame.iloc[1:2], robustness.DEFAULT_DRAWS)
+    assert weighting.counts_in_words(result, "wards").startswith("0 wards are in the worst")
+    assert "; 1 depends on the weights" in weighting.counts_in_words(result, "wards")
