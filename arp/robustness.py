@@ -8,7 +8,7 @@ around a scenario's and the composite recomputed under each draw, to say for eve
 median rank, the band its rank stays in (5th to 95th percentile of the draws), and the share
 of draws that put it in the worst 10% (the one rule of arp.scoring.flag_worst_tenth).
 
-The draws (documented on the Framework page, arp.method.ROBUSTNESS_TEXT):
+The draws (documented on the Framework page, arp.method.WEIGHTS_TEXT):
 - *Plausible weightings* (the default): every set of weights the composite uses (the domain
   weights of the overall composite, and the indicator weights within each domain) is drawn
   from a Dirichlet distribution centred on the scenario's proportions w (summing to 1) with
@@ -24,7 +24,7 @@ The draws (documented on the Framework page, arp.method.ROBUSTNESS_TEXT):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -262,7 +262,6 @@ class Robustness:
     frame: pd.DataFrame
     settings: DrawSettings
     fraction: float = scoring.WORST_TENTH
-    shape: Structure | None = field(default=None, repr=False)
 
     def counts(self) -> dict[str, int]:
         """Areas robustly in, depending on the weights, rarely in, never in."""
@@ -314,7 +313,7 @@ def robustness(
         },
         index=worse.index,
     )
-    return Robustness(frame, settings, fraction, shape)
+    return Robustness(frame, settings, fraction)
 
 
 # --- in words ----------------------------------------------------------------------------
