@@ -117,7 +117,7 @@ def render_map(
         subtitle=f"{subtitle} · {view.unit}",
         attributions=attributions(con, sources_of(framework, state.show)),
         period=view.period,
-        caveat=view.caveats,
+        caveat=" ".join(text for text in (view.caveats, view.weights_note) if text),
         link=view_link(state, public_url),
         exported=today or date.today(),
     )

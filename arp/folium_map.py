@@ -324,7 +324,11 @@ def to_folium(
         ).add_to(m)
     root.html.add_child(  # type: ignore[attr-defined]
         folium.Element(
-            _title_box(view.title, subtitle, view.caveats)
+            _title_box(
+                view.title,
+                subtitle,
+                " ".join(text for text in (view.caveats, view.weights_note) if text),
+            )
             + _legend_box(
                 view.title,
                 view.unit,

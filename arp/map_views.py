@@ -4,13 +4,13 @@ its tooltips and its table, and the map specification the browser draws."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from arp import composites, db, maps
+from arp import composites, db, levels, maps, robustness, weighting
 from arp.framework import Framework
 from arp.view_state import ViewState
 from arp.workshop import Scenario
@@ -33,6 +33,9 @@ class MapView:
     caveats: str
     message: str | None = None
     scale: str = "continuous"  # "decile": categorical classes, flag = England's worst tenth
+    # a composite's: how much its worst 10% depends on the weights, naming the scenario
+    # (user text: exports draw it as text, pages through widgets.plain)
+    weights_note: str = ""
 
 
 def indicator_view(
@@ -69,9 +72,11 @@ def composite_view(
     state: ViewState,
     scenario: Scenario,
     inputs: composites.CompositeInputs | None = None,
+    weights_check: robustness.Robustness | None = None,
 ) -> MapView:
     """A domain's or the overall composite. `inputs` (composites.composite_inputs for the
-    state's level) can be given, so a caller that caches them does not read them again."""
+    state's level) and `weights_check` (weighting.robustness_of for the state's composite
+    and `scenario`) can be given, so a caller that caches them does not compute them again."""
     areas = areas_within(con, state.level, state.within)
     if inputs is None:
         inputs = composites.composite_inputs(con, framework, state.level)
@@ -87,9 +92,26 @@ def composite_view(
             "flag_count": scores[flags].to_numpy() if flags in scores else 0,
         }
     )
+    if weights_check is None:
+        target = weighting.target_of(state.show.kind, state.show.id)
+        weights_check = weighting.robustness_of(inputs, framework, scenario, target)
+    checked = weights_check.frame
+    picked["worst_share"] = picked["code"].map(checked["worst_share"])
+    picked["weights_words"] = [
+        robustness.in_words(share, weights_check.settings) if pd.notna(share) else ""
+        for share in picked["worst_share"]
+    ]
     frame = areas.merge(picked, on="code", how="left")
     frame["percentile_wmca"] = frame["value"]
     message = None if frame["value"].notna().any() else "No scored indicator here yet."
+    noun = levels.LABELS[state.level]
+    noun = noun if state.level in levels.BASE_LEVELS else noun.lower()
+    # counted over the areas on this map (ranked, as the composite is, among all mapped)
+    shown_check = replace(weights_check, frame=checked.reindex(frame["code"]))
+    note = (
+        f"Weights: {scenario.name}. {weighting.counts_in_words(shown_check, noun)} "
+        f"Draws: {weights_check.settings.describe()}."
+    )
     return MapView(
         frame,
         state.show.label(framework),
@@ -100,16 +122,76 @@ def composite_view(
         "A composite summarises positions; read it beside the count of indicators "
         "in the worst 10%.",
         message,
+        weights_note=note,
+    )
+
+
+def robustness_view(view: MapView) -> MapView:
+    """A composite's view coloured by how much its worst 10% depends on the weights: the
+    share of weightings drawn that put each area there, in four fixed classes."""
+    frame = view.frame.copy()
+    frame["score"] = frame["value"]
+    frame["value"] = frame["worst_share"] * 100
+    return replace(
+        view,
+        frame=frame,
+        title=f"{view.title}: how much the worst 10% depends on the weights",
+        unit="% of plausible weightings with the area in the worst 10%",
+        scale=maps.ROBUSTNESS_SCALE,
+    )
+
+
+SHIFT_UNIT = "places nearer the worst under these weights"  # negative: further from it
+
+
+def shift_view(view: MapView, compared: pd.DataFrame, other_name: str) -> MapView:
+    """A composite's view coloured by each area's rank shift from another scenario
+    (robustness.compare_scenarios with the other first): darker moved nearer the worst."""
+    frame = view.frame.copy()
+    frame["score"] = frame["value"]
+    for column in ("rank_a", "rank_b", "shift", "change"):
+        frame[column] = frame["code"].map(compared[column])
+    frame["value"] = pd.array(frame["shift"], dtype="Float64").to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    frame["other_scenario"] = other_name
+    return replace(
+        view,
+        frame=frame,
+        title=f"{view.title}: rank change from another scenario",
+        unit=SHIFT_UNIT,
     )
 
 
 def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
     """Plain-text lines for one area's tooltip (set as text in the browser, never HTML)."""
     lines = [str(row["name"]), str(row["code"])]
+    if view.unit == SHIFT_UNIT:
+        if pd.isna(row.get("value")):
+            return [*lines, "No score"]
+        change = {"enters": "Enters the worst 10%", "leaves": "Leaves the worst 10%"}
+        return [
+            *lines,
+            f"Rank {int(row['rank_b'])} under these weights, {int(row['rank_a'])} under "
+            f"{row['other_scenario']}",
+            f"{int(row['value']):+d} places nearer the worst",
+            *([change[row["change"]]] if row.get("change") in change else []),
+        ]
+    if view.scale == maps.ROBUSTNESS_SCALE:
+        if pd.isna(row.get("score")):
+            return [*lines, "No score"]
+        return [
+            *lines,
+            str(row["weights_words"]),
+            f"Score under these weights: {row['score']:.0f} of 100",
+            f"Indicators in worst 10%: {int(row['flag_count'])}",
+        ]
     if "flag_count" in row:
         if pd.notna(row.get("value")):
             lines.append(f"Score: {row['value']:.0f} of 100")
             lines.append(f"Indicators in worst 10%: {int(row['flag_count'])}")
+            if row.get("weights_words"):
+                lines.append(str(row["weights_words"]))
         else:
             lines.append("No score")
         return lines
@@ -170,7 +252,15 @@ def table_view(view: MapView) -> pd.DataFrame:
         table["Note"] = frame["suppression_reason"].fillna("")
         table.loc[frame["value"].isna() & (table["Note"] == ""), "Note"] = "no data"
     else:
+        if "score" in frame:
+            table["Score"] = frame["score"].round(2)
+        if "rank_a" in frame:
+            table["Rank under the other scenario"] = frame["rank_a"]
+            table["Rank under these weights"] = frame["rank_b"]
+            table["Worst 10%"] = frame["change"].fillna("")
         table["Indicators in worst 10%"] = frame["flag_count"]
+        if "weights_words" in frame:
+            table["Under other weightings"] = frame["weights_words"].fillna("")
     if "insights" in frame:
         table["Workshop insights"] = frame["insights"].astype(int)
     return table
@@ -201,10 +291,11 @@ def view_for(
     state: ViewState,
     scenario: Scenario,
     inputs: composites.CompositeInputs | None = None,
+    weights_check: robustness.Robustness | None = None,
 ) -> MapView:
     """The view a state shows: its indicator, or its composite under `scenario`."""
     if state.show.is_composite:
-        return composite_view(con, framework, state, scenario, inputs)
+        return composite_view(con, framework, state, scenario, inputs, weights_check)
     return indicator_view(con, framework, state)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from arp import leaflet, settings
+from arp import leaflet, robustness, settings
 from data_loaders import SERVICE_TYPES, ServiceType
 
 SCALE = 100_000  # integer coordinates in 1e-5 degrees
@@ -97,6 +97,8 @@ def classify(values: pd.Series, scheme: str = "quantiles", scale: str = "continu
     """Classes for a map; `scheme` applies to continuous values, deciles are categorical."""
     if scale == "decile":
         return decile_classes(values)
+    if scale == ROBUSTNESS_SCALE:
+        return robustness_classes(values)
     valid = values.dropna().astype(float)
     index = np.full(len(values), -1, dtype=int)
     if valid.empty:
@@ -118,6 +120,21 @@ def classify(values: pd.Series, scheme: str = "quantiles", scale: str = "continu
         raise ValueError(f"unknown classification {scheme!r}; choose from {', '.join(SCHEMES)}")
     index[values.notna().to_numpy()] = classifier.yb
     return Classes(index, [float(b) for b in classifier.bins], float(valid.min()))
+
+
+ROBUSTNESS_SCALE = "robustness"  # values: % of weightings with the area in the worst 10%
+
+
+def robustness_classes(values: pd.Series) -> Classes:
+    """Four fixed categories of a composite's robustness (arp.robustness.category): never,
+    rarely, depends on the weights, robustly in the worst 10%."""
+    names = robustness.CATEGORY_ORDER
+    index = np.array(
+        [-1 if pd.isna(v) else names.index(robustness.category(v / 100)) for v in values],
+        dtype=int,
+    )
+    labels = tuple(robustness.category_label(name) for name in names)
+    return Classes(index, [float(i) for i in range(len(names))], 0.0, labels)
 
 
 NATURAL_BREAKS_SAMPLE = 400

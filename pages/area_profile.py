@@ -4,7 +4,7 @@ here, stop and search, every approved note in full, and the services by kind."""
 import streamlit as st
 
 from arp import charts, profiles, view_state
-from arp.ui import data, files, page_state, widgets
+from arp.ui import data, files, page_state, weights, widgets
 
 framework = data.framework()
 state, problems = page_state.current_state()
@@ -44,6 +44,7 @@ notes = data.approved_insights(code)
 summary = profiles.area_summary(con, framework, info, spine, notes)
 st.subheader("In short")
 widgets.bullets(summary.points())
+weights.profile_lines(code, info.get("level", state.level), state.scenario)
 region = data.query("area_facts", code=profiles.benchmark_code(info))["display_name"]
 if not profiles.is_region(info) and len(region):
     st.caption(f"The region: {widgets.literal(region.iloc[0])}")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from arp import levels, method, settings
 from arp.ui import data, signin, widgets
+from arp.ui import weights as weights_ui
 from arp.workshop import (
     EQUAL_WEIGHTS,
     Scenario,
@@ -86,6 +87,7 @@ level = st.radio(
 table = data.composite_table(level, Scenario("current", domain_weights=weights))
 st.dataframe(table, width="stretch")
 widgets.csv_download("Download (CSV)", table, f"arp-composites-{level}.csv", index=True)
+weights_ui.framework_section(weights, level)
 
 st.header("Evidence meets experience")
 st.write(

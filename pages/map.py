@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from arp import levels, map_views, maps, tables, view_state
-from arp.ui import data, files, map_element, page_state, widgets
+from arp.ui import data, files, map_element, page_state, weights, widgets
 from data_loaders import SERVICE_TYPES
 
 framework = data.framework()
@@ -52,6 +52,7 @@ with st.sidebar:
             scenario_names,
             key=page_state.from_view("map_weights", state.scenario, scenario_names),
         )
+    colouring = weights.colour_by(view_state.Show.from_param(show), scenario)
     overlay_labels = {
         **{kind.id: kind.label for kind in SERVICE_TYPES.values()},
         **maps.COUNT_OVERLAY_LABELS,
@@ -84,7 +85,7 @@ page_state.write_state(state)
 if action == "profile":
     st.switch_page("pages/area_profile.py", query_params=state.to_params())
 
-view = data.current_view(state)
+view = weights.shown_view(data.current_view(state), colouring, state)
 place = within_names[within]
 st.title(f"{view.title}")
 st.caption(f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}")
@@ -133,6 +134,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 widgets.csv_download(
     "Download table (CSV)", table, f"arp-{show.replace(':', '-')}-{level}-{within}.csv"
 )
+weights.composite_notes(view, state)
 widgets.privacy_link()
 with st.expander("Download this map as an image"):
     st.write("With its title, legend, sources, date and a QR code back to this view.")

@@ -82,8 +82,14 @@ def test_markup_and_dollar_signs_appear_literally(con, tmp_path):
     out = tmp_path / "map.pdf"
     scenario = Scenario("<b>Room $2$</b> & co")
     state = view_state.ViewState(show="overall", scenario=scenario.name)
-    exports.render_map(con, load_framework(), state, scenario, out, "slide")
+    context = exports.render_map(con, load_framework(), state, scenario, out, "slide")
     assert "weights: <b>Room $2$</b> & co" in pdf_text(out)
+    # the caveat names the scenario and how much its worst 10% depends on the weights
+    assert context.caveat.startswith("A composite summarises positions")
+    assert "Weights: <b>Room $2$</b> & co. 0 LSOAs are in the worst 10% under at least 90%" in (
+        context.caveat
+    )
+    assert "Draws: 1,000 weightings around the scenario's" in " ".join(pdf_text(out).split())
 
 
 def test_svg_export(con, tmp_path):

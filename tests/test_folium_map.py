@@ -167,6 +167,9 @@ def test_a_hostile_area_name_and_scenario_are_escaped_everywhere(hostile_db):
         # JSON-decoded, the tooltip is the name escaped once: the browser shows it as text
         assert hostile["properties"]["tooltip"].split("\n")[0] == html.escape(HOSTILE_NAME)
     assert f"weights: {html.escape(HOSTILE_SCENARIO)}" in composite
+    # the caveat names the scenario (escaped) and how much the worst 10% depends on it
+    assert f"Weights: {html.escape(HOSTILE_SCENARIO)}. " in composite
+    assert "depend on the weights" in composite
     assert "<b>Room</b>" not in composite
 
 

@@ -22,11 +22,13 @@ from arp import (
     levels,
     map_views,
     profiles,
+    robustness,
     search,
     settings,
     status,
     tables,
     transfer,
+    weighting,
     workshop,
 )
 from arp.framework import Framework, load_framework
@@ -64,6 +66,7 @@ def _forget_earlier_versions() -> None:
         _composite_inputs,
         _area_codes,
         _census_groups,
+        _robustness,
     ):
         cached.clear()
 
@@ -173,6 +176,34 @@ def composite_table(level: str, scenario: Scenario) -> pd.DataFrame:
     return tables.composite_table(scores, names, framework())
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _robustness(
+    level: str,
+    target: str,
+    weights: str,
+    draws: robustness.DrawSettings,
+    path: str,
+    version: str,
+    _scenario: Scenario,
+) -> robustness.Robustness:
+    return weighting.robustness_of(composite_inputs(level), framework(), _scenario, target, draws)
+
+
+def robustness_of(
+    level: str,
+    target: str,
+    scenario: Scenario,
+    draws: robustness.DrawSettings = robustness.DEFAULT_DRAWS,
+) -> robustness.Robustness:
+    """The composite `target` ("overall" or a domain id) under weights drawn around
+    `scenario`'s: cached per database, level, weights and draw settings (a fifth of a
+    second to compute for every LSOA)."""
+    weights = repr(
+        (sorted(scenario.domain_weights.items()), sorted(scenario.indicator_weights.items()))
+    )
+    return _robustness(level, target, weights, draws, *database_version(), scenario)
+
+
 def scenarios() -> list[Scenario]:
     return workshop.list_scenarios(settings.workshop_database_path())
 
@@ -273,6 +304,10 @@ def current_view(state: ViewState) -> map_views.MapView:
     the cached positions."""
     scenario = scenario_named(state.scenario)
     inputs = composite_inputs(state.level) if state.show.is_composite else None
-    view = map_views.view_for(connection(), framework(), state, scenario, inputs)
+    checked = None
+    if state.show.is_composite:
+        target = weighting.target_of(state.show.kind, state.show.id)
+        checked = robustness_of(state.level, target, scenario)
+    view = map_views.view_for(connection(), framework(), state, scenario, inputs, checked)
     view.frame["insights"] = view.frame["code"].map(insight_counts(state.level)).fillna(0)
     return view
