@@ -440,15 +440,20 @@ def history(store: Store) -> list[Version]:
     return [_version(row) for row in rows]
 
 
-def _check_reason(reason: str) -> str:
+def _reason_problems(reason: str) -> list[str]:
     reason = (reason or "").strip()
     if not reason:
-        raise FrameworkError("Not saved:\n- say in one line why (the reason is kept with it)")
+        return ["say in one line why (the reason is kept with it)"]
     if "\n" in reason or len(reason) > MAX_REASON:
-        raise FrameworkError(
-            f"Not saved:\n- the reason is one line of up to {MAX_REASON} characters"
-        )
-    return reason
+        return [f"the reason is one line of up to {MAX_REASON} characters"]
+    return []
+
+
+def _check_reason(reason: str) -> str:
+    problems = _reason_problems(reason)
+    if problems:
+        raise FrameworkError("Not saved:\n- " + "\n- ".join(problems))
+    return reason.strip()
 
 
 def _conflict(store: Store, based_on: int, now: int) -> FrameworkConflict:
@@ -499,8 +504,15 @@ def edit(
     session_id: str | None = None,
 ) -> Version:
     """Apply `edits` to version `based_on` and save the result as the next version."""
-    reason = _check_reason(reason)
-    document, _ = apply(get(store, based_on).document, edits)
+    problems = _reason_problems(reason)
+    try:
+        document, _ = apply(get(store, based_on).document, edits)
+    except FrameworkError as error:  # with the reason's problem, if any: every one at once
+        lines = str(error).splitlines()[1:]
+        raise FrameworkError(
+            "Not saved:\n" + "\n".join([*lines, *(f"- {p}" for p in problems)])
+        ) from None
+    _check_reason(reason)
     return save(store, document, based_on=based_on, by=by, reason=reason, session_id=session_id)
 
 

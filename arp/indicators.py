@@ -311,19 +311,63 @@ def score_all(con: duckdb.DuckDBPyConnection, framework: Framework) -> list[Indi
     con.execute(
         f"create or replace view indicator_values as select {columns} from indicator_scores"
     )
-    status_frame = pd.DataFrame(
+    status_table = status_frame(statuses)
+    con.register("incoming", status_table)
+    con.execute("create or replace table indicator_status as select * from incoming")
+    con.unregister("incoming")
+    return statuses
+
+
+def status_frame(statuses: list[IndicatorStatus]) -> pd.DataFrame:
+    """Statuses as indicator_status holds them."""
+    return pd.DataFrame(
         {
             "indicator_id": [s.indicator.id for s in statuses],
             "domain": [s.indicator.domain for s in statuses],
             "status": [s.status for s in statuses],
             "missing_sources": [", ".join(s.missing_sources) for s in statuses],
             "areas_with_values": [s.rows for s in statuses],
-            # What each was computed from: the app recomputes one the framework now defines
-            # differently (runtime_values).
             "definition": [s.indicator.definition for s in statuses],
         }
     )
-    con.register("incoming", status_frame)
-    con.execute("create or replace table indicator_status as select * from incoming")
-    con.unregister("incoming")
-    return statuses
+
+
+def overlay(con: duckdb.DuckDBPyConnection, values: pd.DataFrame, statuses: pd.DataFrame) -> None:
+    """On this connection only, `indicator_values` and `indicator_status` read the built
+    ones with the indicators in `statuses` replaced by these runtime values: temporary
+    views, so the read-only database file is never written."""
+    if statuses.empty:
+        return
+    ((catalog,),) = con.execute("select current_database()").fetchall()
+    built = f'"{catalog}".main'
+    con.register("runtime_indicator_values", values)
+    con.register("runtime_indicator_status", statuses)
+    columns = ", ".join(VALUE_COLUMNS)
+    replaced = "indicator_id not in (select indicator_id from runtime_indicator_status)"
+    con.execute(
+        f"create or replace temp view indicator_values as "
+        f"select {columns} from {built}.indicator_scores where {replaced} "
+        f"union all select {columns} from runtime_indicator_values"
+    )
+    status_columns = "indicator_id, domain, status, missing_sources, areas_with_values"
+    con.execute(
+        f"create or replace temp view indicator_status as "
+        f"select {status_columns} from {built}.indicator_status where {replaced} "
+        f"union all select {status_columns} from runtime_indicator_status"
+    )
+
+
+def with_runtime_values(con: duckdb.DuckDBPyConnection, framework: Framework) -> list[Indicator]:
+    """Compute what the framework defines otherwise than the database was built with, and
+    overlay it on this connection (the command line's exports use it); returns those
+    indicators."""
+    built = (
+        con.execute("select * from indicator_status").df()
+        if db.has_table(con, "indicator_status")
+        else pd.DataFrame()
+    )
+    changed = needs_runtime(framework, built)
+    if changed:
+        values, statuses = runtime_values(con, changed)
+        overlay(con, values, status_frame(statuses))
+    return changed

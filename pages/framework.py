@@ -16,9 +16,11 @@ from arp.workshop import (
 st.title("The framework")
 st.write(
     "The Anti-Racist Places Framework is being co-created in workshops. This is the starting "
-    "set of domains and open-data indicators; facilitators change it in `data/framework.toml`."
+    "set of domains and open-data indicators; facilitators change it on the Edit the "
+    "framework page, and every version is kept."
 )
 framework = data.framework()
+st.caption(f"This is {framework.version_label}.")
 
 for domain in framework.domains.values():
     with st.expander(domain.title, expanded=False):

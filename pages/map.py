@@ -87,7 +87,10 @@ if action == "profile":
 view = data.current_view(state)
 place = within_names[within]
 st.title(f"{view.title}")
-st.caption(f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}")
+st.caption(
+    f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}"
+    f" · {framework.version_label}"
+)
 if state.area:
     st.caption(f"Chosen area: {widgets.literal(data.area_label(state.area))}")
 if view.message:

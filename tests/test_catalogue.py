@@ -133,3 +133,38 @@ def test_the_app_recomputes_only_indicators_defined_otherwise_than_built(fixture
         np.full(len(stored), 100.0),
         atol=100.0 / max(len(stored) - 1, 1) + 1e-9,
     )
+
+
+def test_arp_exports_a_catalogue_built_indicator_saying_its_framework_version(
+    fixture_db, tmp_path, capsys, monkeypatch
+):
+    from arp import cli
+    from arp import framework_versions as fv
+
+    store = tmp_path / "workshop.sqlite3"
+    monkeypatch.setenv("ARP_WORKSHOP_DB", str(store))
+    with duckdb.connect(str(fixture_db), read_only=True) as con:
+        measure = next(m for m in catalogue.measures(con) if m.key.startswith("census_share:TS045"))
+    fields = catalogue.indicator_fields(measure, title="Built in the room", domain="housing")
+    fv.edit(
+        store,
+        [fv.Edit("add_indicator", "room_built", fields)],
+        based_on=1,
+        by="Amina",
+        reason="the room asked",
+    )
+    out = tmp_path / "map.svg"
+    arguments = ["export", "map", "--indicator", "room_built", "--level", "ward"]
+    assert cli.main([*arguments, "--out", str(out), "--db", str(fixture_db)]) == 0
+    assert "(framework version 2)" in capsys.readouterr().out
+    svg = out.read_text(encoding="utf-8")
+    assert "Built in the room" in svg
+    assert "Framework version 2." in svg
+    assert "fw=2" in svg
+    # pinned to the seed, the indicator does not exist
+    assert (
+        cli.main(
+            [*arguments, "--out", str(out), "--db", str(fixture_db), "--framework-version", "1"]
+        )
+        == 2
+    )
