@@ -42,6 +42,9 @@ MAX_TITLE = 120
 MAX_TEXT = 1000
 MAX_REASON = 200
 SEED_REASON = "the starting framework (data/framework.toml)"
+# The framework's words appear in page headings, captions, PDFs and maps, some of which read
+# Markdown: words typed in the editor may not carry markup, a web or an email address.
+MARKUP = re.compile(r"[<>\[\]`*_#|~$\\]|://|www\.|@")
 
 
 class FrameworkConflict(ValueError):
@@ -148,6 +151,11 @@ def _text_problems(where: str, name: str, value: Any, limit: int, required: bool
         return [f"{where}: {name} is longer than {limit} characters"]
     if name == "title" and "\n" in value:
         return [f"{where}: a title is one line"]
+    if MARKUP.search(value):
+        return [
+            f"{where}: {name} cannot hold markup (< > [ ] ` * _ # | ~ $ \\) or a web or "
+            "email address"
+        ]
     return []
 
 
@@ -181,7 +189,9 @@ def _apply_one(doc: Document, edit: Edit) -> list[str]:
         problems = [] if ID_PATTERN.match(target) else [f"{where}: an id is a-z, 0-9 and _"]
         if target in indicators:
             problems.append(f"{where}: there is already an indicator {target!r}")
-        problems += _text_problems(where, "title", values.get("title", ""), MAX_TITLE, True)
+        for name in ("title", "description", "caveats"):
+            limit = MAX_TITLE if name == "title" else MAX_TEXT
+            problems += _text_problems(where, name, values.get(name, ""), limit, name == "title")
         if not problems:
             indicators[target] = dict(values)
         return problems

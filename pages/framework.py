@@ -3,7 +3,7 @@
 import streamlit as st
 
 from arp import levels, method, settings
-from arp.ui import data, signin, widgets
+from arp.ui import data, framework_editor, signin, widgets
 from arp.workshop import (
     EQUAL_WEIGHTS,
     Scenario,
@@ -32,6 +32,7 @@ for domain in framework.domains.values():
         table = data.framework_table(domain.id)
         if len(table):
             st.dataframe(table, hide_index=True, width="stretch")
+        framework_editor.domain_themes(domain.id)
 
 st.header("How the scores are made")
 st.markdown(method.METHOD_TEXT)

@@ -78,7 +78,7 @@ EDITS = {
                 "no_car",
                 {
                     "title": "No car — آمد",
-                    "description": "<b>not bold</b>",
+                    "description": "Said in the room (twice): 'buses' & trams.",
                     "kind": "context",
                     "polarity": "no_judgement",
                     "caveats": "Said in the room: 'buses'.",
@@ -88,7 +88,7 @@ EDITS = {
         lambda f: (
             (f.indicators["no_car"].title, f.indicators["no_car"].kind)
             == ("No car — آمد", "context")
-            and f.indicators["no_car"].description == "<b>not bold</b>"
+            and f.indicators["no_car"].description == "Said in the room (twice): 'buses' & trams."
         ),
     ),
     "retire_indicator": (
@@ -139,6 +139,8 @@ def test_invalid_edits_list_every_problem_and_save_nothing(store):
         Edit("edit_indicator", "bad_health", {"polarity": "sideways", "unit": "x"}),
         Edit("edit_indicator", "asian_share", {"polarity": "higher_is_worse"}),  # context
         Edit("add_domain", "Bad Id", {"title": "x"}),
+        Edit("edit_indicator", "no_car", {"caveats": "see [this](https://example.org)"}),
+        Edit("rename_domain", "civic", {"title": "<b>Voice</b>"}),
         Edit("retire_domain", "housing"),  # its indicators still attached
     ]
     with pytest.raises(FrameworkError) as raised:
@@ -151,6 +153,8 @@ def test_invalid_edits_list_every_problem_and_save_nothing(store):
         "unit cannot be edited here",
         "indicator 'asian_share': a context indicator must have polarity 'no_judgement'",
         "add_domain 'Bad Id': an id is a-z, 0-9 and _",
+        "edit_indicator 'no_car': caveats cannot hold markup",
+        "rename_domain 'civic': title cannot hold markup",
         "indicator 'overcrowded': its domain 'housing' is retired",
         "indicator 'social_rented': its domain 'housing' is retired",
     ):

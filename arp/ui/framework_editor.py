@@ -9,7 +9,7 @@ import re
 
 import streamlit as st
 
-from arp import catalogue, settings
+from arp import catalogue, insights, settings, themes
 from arp import framework_versions as fv
 from arp.framework import KINDS, POLARITIES
 from arp.framework_versions import Edit
@@ -374,6 +374,71 @@ def _history_tab(facilitator: str, reason: str) -> None:
             _after_save(saved)
 
 
+def domain_themes(domain_id: str) -> None:
+    """What the room said about a domain: its themes, how many approved notes carry each,
+    and a few of them (the notes and themes as typed, shown as text)."""
+    table = themes.by_domain(_store())
+    mine = table[table["domain"] == domain_id]
+    if mine.empty:
+        st.caption("No themes tagged on this domain's approved notes yet.")
+        return
+    st.write("What the room said (themes of approved notes):")
+    for row in mine.itertuples():
+        st.text(f"{row.theme} — {row.notes} note{'s' if row.notes != 1 else ''}")
+        for example in row.examples:
+            st.text(f"e.g. “{example}”")
+
+
+def _themes_tab(document: fv.Document, facilitator: str) -> None:
+    framework = data.framework()
+    domain = st.selectbox(
+        "Domain",
+        [k for k in document.domains if k in framework.domains],
+        format_func=lambda k: _domain_label(document, k),
+        key="framework_editor_theme_domain",
+    )
+    shown = framework.in_domain(domain)
+    st.write(
+        "Its indicators: " + ", ".join(widgets.literal(i.title) for i in shown)
+        if shown
+        else "Its indicators: none (no open data yet)."
+    )
+    domain_themes(domain)
+    notes = insights.listing(_store(), "approved")
+    notes = notes[notes["domain"] == domain]
+    if notes.empty:
+        st.caption("No approved notes on this domain yet.")
+        return
+    tagged = themes.themes_of(_store(), notes["insight_id"].astype(int).tolist())
+    texts = dict(zip(notes["insight_id"].astype(int), notes["text"], strict=True))
+    with st.form("framework_editor_theme_form"):
+        note = st.selectbox(
+            "Note",
+            list(texts),
+            format_func=lambda n: (
+                f"{n}: {' '.join(str(texts[n]).split())[:80]}"
+                + (f" [{', '.join(tagged[n])}]" if n in tagged else "")
+            ),
+            key="framework_editor_theme_note",
+        )
+        words = st.text_input(
+            "Themes (separated by commas; the same words in any case are one theme)",
+            key="framework_editor_themes",
+        )
+        if st.form_submit_button("Tag the note"):
+            try:
+                saved = themes.tag(
+                    _store(), note, [w for w in words.split(",") if w.strip()], by=facilitator
+                )
+            except themes.ThemeError as error:
+                st.error("Not tagged:")
+                st.text(str(error))
+            else:
+                count = f"{len(saved)} theme{'s' if len(saved) != 1 else ''}"
+                st.session_state[FLASH_KEY] = f"Tagged note {note} ({count})."
+                st.rerun()
+
+
 def editor(facilitator: str) -> None:
     """The whole editor, for `facilitator` (signed in)."""
     based_on = _based_on()
@@ -384,8 +449,8 @@ def editor(facilitator: str) -> None:
         return
     reason = _reason_box()
     document = version.document
-    domains, indicators, built, history = st.tabs(
-        ["Domains", "Indicators", "New indicator from the data", "Versions"]
+    domains, indicators, built, said, history = st.tabs(
+        ["Domains", "Indicators", "New indicator from the data", "What the room said", "Versions"]
     )
     with domains:
         _domains_tab(document, facilitator, reason)
@@ -393,5 +458,7 @@ def editor(facilitator: str) -> None:
         _indicators_tab(document, facilitator, reason)
     with built:
         _catalogue_tab(document, facilitator, reason)
+    with said:
+        _themes_tab(document, facilitator)
     with history:
         _history_tab(facilitator, reason)

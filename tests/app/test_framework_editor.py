@@ -34,6 +34,7 @@ def test_the_editor_is_for_signed_in_facilitators(app_with, fixture_db, facilita
         "Domains",
         "Indicators",
         "New indicator from the data",
+        "What the room said",
         "Versions",
     ]
 
@@ -123,3 +124,38 @@ def test_a_page_opened_before_another_facilitator_saved_is_told_what_changed(
     button(at, "Start from the current version").click().run()
     assert at.tabs
     assert "version 2" in at.markdown[1].value or any("version 2" in m.value for m in at.markdown)
+
+
+@ONLY_BUILT
+def test_tag_approved_notes_with_themes_and_see_them_beside_the_domain(
+    app_with, fixture_db, facilitator_account
+):
+    from arp import insights
+    from arp.insights import Insight
+
+    store = settings.workshop_database_path()
+    notes = []
+    for words in ("The 50 bus never comes after eight", "No *bus* after dark"):
+        saved = insights.save(
+            store,
+            Insight(
+                area_code="E01000901", domain="access", kind="barrier", text=words, consent=True
+            ),
+        )
+        insights.moderate(store, saved, "approve", facilitator_account)
+        notes.append(saved)
+    at = sign_in(app_with(fixture_db, page=EDITOR))
+    by_key(at.selectbox, "framework_editor_theme_domain").set_value("access").run()
+    for note, words in zip(notes, ("Buses, after dark", "BUSES"), strict=True):
+        by_key(at.selectbox, "framework_editor_theme_note").set_value(note)
+        by_key(at.text_input, "framework_editor_themes").set_value(words)
+        button(at, "Tag the note").click().run()
+        assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Buses — 2 notes" in shown
+    assert "after dark — 1 note" in shown
+    assert "e.g. “No *bus* after dark”" in shown  # as typed, never as Markdown
+    assert [s.value for s in at.success] == [f"Tagged note {notes[1]} (1 theme)."]
+
+    at = app_with(fixture_db, page="pages/framework.py")
+    assert "Buses — 2 notes" in texts(at)
