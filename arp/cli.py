@@ -333,11 +333,13 @@ def _stop_search(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     database = args.db or settings.database_path()
+    framework = _stored_framework(args) if args.framework_version else None
     try:
-        statuses = rescore(database)
+        statuses = rescore(database, framework)
     except BuildError as error:
         print(f"Scoring stopped: {error}", file=sys.stderr)
         return 1
+    print(f"Scored {framework.version_label if framework else 'data/framework.toml'}")
     for status in statuses:
         print(f"{status.indicator.id:32} {status.status}")
     return 0
@@ -760,7 +762,7 @@ def main(argv: list[str] | None = None) -> int:
         if not any(a.dest == "store" for a in command._actions):
             command.add_argument("--store", help="the workshop store; default: $ARP_WORKSHOP_DB")
     framework_parser.set_defaults(handler=_framework_command)
-    for command in (gaps_parser, map_export, profile_export):
+    for command in (gaps_parser, map_export, profile_export, score_parser):
         command.add_argument(
             "--framework-version",
             type=int,

@@ -168,3 +168,34 @@ def test_arp_exports_a_catalogue_built_indicator_saying_its_framework_version(
         )
         == 2
     )
+
+
+def test_arp_score_bakes_a_stored_version_in_so_nothing_is_computed_at_runtime(
+    fixture_db, tmp_path, capsys, monkeypatch
+):
+    import shutil
+
+    from arp import cli
+    from arp import framework_versions as fv
+
+    store = tmp_path / "workshop.sqlite3"
+    monkeypatch.setenv("ARP_WORKSHOP_DB", str(store))
+    database = tmp_path / "arp.duckdb"
+    shutil.copyfile(fixture_db, database)
+    with duckdb.connect(str(database), read_only=True) as con:
+        measure = next(m for m in catalogue.measures(con) if m.key == "service_distance:library")
+    fields = catalogue.indicator_fields(measure, title="Library distance", domain="access")
+    version = fv.edit(
+        store, [fv.Edit("add_indicator", "library_km", fields)], based_on=1, by=None, reason="x"
+    )
+    assert cli.main(["score", "--db", str(database), "--framework-version", "2"]) == 0
+    assert "Scored framework version 2" in capsys.readouterr().out
+    with duckdb.connect(str(database), read_only=True) as con:
+        built = con.execute("select * from indicator_status").df()
+        assert indicators.needs_runtime(version.framework(), built) == []
+        assert indicators.needs_runtime(FRAMEWORK, built) == []  # the seed's, unchanged
+        stored = con.execute(
+            "select count(value) from indicator_values where indicator_id = 'library_km'"
+        ).fetchone()[0]
+        expected, _ = indicators.runtime_values(con, [version.framework().indicators["library_km"]])
+    assert stored == expected["value"].notna().sum() > 0
