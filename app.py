@@ -31,6 +31,11 @@ if data.current_status().ready:
         st.Page("pages/overview.py", title="About", icon=":material/info:"),
         st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
         st.Page("pages/framework.py", title="Framework", icon=":material/account_tree:"),
+        st.Page(
+            "pages/framework_editor.py",
+            title="Edit the framework (facilitators)",
+            icon=":material/edit:",
+        ),
         st.Page("pages/sources.py", title="Data sources", icon=":material/source:"),
         st.Page("pages/setup.py", title="Set up data", icon=":material/build:"),
     ]
@@ -43,5 +48,5 @@ page_state.carry_session()
 navigation = st.navigation(pages)
 signin.account_box()  # who is signed in, and the sign-out, on every page
 # One version of the public database for the page's whole run; a rebuild shows next run.
-with data.reading():
+with data.reading(pinned_framework=page_state.framework_pin()):
     navigation.run()

@@ -267,9 +267,10 @@ def _refuse_snapshot(database: Path, action: str) -> None:
         raise BuildError(str(error)) from error
 
 
-def rescore(database: Path) -> list:
-    """Recompute the indicators after the framework file changed, without reloading sources.
-    Same safety as a build: work on a copy, replace in one rename."""
+def rescore(database: Path, framework: Framework | None = None) -> list:
+    """Recompute the indicators after the framework file changed (or for `framework`, a
+    version from the workshop store), without reloading sources. Same safety as a build:
+    work on a copy, replace in one rename."""
     if not database.exists():
         raise BuildError(f"no database at {database}: run `arp build` first")
     _refuse_snapshot(database, "rescored")
@@ -279,7 +280,7 @@ def rescore(database: Path) -> list:
             db.replaced_atomically(database, start_from_existing=True) as con,
         ):
             db.run_build_queries(con)
-            statuses = indicators.score_all(con, load_framework())
+            statuses = indicators.score_all(con, framework or load_framework())
     except db.DatabaseBusy as error:
         raise BuildRunning(str(error)) from None
     except (FrameworkError, indicators.IndicatorQueryError) as error:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from sqlalchemy import exc as sa_exc
 from tqdm import tqdm
 
 from arp import (
@@ -19,7 +20,9 @@ from arp import (
     exports,
     facilitators,
     folium_map,
+    framework_versions,
     gaps,
+    indicators,
     insights,
     leaflet,
     levels,
@@ -35,7 +38,7 @@ from arp import (
     workshop,
 )
 from arp.build import BuildError, build, rescore
-from arp.framework import Framework, load_framework
+from arp.framework import Framework, FrameworkError, load_framework
 from arp.status import database_status
 
 
@@ -217,8 +220,58 @@ def _open_database(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(database), read_only=True)
 
 
+def _stored_framework(args: argparse.Namespace) -> Framework:
+    """The framework version the workshop store holds (--framework-version N, else the
+    current one); the seed file where there is no store to read."""
+    store = settings.workshop_database_path()
+    number = getattr(args, "framework_version", None)
+    try:
+        if number:
+            return framework_versions.get(store, number).framework()
+        return framework_versions.latest(store).framework()
+    except KeyError as error:
+        raise SystemExit(f"arp: {error.args[0]}") from None
+    except (OSError, FrameworkError, sa_exc.SQLAlchemyError) as error:
+        print(f"arp: framework file, not the workshop store ({error})", file=sys.stderr)
+        return load_framework()
+
+
+def _framework_command(args: argparse.Namespace) -> int:
+    store = args.store or settings.workshop_database_path()
+    try:
+        if args.framework_command == "export":
+            text = framework_versions.export_text(store, args.version)
+            if args.out:
+                args.out.write_text(text, encoding="utf-8")
+                print(f"Wrote {args.out}")
+            else:
+                print(text, end="")
+        elif args.framework_command == "import":
+            body = args.file.read_text(encoding="utf-8")
+            version = framework_versions.import_text(store, body, by=None, reason=args.reason)
+            print(f"Saved {version.summary()}")
+        elif args.framework_command == "history":
+            for version in framework_versions.history(store):
+                print(version.summary())
+        else:
+            old, new = (
+                framework_versions.get(store, args.old),
+                framework_versions.get(store, args.new),
+            )
+            lines = framework_versions.diff(old.document, new.document)
+            print(f"From version {old.number} to {new.number}:")
+            print("\n".join(f"- {line}" for line in lines) or "(no change)")
+    except KeyError as error:
+        print(f"arp framework: {error.args[0]}", file=sys.stderr)
+        return 2
+    except FrameworkError as error:
+        print(f"arp framework import: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _gaps(args: argparse.Namespace) -> int:
-    framework = load_framework()
+    framework = _stored_framework(args)
     if args.indicator not in framework.indicators:
         print(
             f"Unknown indicator {args.indicator!r}; known: {', '.join(framework.indicators)}",
@@ -242,7 +295,10 @@ def _gaps(args: argparse.Namespace) -> int:
     if args.format == "csv":
         table = exports.with_note(table)
     else:
-        print(f"{indicator.title} ({indicator.unit}), population-weighted, within {args.within}")
+        print(
+            f"{indicator.title} ({indicator.unit}), population-weighted, within {args.within}; "
+            f"{framework.version_label}"
+        )
         print(table.attrs["note"])
     _print_table(table, args.format)
     return 0
@@ -277,20 +333,23 @@ def _stop_search(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     database = args.db or settings.database_path()
+    framework = _stored_framework(args) if args.framework_version else None
     try:
-        statuses = rescore(database)
+        statuses = rescore(database, framework)
     except BuildError as error:
         print(f"Scoring stopped: {error}", file=sys.stderr)
         return 1
+    print(f"Scored {framework.version_label if framework else 'data/framework.toml'}")
     for status in statuses:
         print(f"{status.indicator.id:32} {status.status}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    framework = load_framework()
+    framework = _stored_framework(args)
     public_url = settings.public_url()
     with _open_database(args) as con:
+        indicators.with_runtime_values(con, framework)
         if args.what == "map":
             if not view_state.Show.from_param(args.indicator).is_valid(framework):
                 print(
@@ -328,7 +387,7 @@ def _export(args: argparse.Namespace) -> int:
             except KeyError:
                 print(f"No area with code {args.area!r}", file=sys.stderr)
                 return 2
-    print(f"Wrote {args.out}")
+    print(f"Wrote {args.out} ({framework.version_label})")
     return 0
 
 
@@ -681,6 +740,34 @@ def main(argv: list[str] | None = None) -> int:
     remove_parser.add_argument("name", nargs="+")
     facilitator_commands.add_parser("list", help="names, when made, when last signed in")
     facilitator_parser.set_defaults(handler=_facilitator)
+    framework_parser = commands.add_parser(
+        "framework", help="framework versions in the workshop store: export, import, history"
+    )
+    framework_commands = framework_parser.add_subparsers(dest="framework_command", required=True)
+    export_version = framework_commands.add_parser(
+        "export", help="a version as a framework TOML file (the current one by default)"
+    )
+    export_version.add_argument("--version", type=int, help="the version number")
+    export_version.add_argument("--out", type=Path, help="the file to write (default: stdout)")
+    import_file = framework_commands.add_parser(
+        "import", help="a framework TOML file saved as the next version, once it validates"
+    )
+    import_file.add_argument("file", type=Path)
+    import_file.add_argument("--reason", required=True, help="one line: why it changes")
+    framework_commands.add_parser("history", help="every version: when, who, session, why")
+    diff_versions = framework_commands.add_parser("diff", help="what changed between versions")
+    diff_versions.add_argument("old", type=int)
+    diff_versions.add_argument("new", type=int)
+    for command in (export_version, import_file, *framework_commands.choices.values()):
+        if not any(a.dest == "store" for a in command._actions):
+            command.add_argument("--store", help="the workshop store; default: $ARP_WORKSHOP_DB")
+    framework_parser.set_defaults(handler=_framework_command)
+    for command in (gaps_parser, map_export, profile_export, score_parser):
+        command.add_argument(
+            "--framework-version",
+            type=int,
+            help="the framework version in the workshop store (default: the current one)",
+        )
     args, extra = parser.parse_known_args(argv)
     if extra and args.command not in ("app", "serve"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -60,11 +60,21 @@ class ExportContext:
     caveat: str
     link: str
     exported: date
+    framework: str = ""  # "framework version 3": which version of the framework it shows
 
 
-def view_link(state: view_state.ViewState, public_url: str, page: str = "") -> str:
-    """A link that reopens the same view in the app."""
-    query = urlencode(state.short_params())
+def view_link(
+    state: view_state.ViewState,
+    public_url: str,
+    page: str = "",
+    framework_version: int | None = None,
+) -> str:
+    """A link that reopens the same view in the app (with the framework version pinned,
+    when given: ?fw=N)."""
+    params = state.short_params()
+    if framework_version:
+        params = {**params, "fw": str(framework_version)}
+    query = urlencode(params)
     return f"{public_url.rstrip('/')}/{page}" + (f"?{query}" if query else "")
 
 
@@ -86,6 +96,8 @@ def _qr(ax, link: str) -> None:
 
 def _footer(fig, context: ExportContext, y: float, width_chars: int) -> None:
     lines = [f"Data: {context.period}. Exported {context.exported:%d %B %Y}."]
+    if context.framework:
+        lines[0] += f" {context.framework[0].upper()}{context.framework[1:]}."
     if context.caveat:
         lines.append(f"Caveat: {context.caveat}")
     lines += context.attributions
@@ -118,8 +130,9 @@ def render_map(
         attributions=attributions(con, sources_of(framework, state.show)),
         period=view.period,
         caveat=" ".join(text for text in (view.caveats, view.weights_note) if text),
-        link=view_link(state, public_url),
+        link=view_link(state, public_url, framework_version=framework.version),
         exported=today or date.today(),
+        framework=framework.version_label if framework.version else "",
     )
     frame = view.frame
     classes = maps.classify(frame["value"], state.scheme, view.scale)
@@ -233,7 +246,7 @@ def render_profile(
 ) -> profile_pdf.ProfileDocument:
     """An A4 PDF for one area (arp.profile_pdf): its indicators with unit, period and source,
     its people, gaps, what people said, the sources, page numbers and a QR link back."""
-    link = view_link(view_state.ViewState(area=code), public_url, "area_profile")
+    link = view_link(view_state.ViewState(area=code), public_url, "area_profile", framework.version)
     document = profile_pdf.profile_document(
         con, framework, code, link, today or date.today(), said or []
     )

@@ -72,6 +72,32 @@ class Indicator:
     composite_level: str | None = None
     # Where queries/indicators/<query>.sql lives (another folder only in tests).
     query_dir: Path = INDICATOR_QUERIES
+    # A catalogue-built indicator (arp.catalogue): its measure as declarative (key, value)
+    # pairs, computed from the existing macros with bound parameters; no SQL file.
+    catalogue: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def definition(self) -> str:
+        """What its values depend on, as text: values built with another definition (an
+        edited polarity, a catalogue-built indicator) are computed again at runtime."""
+        import json
+
+        return json.dumps(
+            {
+                "measure": self.measure,
+                "multiplier": self.multiplier,
+                "base_level": self.base_level,
+                "levels": list(self.levels),
+                "coverage": self.coverage,
+                "query": "" if self.catalogue else self.query,
+                "polarity": self.polarity,
+                "scale": self.scale,
+                "interval": self.interval,
+                "disclosure_control": self.disclosure_control,
+                "catalogue": dict(self.catalogue),
+            },
+            sort_keys=True,
+        )
 
     @property
     def aggregates(self) -> bool:
@@ -93,6 +119,13 @@ class Indicator:
 class Framework:
     domains: dict[str, Domain]
     indicators: dict[str, Indicator]
+    # Its number in the workshop store (arp.framework_versions); None: read from a file.
+    version: int | None = None
+
+    @property
+    def version_label(self) -> str:
+        """How outputs name it: "framework version 3", or the file's name."""
+        return f"framework version {self.version}" if self.version else "framework file"
 
     def in_domain(self, domain_id: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.domain == domain_id]
@@ -176,6 +209,19 @@ def _check_indicator(
     unknown = [s for entry in raw["sources"] for s in entry.split("|") if s not in known_sources]
     if unknown:
         problems.append(f"{where}: unknown source(s) {', '.join(unknown)}")
+    catalogue = raw.get("catalogue")
+    if catalogue is not None:
+        if not isinstance(catalogue, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in catalogue.items()
+        ):
+            problems.append(f"{where}: catalogue must be a table of text values")
+        elif "query" in raw:
+            problems.append(f"{where}: a catalogue-built indicator has no query")
+        else:
+            from arp.catalogue import check_spec
+
+            problems.extend(f"{where}: {problem}" for problem in check_spec(catalogue))
+        return problems
     query = queries / f"{raw.get('query', key)}.sql"
     if not query.exists():
         default = "" if "query" in raw else " (query defaults to the indicator's id)"
@@ -195,7 +241,11 @@ def parse_framework(
         raise FrameworkError(f"the framework file is not valid TOML: {error}") from error
     problems = []
     domains = {}
+    retired_domains = set()
     for key, raw in data.get("domains", {}).items():
+        if raw.get("retired"):
+            retired_domains.add(key)
+            continue
         if not raw.get("title"):
             problems.append(f"domain {key!r}: missing 'title'")
             continue
@@ -206,9 +256,18 @@ def parse_framework(
             context_only=bool(raw.get("context_only", False)),
         )
     if not domains:
-        problems.append("no [domains.*] tables")
+        problems.append("no [domains.*] tables (or every domain is retired)")
     indicators = {}
     for key, raw in data.get("indicators", {}).items():
+        # Retired and detached (domain "") indicators stay in the document, out of the app.
+        if raw.get("retired") or raw.get("domain") == "":
+            continue
+        if raw.get("domain") in retired_domains:
+            problems.append(
+                f"indicator {key!r}: its domain {raw['domain']!r} is retired "
+                "(detach or retire the indicator first)"
+            )
+            continue
         found = _check_indicator(key, raw, domains, known_sources, queries)
         problems.extend(found)
         if found:
@@ -235,6 +294,7 @@ def parse_framework(
             interval=raw.get("interval", DEFAULT_INTERVAL.get(raw["measure"], "none")),
             composite_level=raw.get("composite_level"),
             query_dir=queries,
+            catalogue=tuple(sorted(raw.get("catalogue", {}).items())),
         )
     if problems:
         raise FrameworkError("the framework file has problems:\n- " + "\n- ".join(problems))

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from arp import db, scoring
+from arp import catalogue, db, scoring
 from arp.framework import Framework, Indicator, shown_path
 
 # The `_wmca` columns are named for the first area mapped (the West Midlands) and kept so
@@ -90,8 +90,15 @@ class IndicatorQueryError(RuntimeError):
 
 def base_values(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> pd.DataFrame:
     try:
-        frame = con.execute(indicator.query_path.read_text(encoding="utf-8")).df()
+        if indicator.catalogue:
+            frame = catalogue.base_values(con, dict(indicator.catalogue))
+        else:
+            frame = con.execute(indicator.query_path.read_text(encoding="utf-8")).df()
     except duckdb.Error as error:
+        if indicator.catalogue:
+            raise IndicatorQueryError(
+                f"indicator {indicator.id}: its catalogue measure failed: {error}"
+            ) from error
         raise IndicatorQueryError(
             f"indicator {indicator.id}: {shown_path(indicator.query_path)} failed: {error}"
         ) from error
@@ -219,6 +226,60 @@ def compute(con: duckdb.DuckDBPyConnection, indicator: Indicator, area_codes: di
     return frame[VALUE_COLUMNS]
 
 
+def area_codes_by_level(con: duckdb.DuckDBPyConnection) -> dict[str, set]:
+    return {
+        level: set(codes)
+        for level, codes in con.execute(
+            "select level, list(code) from areas group by level"
+        ).fetchall()
+    }
+
+
+def needs_runtime(framework: Framework, built: pd.DataFrame) -> list[Indicator]:
+    """The indicators whose values in the database were not computed from the definition
+    the framework now gives them (catalogue-built, or edited since the build)."""
+    recorded = {}
+    if "definition" in built:
+        recorded = dict(zip(built["indicator_id"], built["definition"], strict=True))
+    elif len(built):  # a database built before definitions were recorded: from the file
+        from arp.framework import load_framework
+
+        recorded = {i.id: i.definition for i in load_framework().indicators.values()}
+    return [i for i in framework.indicators.values() if recorded.get(i.id) != i.definition]
+
+
+def runtime_values(
+    con: duckdb.DuckDBPyConnection, indicators: list[Indicator]
+) -> tuple[pd.DataFrame, list[IndicatorStatus]]:
+    """Values of `indicators` computed now, from a read-only connection, exactly as
+    score_all computes them (intervals, suppression, percentiles), with their statuses."""
+    present = loaded_sources(con)
+    codes = area_codes_by_level(con)
+    frames, statuses = [], []
+    for indicator in indicators:
+        missing = indicator.missing_sources(present)
+        if missing:
+            statuses.append(IndicatorStatus(indicator, "data not loaded", missing))
+            continue
+        frame = compute(con, indicator, codes)
+        in_area = int(frame["in_area"].sum())
+        statuses.append(
+            IndicatorStatus(indicator, "computed" if in_area else "no values", rows=in_area)
+        )
+        frames.append(frame)
+    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=VALUE_COLUMNS)
+    return _typed(values), statuses
+
+
+def _typed(values: pd.DataFrame) -> pd.DataFrame:
+    for column in ("suppressed", "in_area"):
+        values[column] = values[column].astype(bool)
+    for column in ("flag_worst10_wmca", "flag_worst10_england"):
+        values[column] = values[column].astype("boolean")
+    values["rank_wmca"] = values["rank_wmca"].astype("Int64")
+    return values
+
+
 def score_all(con: duckdb.DuckDBPyConnection, framework: Framework) -> list[IndicatorStatus]:
     """(Re)compute every indicator into `indicator_values`, and record each one's status."""
     present = loaded_sources(con)
@@ -241,11 +302,7 @@ def score_all(con: duckdb.DuckDBPyConnection, framework: Framework) -> list[Indi
         )
         frames.append(frame)
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=VALUE_COLUMNS)
-    for column in ("suppressed", "in_area"):
-        values[column] = values[column].astype(bool)
-    for column in ("flag_worst10_wmca", "flag_worst10_england"):
-        values[column] = values[column].astype("boolean")
-    values["rank_wmca"] = values["rank_wmca"].astype("Int64")
+    values = _typed(values)
     con.register("incoming", values)
     con.execute("create or replace table indicator_scores as select * from incoming")
     con.unregister("incoming")
@@ -254,16 +311,63 @@ def score_all(con: duckdb.DuckDBPyConnection, framework: Framework) -> list[Indi
     con.execute(
         f"create or replace view indicator_values as select {columns} from indicator_scores"
     )
-    status_frame = pd.DataFrame(
+    status_table = status_frame(statuses)
+    con.register("incoming", status_table)
+    con.execute("create or replace table indicator_status as select * from incoming")
+    con.unregister("incoming")
+    return statuses
+
+
+def status_frame(statuses: list[IndicatorStatus]) -> pd.DataFrame:
+    """Statuses as indicator_status holds them."""
+    return pd.DataFrame(
         {
             "indicator_id": [s.indicator.id for s in statuses],
             "domain": [s.indicator.domain for s in statuses],
             "status": [s.status for s in statuses],
             "missing_sources": [", ".join(s.missing_sources) for s in statuses],
             "areas_with_values": [s.rows for s in statuses],
+            "definition": [s.indicator.definition for s in statuses],
         }
     )
-    con.register("incoming", status_frame)
-    con.execute("create or replace table indicator_status as select * from incoming")
-    con.unregister("incoming")
-    return statuses
+
+
+def overlay(con: duckdb.DuckDBPyConnection, values: pd.DataFrame, statuses: pd.DataFrame) -> None:
+    """On this connection only, `indicator_values` and `indicator_status` read the built
+    ones with the indicators in `statuses` replaced by these runtime values: temporary
+    views, so the read-only database file is never written."""
+    if statuses.empty:
+        return
+    ((catalog,),) = con.execute("select current_database()").fetchall()
+    built = f'"{catalog}".main'
+    con.register("runtime_indicator_values", values)
+    con.register("runtime_indicator_status", statuses)
+    columns = ", ".join(VALUE_COLUMNS)
+    replaced = "indicator_id not in (select indicator_id from runtime_indicator_status)"
+    con.execute(
+        f"create or replace temp view indicator_values as "
+        f"select {columns} from {built}.indicator_scores where {replaced} "
+        f"union all select {columns} from runtime_indicator_values"
+    )
+    status_columns = "indicator_id, domain, status, missing_sources, areas_with_values"
+    con.execute(
+        f"create or replace temp view indicator_status as "
+        f"select {status_columns} from {built}.indicator_status where {replaced} "
+        f"union all select {status_columns} from runtime_indicator_status"
+    )
+
+
+def with_runtime_values(con: duckdb.DuckDBPyConnection, framework: Framework) -> list[Indicator]:
+    """Compute what the framework defines otherwise than the database was built with, and
+    overlay it on this connection (the command line's exports use it); returns those
+    indicators."""
+    built = (
+        con.execute("select * from indicator_status").df()
+        if db.has_table(con, "indicator_status")
+        else pd.DataFrame()
+    )
+    changed = needs_runtime(framework, built)
+    if changed:
+        values, statuses = runtime_values(con, changed)
+        overlay(con, values, status_frame(statuses))
+    return changed

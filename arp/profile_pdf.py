@@ -659,7 +659,11 @@ def profile_figures(
     pages.text(MARGIN, 0.5, document.name, 18, weight="bold")
     pages.text(MARGIN, 0.5 + _line(18), document.subtitle, 10, GREY)
     pages.text(
-        MARGIN, 0.5 + _line(18) + _line(10), f"Exported {document.exported:%d %B %Y}", 8, GREY
+        MARGIN,
+        0.5 + _line(18) + _line(10),
+        f"Exported {document.exported:%d %B %Y} · {framework.version_label}",
+        8,
+        GREY,
     )
     qr_in = 1.0
     qr = pages.fig.add_axes(

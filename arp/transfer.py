@@ -167,6 +167,8 @@ BACKUP_ROWS = {
     "insights": "select * from insights where status <> 'rejected'",
     "moderation_log": "select * from moderation_log where insight_id in "
     "(select insight_id from insights where status <> 'rejected')",
+    "insight_themes": "select * from insight_themes where insight_id in "
+    "(select insight_id from insights where status <> 'rejected')",
 }
 BACKUP_BLANKED = {"moderation_log": ("previous_text",)}
 BACKUP_EXCLUDES = (

@@ -64,7 +64,8 @@ TABLES = (
 )
 # What a backup copies: the room's work and who did what. Facilitator accounts, sign-ins,
 # failed sign-ins and the cookie key (migration 4) are never copied out of the store.
-BACKUP_TABLES = (*TABLES, "facilitator_log")
+# framework_versions, insight_themes (migration 8): every saved framework; notes' themes.
+BACKUP_TABLES = (*TABLES, "facilitator_log", "framework_versions", "insight_themes")
 
 
 def _ts(name: str, nullable: bool = False) -> sa.Column:
@@ -318,6 +319,44 @@ def _migration_7(con: Connection) -> None:
     )
 
 
+def _migration_8(con: Connection) -> None:
+    """Themes on notes (below), and framework versions (arp.framework_versions): every saved state of the framework, as
+    the TOML text it exports, with who saved it, when, in which session and why. Version 1
+    is the seed file, written the first time the store is asked for the framework. The
+    version number is the key, so two facilitators saving on the same version cannot both
+    succeed; the session is text, not a foreign key, so purging a session keeps history."""
+    meta = sa.MetaData()
+    sa.Table(
+        "framework_versions",
+        meta,
+        sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+        _ts("saved_at"),
+        sa.Column("saved_by", sa.String(200)),
+        sa.Column("session_id", sa.String(64)),
+        sa.Column("reason", sa.String(200), nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+    )
+    # Themes facilitators tag approved notes with (arp.themes): free text, one row per note
+    # and theme, the theme's key its case-folded words so "Buses" and "buses" are one.
+    insights = sa.Table("insights", meta, sa.Column("insight_id", sa.BigInteger, primary_key=True))
+    sa.Table(
+        "insight_themes",
+        meta,
+        sa.Column(
+            "insight_id",
+            sa.BigInteger,
+            sa.ForeignKey(insights.c.insight_id, ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("theme_key", sa.String(80), primary_key=True),
+        sa.Column("theme", sa.String(80), nullable=False),
+        sa.Column("tagged_by", sa.String(200)),
+        _ts("tagged_at"),
+        sa.Index("ix_insight_themes_key", "theme_key"),
+    )
+    meta.create_all(con, tables=[meta.tables["framework_versions"], meta.tables["insight_themes"]])
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _migration_1),
     (2, _migration_2),
@@ -326,6 +365,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (5, _migration_5),
     (6, _migration_6),
     (7, _migration_7),
+    (8, _migration_8),
 )
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 EQUAL_WEIGHTS = "Equal weights"

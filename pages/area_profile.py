@@ -22,6 +22,7 @@ page_state.write_state(view_state.ViewState(**{**state.__dict__, "area": code}))
 name = f"{info['name_hcl']} ({info['name']})" if info.get("name_hcl") else info["name"]
 st.title(name)
 st.caption(f"{widgets.literal(data.area_label(code))} · {code}")
+st.caption(f"Indicators and domains as in {framework.version_label}.")
 if not state.area and not found:
     st.info("This is the whole area mapped. Find a neighbourhood, ward or district in the sidebar.")
 st.page_link(

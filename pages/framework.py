@@ -3,7 +3,7 @@
 import streamlit as st
 
 from arp import levels, method, settings
-from arp.ui import data, signin, widgets
+from arp.ui import data, framework_editor, signin, widgets
 from arp.ui import weights as weights_ui
 from arp.workshop import (
     EQUAL_WEIGHTS,
@@ -17,9 +17,11 @@ from arp.workshop import (
 st.title("The framework")
 st.write(
     "The Anti-Racist Places Framework is being co-created in workshops. This is the starting "
-    "set of domains and open-data indicators; facilitators change it in `data/framework.toml`."
+    "set of domains and open-data indicators; facilitators change it on the Edit the "
+    "framework page, and every version is kept."
 )
 framework = data.framework()
+st.caption(f"This is {framework.version_label}.")
 
 for domain in framework.domains.values():
     with st.expander(domain.title, expanded=False):
@@ -31,6 +33,7 @@ for domain in framework.domains.values():
         table = data.framework_table(domain.id)
         if len(table):
             st.dataframe(table, hide_index=True, width="stretch")
+        framework_editor.domain_themes(domain.id)
 
 st.header("How the scores are made")
 st.markdown(method.METHOD_TEXT)

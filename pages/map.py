@@ -88,7 +88,10 @@ if action == "profile":
 view = weights.shown_view(data.current_view(state), colouring, state)
 place = within_names[within]
 st.title(f"{view.title}")
-st.caption(f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}")
+st.caption(
+    f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}"
+    f" · {framework.version_label}"
+)
 if state.area:
     st.caption(f"Chosen area: {widgets.literal(data.area_label(state.area))}")
 if not presenting:

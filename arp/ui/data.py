@@ -3,6 +3,7 @@ database is rebuilt. A function here returns data; it never writes to the page."
 
 from __future__ import annotations
 
+import logging
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,11 +14,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from arp import (
+    catalogue,
     composites,
     db,
     db_reader,
+    framework_versions,
+    indicators,
     insights,
     levels,
     map_views,
@@ -31,10 +36,12 @@ from arp import (
     weighting,
     workshop,
 )
-from arp.framework import Framework, load_framework
+from arp.framework import Framework, FrameworkError, load_framework
 from arp.status import DatabaseStatus
 from arp.view_state import ViewState
 from arp.workshop import Scenario
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,6 +56,8 @@ class _RunLease:
 
 
 _RUN: ContextVar[_RunLease | None] = ContextVar("arp_public_database_run", default=None)
+# The framework version a link pins (?fw=N, read by page_state), for the run.
+_PINNED_FRAMEWORK: ContextVar[int | None] = ContextVar("arp_pinned_framework", default=None)
 
 
 @st.cache_resource
@@ -61,8 +70,10 @@ def _forget_earlier_versions() -> None:
     """Results read from a replaced file are never asked for again (their keys name the old
     version): drop them rather than keep them until the server stops."""
     for cached in (
+        _catalogue,
         _cached_query,
-        _indicator_status,
+        _built_status,
+        _cached_runtime_values,
         _composite_inputs,
         _area_codes,
         _census_groups,
@@ -72,18 +83,21 @@ def _forget_earlier_versions() -> None:
 
 
 @contextmanager
-def reading() -> Iterator[None]:
+def reading(pinned_framework: int | None = None) -> Iterator[None]:
     """One version of the public database for a whole page run (app.py wraps each run):
     every read of the run sees the same file, and a rebuild during the run leaves that
-    file open until the run ends, then closes it."""
+    file open until the run ends, then closes it. `pinned_framework`: the framework
+    version a link asks for (else the current one)."""
     if _RUN.get() is not None:
         yield
         return
     run = _RunLease(_reader(str(settings.database_path())))
     token = _RUN.set(run)
+    pin = _PINNED_FRAMEWORK.set(pinned_framework)
     try:
         yield
     finally:
+        _PINNED_FRAMEWORK.reset(pin)
         _RUN.reset(token)
         if run.opened is not None:
             run.reader.release(run.opened)
@@ -110,9 +124,19 @@ def database_version() -> tuple[str, str]:
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor reading the version of the database this run reads. Outside a page run (a
-    widget callback, a test calling this directly), the cursor holds a lease of its own,
-    returned when the cursor is garbage collected."""
+    """A cursor reading the version of the database this run reads, with the indicators
+    the framework version in use defines otherwise than the build (catalogue-built ones,
+    edited polarities) computed at runtime and overlaid (indicators.overlay)."""
+    cursor = _built_connection()
+    values, statuses = _runtime_values()
+    indicators.overlay(cursor, values, statuses)
+    return cursor
+
+
+def _built_connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the database as built. Outside a page run (a widget callback, a test
+    calling this directly), the cursor holds a lease of its own, returned when the cursor
+    is garbage collected."""
     run = _RUN.get()
     if run is not None:
         return run.version().cursor()
@@ -124,30 +148,104 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(show_spinner=False)
-def _cached_query(name: str, path: str, version: str, **params) -> pd.DataFrame:
+def _cached_query(name: str, path: str, version: str, runtime: str, **params) -> pd.DataFrame:
     return db.query(connection(), name, **params)
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """A named query from queries/app/, cached until the database is rebuilt."""
-    return _cached_query(name, *database_version(), **params)
+    """A named query from queries/app/, cached until the database is rebuilt or the
+    indicators computed at runtime change."""
+    return _cached_query(name, *database_version(), _runtime_key(), **params)
+
+
+# --- the framework: the version in the workshop store this run uses -----------------------
+
+
+@st.cache_data(ttl=2, show_spinner=False)
+def _latest_framework_number(store: str) -> int:
+    """The current version, read at most every 2 s per server (a saved change reaches every
+    replica within that; the editor clears it at once for its own server)."""
+    return framework_versions.latest_number(store)
+
+
+@st.cache_resource(show_spinner=False)
+def _framework_at(store: str, number: int) -> Framework:
+    """A saved version never changes, so each is parsed once per server."""
+    return framework_versions.get(store, number).framework()
+
+
+def forget_framework_version() -> None:
+    """After a save: the next read sees the new version at once."""
+    _latest_framework_number.clear()
+
+
+def pinned_framework_version() -> int | None:
+    """The version a link pins (?fw=N), if it names one that exists."""
+    number = _PINNED_FRAMEWORK.get()
+    if number is None:
+        return None
+    return number if 1 <= number <= latest_framework_number() else None
+
+
+def latest_framework_number() -> int:
+    return _latest_framework_number(str(settings.workshop_database_path()))
+
+
+def framework() -> Framework:
+    """The framework version this run uses: the one a link pins, else the current one.
+    Without a usable workshop store, the seed file."""
+    try:
+        number = pinned_framework_version() or latest_framework_number()
+        return _framework_at(str(settings.workshop_database_path()), number)
+    except (SQLAlchemyError, OSError, FrameworkError, KeyError) as error:
+        # The map must still show without the store (or with a version the registry no
+        # longer supports): the seed file, said in the server log.
+        log.warning("framework from data/framework.toml, not the workshop store: %s", error)
+        return _seed_framework()
 
 
 @st.cache_resource
-def framework() -> Framework:
+def _seed_framework() -> Framework:
     return load_framework()
 
 
 @st.cache_data(show_spinner=False)
-def _indicator_status(path: str, version: str) -> pd.DataFrame:
-    con = connection()
+def _built_status(path: str, version: str) -> pd.DataFrame:
+    con = _built_connection()
     if not db.has_table(con, "indicator_status"):
         return pd.DataFrame(columns=["indicator_id", "status", "missing_sources"])
     return con.execute("select * from indicator_status").df()
 
 
+def _runtime_indicators() -> list:
+    return indicators.needs_runtime(framework(), _built_status(*database_version()))
+
+
+def _runtime_key() -> str:
+    """What the runtime values depend on: the definitions computed at runtime."""
+    return "|".join(f"{i.id}={i.definition}" for i in _runtime_indicators())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _cached_runtime_values(path: str, version: str, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    values, statuses = indicators.runtime_values(_built_connection(), _runtime_indicators())
+    return values, indicators.status_frame(statuses)
+
+
+def _runtime_values() -> tuple[pd.DataFrame, pd.DataFrame]:
+    key = _runtime_key()
+    if not key:
+        return pd.DataFrame(columns=indicators.VALUE_COLUMNS), pd.DataFrame()
+    return _cached_runtime_values(*database_version(), key)
+
+
 def indicator_status() -> pd.DataFrame:
-    return _indicator_status(*database_version())
+    built = _built_status(*database_version())
+    _, runtime = _runtime_values()
+    if runtime.empty:
+        return built
+    kept = built[~built["indicator_id"].isin(runtime["indicator_id"])]
+    return pd.concat([kept, runtime[[c for c in built.columns if c in runtime]]], ignore_index=True)
 
 
 def framework_table(domain_id: str) -> pd.DataFrame:
@@ -159,14 +257,18 @@ def domain_has_open_data(domain_id: str) -> bool:
 
 
 @st.cache_data(show_spinner=False)
-def _composite_inputs(level: str, path: str, version: str) -> composites.CompositeInputs:
+def _composite_inputs(
+    level: str, path: str, version: str, framework_key: str
+) -> composites.CompositeInputs:
     return composites.composite_inputs(connection(), framework(), level)
 
 
 def composite_inputs(level: str) -> composites.CompositeInputs:
-    """Every scored indicator's position and flag at `level`: read once per database for
-    every page (the composites under any weights are computed from it in milliseconds)."""
-    return _composite_inputs(level, *database_version())
+    """Every scored indicator's position and flag at `level`: read once per database and
+    framework version for every page (the composites under any weights are computed from
+    it in milliseconds)."""
+    key = f"{framework().version}:{_runtime_key()}"
+    return _composite_inputs(level, *database_version(), key)
 
 
 def composite_table(level: str, scenario: Scenario) -> pd.DataFrame:
@@ -184,6 +286,7 @@ def _robustness(
     draws: robustness.DrawSettings,
     path: str,
     version: str,
+    framework_key: str,
     _scenario: Scenario,
 ) -> robustness.Robustness:
     return weighting.robustness_of(composite_inputs(level), framework(), _scenario, target, draws)
@@ -196,12 +299,13 @@ def robustness_of(
     draws: robustness.DrawSettings = robustness.DEFAULT_DRAWS,
 ) -> robustness.Robustness:
     """The composite `target` ("overall" or a domain id) under weights drawn around
-    `scenario`'s: cached per database, level, weights and draw settings (a fifth of a
-    second to compute for every LSOA)."""
+    `scenario`'s: cached per database, framework version, level, weights and draw settings
+    (a fifth of a second to compute for every LSOA)."""
     weights = repr(
         (sorted(scenario.domain_weights.items()), sorted(scenario.indicator_weights.items()))
     )
-    return _robustness(level, target, weights, draws, *database_version(), scenario)
+    framework_key = f"{framework().version}:{_runtime_key()}"
+    return _robustness(level, target, weights, draws, *database_version(), framework_key, scenario)
 
 
 def scenarios() -> list[Scenario]:
@@ -311,3 +415,13 @@ def current_view(state: ViewState) -> map_views.MapView:
     view = map_views.view_for(connection(), framework(), state, scenario, inputs, checked)
     view.frame["insights"] = view.frame["code"].map(insight_counts(state.level)).fillna(0)
     return view
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _catalogue(path: str, version: str) -> list[catalogue.Measure]:
+    return catalogue.measures(_built_connection())
+
+
+def catalogue_measures() -> list[catalogue.Measure]:
+    """Every measure the loaded data support (arp.catalogue), read once per database."""
+    return _catalogue(*database_version())

@@ -12,21 +12,32 @@ from arp import insights, joining, limits, sessions, settings, view_state
 from arp.ui import data
 
 SESSION_PARAMETER = "session"  # a join link's workshop session
+FRAMEWORK_PARAMETER = "fw"  # a framework version a link pins
 # Every query parameter a page reads: tests/app/test_crafted_links.py feeds each of them
 # Markdown and HTML on every page, and tests/test_registry.py checks that none is missing.
-LINK_PARAMETERS = (*view_state.PARAMETERS, SESSION_PARAMETER)
+LINK_PARAMETERS = (*view_state.PARAMETERS, SESSION_PARAMETER, FRAMEWORK_PARAMETER)
+
+
+def framework_pin() -> int | None:
+    """?fw=N: the framework version a link pins (data.framework checks it exists)."""
+    raw = st.query_params.get("fw")
+    return int(raw) if raw and raw.isdigit() and len(raw) < 9 else None
 
 
 def current_state() -> tuple[view_state.ViewState, list[view_state.LinkProblem]]:
     """The view the URL asks for, with messages for anything that had to fall back."""
     within = data.query("within_options")
-    return view_state.parse_state(
+    state, problems = view_state.parse_state(
         dict(st.query_params),
         data.framework(),
         data.area_codes(),
         within["code"].tolist(),
         [s.name for s in data.scenarios()],
     )
+    pinned = st.query_params.get("fw")
+    if pinned is not None and data.framework().version != framework_pin():
+        problems.append(view_state.LinkProblem(FRAMEWORK_PARAMETER, pinned))
+    return state, problems
 
 
 def write_state(state: view_state.ViewState) -> None:
@@ -34,6 +45,8 @@ def write_state(state: view_state.ViewState) -> None:
     params = state.to_params()
     if session := st.query_params.get("session"):  # the workshop session travels too
         params["session"] = session
+    if pinned := st.query_params.get("fw"):  # and a pinned framework version
+        params["fw"] = pinned
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 
