@@ -93,6 +93,10 @@ class ViewState:
     present: bool = False
     map_position: str | None = None  # "latitude,longitude,zoom" where the map was left
     compare_chart: str | None = None  # the indicator Compare charts (None: its headline)
+    # What a composite's map is coloured by (COLOURINGS), and the scenario a rank shift is
+    # measured from.
+    colour_by: str = "score"
+    colour_other: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.show, str):  # ViewState(show="no_car"), as a link spells it
@@ -117,6 +121,10 @@ class ViewState:
             params["map"] = self.map_position
         if self.compare_chart:
             params["chart"] = self.compare_chart
+        if self.colour_by != "score":
+            params["colour"] = self.colour_by
+        if self.colour_other:
+            params["vs"] = self.colour_other
         return params
 
     def short_params(self) -> dict[str, str]:
@@ -138,7 +146,10 @@ _FIELDS = {
     "present": "present",
     "map": "map_position",
     "chart": "compare_chart",
+    "colour": "colour_by",
+    "vs": "colour_other",
 }
+COLOURINGS = ("score", "robustness", "shift")  # a composite by its score, its robustness, …
 PARAMETERS = tuple(_FIELDS)  # every parameter a view's link may carry
 
 
@@ -194,6 +205,8 @@ def parse_state(
     take("present", lambda v: v in ("0", "1"), lambda v: v == "1")
     take("map", lambda v: parse_map_position(v) is not None)
     take("chart", lambda v: v in framework.indicators)
+    take("colour", lambda v: v in COLOURINGS)
+    take("vs", lambda v: v in scenario_names)
     take(
         "compare",
         lambda v: all(c in area_codes for c in v.split(",")) and len(v.split(",")) <= MAX_COMPARE,

@@ -52,7 +52,7 @@ with st.sidebar:
             scenario_names,
             key=page_state.from_view("map_weights", state.scenario, scenario_names),
         )
-    colouring = weights.colour_by(view_state.Show.from_param(show), scenario)
+    colouring = weights.colour_by(view_state.Show.from_param(show), scenario, state)
     overlay_labels = {
         **{kind.id: kind.label for kind in SERVICE_TYPES.values()},
         **maps.COUNT_OVERLAY_LABELS,
@@ -80,6 +80,8 @@ state = view_state.ViewState(
     gap_indicator=state.gap_indicator,
     present=presenting,
     map_position=state.map_position,
+    colour_by=colouring.by,
+    colour_other=colouring.other,
 )
 page_state.write_state(state)
 if action == "profile":

@@ -12,14 +12,12 @@ import streamlit as st
 
 from arp import influence, levels, map_views, method, robustness, weighting
 from arp.map_views import MapView
-from arp.ui import data, widgets
-from arp.view_state import Show, ViewState
+from arp.ui import data, page_state, widgets
+from arp.view_state import COLOURINGS, Show, ViewState
 from arp.workshop import Scenario
 
 REDUNDANT_SHOWN = 3  # pairs named in the warning; the rest under the correlation matrix
-SCORE = "score"
-ROBUSTNESS = "robustness"
-SHIFT = "shift"
+SCORE, ROBUSTNESS, SHIFT = COLOURINGS  # as a link spells them (?colour=)
 COLOUR_CHOICES = {
     SCORE: "Its score",
     ROBUSTNESS: "How much its worst 10% depends on the weights",
@@ -35,23 +33,29 @@ class Colouring:
     other: str | None = None
 
 
-def colour_by(show: Show, scenario_name: str) -> Colouring:
+def colour_by(show: Show, scenario_name: str, state: ViewState) -> Colouring:
     """The map's choice, for a composite: its score, its robustness, or its rank shift from
-    another scenario (offered once there are two)."""
+    another scenario (offered once there are two); it starts at the link's (`state`)."""
     if not show.is_composite:
         return Colouring()
     others = [s.name for s in data.scenarios() if s.name != scenario_name]
     choices = [SCORE, ROBUSTNESS, *([SHIFT] if others else [])]
+    asked = state.colour_by if state.colour_by in choices else SCORE
     choice = st.radio(
         "Colour the composite by",
         choices,
         format_func=COLOUR_CHOICES.get,
-        key="map_colour_by",
+        key=page_state.from_view("map_colour_by", asked, choices),
         help="How much its worst 10% depends on the weights: the share of 1,000 plausible "
         "weightings around these weights that put each area there (see the Framework page).",
     )
     if choice == SHIFT:
-        other = st.selectbox("Compared with", others, key="map_compared_with")
+        other_asked = state.colour_other if state.colour_other in others else others[0]
+        other = st.selectbox(
+            "Compared with",
+            others,
+            key=page_state.from_view("map_compared_with", other_asked, others),
+        )
         return Colouring(SHIFT, other)
     return Colouring(choice or SCORE)
 

@@ -151,3 +151,13 @@ def test_the_map_colours_by_rank_change_from_another_scenario(open_page, inputs)
     )
     assert tooltips[0][3] == f"{frame.loc[code, 'shift']:+d} places nearer the worst"
     assert any(c.value.startswith("Coloured by the rank change from `Equal") for c in at.caption)
+
+
+def test_the_colouring_travels_in_the_link(open_page):
+    at = open_page(show="overall", colour="robustness")
+    assert at.radio(key="map_colour_by").value == "robustness"  # opened as the link says
+    assert at.title[0].value.endswith("how much the worst 10% depends on the weights")
+    at.radio(key="map_colour_by").set_value("score").run()
+    assert "colour" not in at.query_params  # the default stays out of the link
+    at.radio(key="map_colour_by").set_value("robustness").run()
+    assert at.query_params["colour"] in ("robustness", ["robustness"])

@@ -26,6 +26,8 @@ def test_a_view_round_trips_through_its_link():
         compare_chart="no_car",
         present=True,
         map_position="52.48000,-1.89000,13",
+        colour_by="shift",
+        colour_other="Equal weights",
     )
     parsed, problems = parse(state.to_params())
     assert problems == []
@@ -92,3 +94,10 @@ def test_the_show_list_reads_in_domain_groups_with_full_titles():
     # Context-only domains (who lives here) have indicators but no composite to show.
     assert "Who lives here: composite score" not in labels
     assert any(label.startswith("Who lives here: ") for label in labels)
+
+
+def test_a_colouring_the_link_cannot_have_falls_back_with_a_message():
+    parsed, problems = parse({"show": "overall", "colour": "rainbow", "vs": "No such weights"})
+    assert (parsed.colour_by, parsed.colour_other) == ("score", None)
+    assert [p.param for p in problems] == ["colour", "vs"]
+    assert "colour" not in view_state.ViewState().to_params()  # the default stays out of links
