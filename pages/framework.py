@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import levels, method, settings
+from arp import levels, main_languages, method, settings
 from arp.ui import data, signin, widgets
 from arp.workshop import (
     EQUAL_WEIGHTS,
@@ -30,6 +30,15 @@ for domain in framework.domains.values():
         table = data.framework_table(domain.id)
         if len(table):
             st.dataframe(table, hide_index=True, width="stretch")
+
+# The languages the participant pages offer stay tied to the evidence (issue 19).
+st.header("Main languages in each district")
+district_languages = main_languages.district_languages(data.connection())
+if district_languages.empty:
+    st.info(main_languages.NOT_LOADED)
+else:
+    st.caption(f"{main_languages.SOURCE}; share of residents aged 3 and over (residents).")
+    st.dataframe(main_languages.in_words(district_languages), hide_index=True, width="stretch")
 
 st.header("How the scores are made")
 st.markdown(method.METHOD_TEXT)

@@ -12,9 +12,10 @@ from arp import insights, joining, limits, sessions, settings, view_state
 from arp.ui import data
 
 SESSION_PARAMETER = "session"  # a join link's workshop session
+LANGUAGE_PARAMETER = "lang"  # the participant pages' language (arp.i18n), a join link's too
 # Every query parameter a page reads: tests/app/test_crafted_links.py feeds each of them
 # Markdown and HTML on every page, and tests/test_registry.py checks that none is missing.
-LINK_PARAMETERS = (*view_state.PARAMETERS, SESSION_PARAMETER)
+LINK_PARAMETERS = (*view_state.PARAMETERS, SESSION_PARAMETER, LANGUAGE_PARAMETER)
 
 
 def current_state() -> tuple[view_state.ViewState, list[view_state.LinkProblem]]:
@@ -34,6 +35,8 @@ def write_state(state: view_state.ViewState) -> None:
     params = state.to_params()
     if session := st.query_params.get("session"):  # the workshop session travels too
         params["session"] = session
+    if lang := st.query_params.get(LANGUAGE_PARAMETER):  # and the participant's language
+        params[LANGUAGE_PARAMETER] = lang
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 
