@@ -39,4 +39,4 @@ with st.container(key="session_home"):
         st.switch_page("pages/map.py", query_params=carry)
 if not state.ended and not state.voting_open:
     st.caption(_("Voting on priorities opens when the facilitator says so: come back here then."))
-widgets.privacy_link()
+widgets.privacy_link(words)

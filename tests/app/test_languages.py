@@ -92,9 +92,18 @@ def test_every_participant_page_in_every_language(start, session, page, code):
 
 
 @pytest.mark.parametrize("code", ["pl", "ur", "bn"])
-def test_the_vote_page_counts_and_names_in_the_language(start, session, code):
+def test_the_vote_page_counts_and_names_in_the_language(fixture_db, monkeypatch, session, code):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    monkeypatch.setenv("ARP_DB", str(fixture_db))
     words = i18n.translator(code)
-    at = start("pages/vote.py", session=session.session_id, lang=code)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["participant_token"] = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"  # the browser's
+    at.query_params.update({"session": session.session_id, "lang": code})
+    at.switch_page("pages/vote.py").run()
+    assert not at.exception, at.exception
     housing = words.gettext("Housing")
     assert housing in [n.label for n in at.number_input]
     dots = words.ngettext(
@@ -103,6 +112,14 @@ def test_the_vote_page_counts_and_names_in_the_language(start, session, code):
         sessions.DOTS,
     ).format(count=words.number(sessions.DOTS))
     assert dots in [m.value for m in at.markdown]
+    at.number_input(key=next(n.key for n in at.number_input)).set_value(3).run()
+    placed = words.ngettext(
+        "place all {total} dot: you have placed {placed}",
+        "place all {total} dots: you have placed {placed}",
+        sessions.DOTS,
+    ).format(total=words.number(sessions.DOTS), placed=words.number(3))
+    next(b for b in at.button if b.label == words.gettext("Cast my dots")).click().run()
+    assert at.error[0].value == words.gettext("Not saved: {reason}.").format(reason=placed)
 
 
 def test_the_privacy_notice_in_urdu_gives_the_sessions_dates_in_urdu(start, session):
