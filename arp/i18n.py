@@ -173,6 +173,12 @@ class Translator:
         own = NATIVE_DIGITS.get(system)
         return text.translate(str.maketrans("0123456789", own)) if own else text
 
+    def isolate(self, text: str) -> str:
+        """Text from elsewhere (a session's title, an area's name) set apart for the Unicode
+        bidirectional algorithm (FSI ... PDI) in a right-to-left language, so that an English
+        title inside an Urdu sentence keeps its place, and the numbers beside it theirs."""
+        return f"\u2068{text}\u2069" if self.language.right_to_left else text
+
     def list(self, items: list[str]) -> str:
         """'a, b and c', joined as the language joins a list."""
         return format_list(items, locale=self.language.babel_locale)

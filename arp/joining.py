@@ -37,7 +37,7 @@ def choose_session(
     return None, _(
         'There is no workshop session "{session}". Check the link or scan the QR code '
         "again; the open sessions are listed below."
-    ).format(session=shown)
+    ).format(session=words.isolate(shown))
 
 
 def open_sessions(known: list[Session], today: date) -> list[Session]:
@@ -51,7 +51,7 @@ def describe(session: Session, words: i18n.Translator = i18n.ENGLISH) -> str:
     """'Title · Venue · 14 March 2026', as a participant sees a session (the date in the
     participant's language)."""
     parts = [session.title, session.venue, words.date(session.held_on)]
-    return " · ".join(part for part in parts if part)
+    return " · ".join(words.isolate(part) for part in parts if part)
 
 
 # --- the address the room's links carry -------------------------------------------------

@@ -404,7 +404,7 @@ def notice(
             "{days} days after you wrote your note if that is later.",
             retention_days,
         ).format(
-            title=session_title,
+            title=words.isolate(session_title),
             date=words.date(session_held_on),
             days=words.number(retention_days),
             until=words.date(until),
@@ -420,7 +420,7 @@ def notice(
             DEFAULT_RETENTION_DAYS,
         ).format(days=words.number(DEFAULT_RETENTION_DAYS))
     ask = (
-        _("Contact {contact}.").format(contact=contact)
+        _("Contact {contact}.").format(contact=words.isolate(contact))
         if contact
         else _(
             "The organisation running this app has not set a contact address here "

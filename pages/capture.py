@@ -15,7 +15,7 @@ session = joining.joined_session(required=False)
 if session is not None:
     st.caption(
         _("Session: {title} · {date}").format(
-            title=widgets.plain(session.title), date=words.date(session.held_on)
+            title=words.isolate(widgets.plain(session.title)), date=words.date(session.held_on)
         )
     )
     st.page_link(
@@ -64,7 +64,7 @@ if tapped:
     st.rerun()  # the map outlines and zooms to the place just chosen
 if chosen_place:
     # official names, not user text
-    st.caption(_("Place: {place}").format(place=data.area_label(chosen_place)))
+    st.caption(_("Place: {place}").format(place=words.isolate(data.area_label(chosen_place))))
 else:
     st.info(_("Find your place above: type its name or a postcode, or tap the map."))
 

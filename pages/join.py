@@ -11,7 +11,11 @@ words = language.picker()
 session = joining.joined_session(required=True, heading=_("Your session"))
 assert session is not None  # joined_session stops the page otherwise
 st.title(widgets.plain(session.title))
-st.caption(widgets.plain(" · ".join(p for p in (session.venue, words.date(session.held_on)) if p)))
+st.caption(
+    widgets.plain(
+        " · ".join(words.isolate(p) for p in (session.venue, words.date(session.held_on)) if p)
+    )
+)
 st.write(_("Welcome. Your notes are anonymous; a facilitator reads each one before it is shown."))
 
 # Fixed CSS, no user text: big buttons, easy to hit on a phone (at least 44 px tall).

@@ -16,7 +16,7 @@ assert session is not None  # joined_session stops the page otherwise
 session_id = session.session_id
 st.caption(
     _("{title} · {date}").format(
-        title=widgets.plain(session.title), date=words.date(session.held_on)
+        title=words.isolate(widgets.plain(session.title)), date=words.date(session.held_on)
     )
 )
 st.page_link(

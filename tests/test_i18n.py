@@ -184,3 +184,12 @@ def test_the_fonts_the_pages_name_are_the_ones_the_app_serves(tmp_path):
         pytest.skip("fonts-noto-ui-core is not installed (CI installs it)")
     assert fonts.copy(tmp_path / "served") == []
     assert {p.name for p in (tmp_path / "served").glob("*.ttf")} == set(fonts.FILES)
+
+
+def test_titles_are_set_apart_in_right_to_left_sentences():
+    urdu = i18n.translator("ur")
+    caption = urdu.gettext("Session: {title} · {date}").format(
+        title=urdu.isolate("Soho Road 2"), date=urdu.date(date(2026, 12, 1))
+    )
+    assert caption == "سیشن: \u2068Soho Road 2\u2069 · 1 دسمبر، 2026"
+    assert i18n.translator("pl").isolate("Soho Road 2") == "Soho Road 2"

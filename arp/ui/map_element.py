@@ -177,7 +177,8 @@ def place_picker(
     if path and not searching:
         names = search.describe_areas(data.connection(), path)
         # official names
-        st.caption(_("Showing: {area}").format(area=names.get(path[-1], path[-1])))
+        shown = words.isolate(names.get(path[-1], path[-1]))
+        st.caption(_("Showing: {area}").format(area=shown))
         back = _("Back to all districts") if len(path) == 1 else _("Back to the district's wards")
         if st.button(back, key="picker_back", icon=":material/arrow_back:"):
             st.session_state[_PICKER_PATH] = path[:-1]

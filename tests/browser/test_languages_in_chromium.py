@@ -79,6 +79,12 @@ def test_the_browsers_language_is_the_default(server, browser, workshop_path):
         page.goto(f"{server}/join?session={session.session_id}")
         page.get_by_role("button", name="ਕਿਸੇ ਥਾਂ ਬਾਰੇ ਜੋ ਤੁਸੀਂ ਜਾਣਦੇ ਹੋ ਉਹ ਲਿਖੋ").wait_for(timeout=30_000)
         # the picker says it is a draft, in Panjabi
-        page.get_by_text("ਖਰੜਾ, ਭਾਈਚਾਰੇ ਦੀ ਸਮੀਖਿਆ ਦੀ ਉਡੀਕ").first.wait_for(timeout=10_000)
+        picker = page.locator(".st-key-language_picker").first
+        picker.wait_for(timeout=10_000)
+        shown = picker.evaluate(
+            "(e) => e.textContent + ' ' + [...e.querySelectorAll('input')]"
+            ".map((i) => i.value + ' ' + (i.getAttribute('aria-label') || '')).join(' ')"
+        )
+        assert "ਪੰਜਾਬੀ (ਖਰੜਾ, ਭਾਈਚਾਰੇ ਦੀ ਸਮੀਖਿਆ ਦੀ ਉਡੀਕ)" in shown
     finally:
         context.close()
