@@ -80,3 +80,35 @@ def test_families_pick_the_script_font():
     assert typesetting.families(NOTES["bn"][1])[0] == typesetting.script_font("Bengali")
     assert typesetting.families(NOTES["pa"][1])[0] == typesetting.script_font("Gurmukhi")
     assert typesetting.families(NOTES["pl"][1]) == [typesetting.LATIN_FONT]
+
+
+def test_exported_notes_keep_every_script_and_their_language(tmp_path, monkeypatch):
+    import io
+    import json
+
+    import pandas as pd
+
+    from arp import insights, transfer
+
+    store = tmp_path / "workshop.sqlite3"
+    for code, (_, note) in NOTES.items():
+        saved = insights.save(
+            store,
+            insights.Insight(
+                area_code="E01000901",
+                domain="access",
+                kind="barrier",
+                text=note,
+                consent=True,
+                language=code,
+            ),
+        )
+        insights.moderate(store, saved, "approve", "test")
+    csv_bytes, json_bytes = transfer.export_approved(store)
+    table = pd.read_csv(io.BytesIO(csv_bytes), encoding="utf-8")
+    assert dict(zip(table["language"], table["text"], strict=True)) == {
+        code: note for code, (_, note) in NOTES.items()
+    }
+    records = json.loads(json_bytes.decode("utf-8"))
+    assert [r["text"] for r in records] == [note for _, note in NOTES.values()]
+    assert NOTES["ur"][1].encode() in json_bytes  # written out as is, not as \\u escapes

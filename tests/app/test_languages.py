@@ -205,3 +205,39 @@ def test_the_link_parameter_is_known_to_every_page():
     assert language.PARAMETER == page_state.LANGUAGE_PARAMETER
     assert page_state.LANGUAGE_PARAMETER in page_state.LINK_PARAMETERS
     assert re.fullmatch(r"[a-z-]+", "".join(i18n.LANGUAGES))
+
+
+def test_moderation_shows_each_notes_language_and_sets_it_in_its_own_direction(
+    start, facilitator_account
+):
+    from arp import insights
+    from tests.app.conftest import sign_in
+
+    path = settings.workshop_database_path()
+    notes = {
+        "ur": "ہمارے محلے میں بچوں کے پڑھنے کی کوئی جگہ نہیں",
+        "bn": "আমাদের পাড়ার গ্রন্থাগার দুই বছর ধরে বন্ধ",
+        None: "Sticky note typed in from the wall",
+    }
+    for code, note in notes.items():
+        insights.save(
+            path,
+            insights.Insight(
+                area_code="E01000901",
+                domain="access",
+                kind="barrier",
+                text=note,
+                consent=True,
+                language=code,
+            ),
+        )
+    at = sign_in(start("pages/moderate.py"))
+    assert [t.value for t in at.text][:3] == list(notes.values())  # as written
+    captions = [c.value for c in at.caption]
+    assert "Written in Urdu (اردو)" in captions
+    assert "Written in Bengali (বাংলা)" in captions
+    assert sum(c.startswith("Written in") for c in captions) == 2  # none said for no language
+    css = page_css(at)
+    assert "unicode-bidi: plaintext" in css
+    assert '"Noto Naskh Arabic UI"' in css
+    assert '"Noto Sans Bengali UI"' in css
