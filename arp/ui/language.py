@@ -4,12 +4,17 @@ direction and fonts it needs (arp.i18n has the words)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from arp import i18n
 
 PARAMETER = "lang"
 _KEY = "participant_language"
+_DOCUMENT = st.components.v2.component(
+    "arp.page_language", js=(Path(__file__).parent.parent / "page_language.js").read_text()
+)
 _PICKER = "language_picker"
 
 
@@ -129,6 +134,8 @@ def picker() -> i18n.Translator:
     Each language is listed in its own words, with its own 'draft' note until reviewed."""
     translator = current()
     st.markdown(page_styles(translator), unsafe_allow_html=True)  # fixed CSS, no user text
+    if translator.language.code != i18n.DEFAULT:  # Streamlit's page is lang="en" already
+        _DOCUMENT(key="page_language", data={"lang": translator.language.code})
     codes = list(i18n.LANGUAGES)
     st.session_state[_PICKER] = translator.language.code
     st.selectbox(

@@ -187,7 +187,11 @@ def test_the_map_legend_and_buttons_are_in_the_language(start, session):
     """The place picker's title, legend, tap card and its own words (no-data row, close,
     skip link, street map) in Bengali; area names stay as officially published."""
     at = start("pages/capture.py", session=session.session_id, lang="bn")
-    (spec,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    (spec,) = [
+        json.loads(e.proto.json)
+        for e in at.get("bidi_component")
+        if e.proto.component_name == "arp.area_map"
+    ]
     assert spec["legend"]["title"] == "আপনার জায়গা খুঁজুন"
     assert spec["legend"]["rows"][0][1] == "জেলা: একটিতে ট্যাপ করুন, তারপর “এর ওয়ার্ড দেখান”"
     assert spec["label"].startswith("আপনার জায়গা বাছার মানচিত্র")
@@ -241,3 +245,15 @@ def test_moderation_shows_each_notes_language_and_sets_it_in_its_own_direction(
     assert "unicode-bidi: plaintext" in css
     assert '"Noto Naskh Arabic UI"' in css
     assert '"Noto Sans Bengali UI"' in css
+
+
+@pytest.mark.parametrize("code", ["en", "ur", "en-easy"])
+def test_the_document_is_told_the_pages_language(start, session, code):
+    at = start("pages/join.py", session=session.session_id, lang=code)
+    told = [
+        json.loads(e.proto.json)
+        for e in at.get("bidi_component")
+        if e.proto.component_name == "arp.page_language"
+    ]
+    # English draws nothing (the page is lang="en" already; gone, the component puts it back)
+    assert told == ([] if code == "en" else [{"lang": code}])

@@ -48,6 +48,7 @@ def _font_used(phone, family: str, sample: str) -> bool:
 def test_the_capture_page_in_urdu_runs_right_to_left(server, phone, workshop_path):
     _capture(server, phone, workshop_path, "ur")
     assert _direction(phone) == "rtl"
+    phone.wait_for_function("document.documentElement.lang === 'ur'", timeout=10_000)
     label = phone.get_by_label("آپ کا نوٹ", exact=True)
     assert phone.evaluate("(e) => getComputedStyle(e).direction", label.element_handle()) == "rtl"
     assert _font_used(phone, "Noto Naskh Arabic UI", "اردو")
@@ -66,6 +67,7 @@ def test_the_capture_page_in_urdu_runs_right_to_left(server, phone, workshop_pat
 def test_the_capture_page_in_panjabi(server, phone, workshop_path):
     _capture(server, phone, workshop_path, "pa")
     assert _direction(phone) == "ltr"
+    phone.wait_for_function("document.documentElement.lang === 'pa'", timeout=10_000)
     assert _font_used(phone, "Noto Sans Gurmukhi UI", "ਪੰਜਾਬੀ")
     phone.get_by_text("ਨੋਟ ਦੀ ਕਿਸਮ").wait_for(timeout=10_000)
     shot(phone, "capture-pa")
