@@ -36,7 +36,7 @@ def start(app_with, fixture_db, monkeypatch):
 
 
 @pytest.fixture
-def session():
+def session(start):  # after `start`, which points ARP_WORKSHOP_DB at this test's own store
     made = sessions.create(
         settings.workshop_database_path(), "Soho Road listening", date.today(), "Library"
     )
@@ -92,7 +92,9 @@ def test_every_participant_page_in_every_language(start, session, page, code):
 
 
 @pytest.mark.parametrize("code", ["pl", "ur", "bn"])
-def test_the_vote_page_counts_and_names_in_the_language(fixture_db, monkeypatch, session, code):
+def test_the_vote_page_counts_and_names_in_the_language(
+    start, fixture_db, monkeypatch, session, code
+):
     from streamlit.testing.v1 import AppTest
 
     from tests.app.conftest import APP
