@@ -9,6 +9,9 @@ LOCK := requirements.lock
 LEAFLET := static/vendor/leaflet/leaflet.js
 # The browser tab's icon, served by the app itself (Streamlit would ask Google's font server).
 ICON := static/vendor/material-symbols/diversity_3.svg
+# Noto fonts for Gurmukhi, Bengali and Arabic script, served by the app (copied from Debian's
+# fonts-noto-ui-core), so Panjabi, Bengali, Urdu and Arabic pages read in a venue offline.
+FONTS := static/vendor/noto/NotoSansGurmukhiUI-Regular.ttf
 # ESLint for the map's browser side, from the npm registry, pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 # What CI keeps after a run: the pytest report here, browser-failure screenshots beside it.
@@ -16,7 +19,8 @@ export ARP_ARTIFACTS_DIR ?= $(CURDIR)/build/ci-artifacts
 # The marks `make test-fast` leaves out: no browser, no real-data build, no wheel install.
 FAST := not browser and not real_data and not slow
 
-.PHONY: run serve test test-fast lint lint-js typecheck format build-db snapshot bench lock
+.PHONY: run serve test test-fast lint lint-js typecheck format build-db snapshot bench lock \
+	translations-extract translations-update translations-compile translations-check
 
 $(STAMP): pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
@@ -34,12 +38,32 @@ $(ICON): | $(STAMP)
 	$(PYTHON) -m arp.app_icon static/vendor/material-symbols \
 		|| echo "App icon not fetched: the tab shows Streamlit's own icon" >&2
 
-run: $(STAMP) $(LEAFLET) $(ICON)
+$(FONTS): | $(STAMP)
+	$(PYTHON) -m arp.fonts static/vendor/noto \
+		|| echo "Fonts not copied: those pages use the phone's own fonts" >&2
+
+run: $(STAMP) $(LEAFLET) $(ICON) $(FONTS)
 	$(VENV)/bin/arp app
+
+# The participant pages' words (arp/locale/): extract the strings into messages.pot, bring
+# every language's .po up to it (review fields kept), compile each to build/locale/ as a
+# check (the app compiles the .po itself when it starts), and fail on any missing, stale
+# or broken entry. After changing a participant page: make translations-update.
+translations-extract: $(STAMP)
+	$(PYTHON) -m arp.catalogues extract
+
+translations-update: $(STAMP)
+	$(PYTHON) -m arp.catalogues update
+
+translations-compile: $(STAMP)
+	$(PYTHON) -m arp.catalogues compile
+
+translations-check: $(STAMP)
+	$(PYTHON) -m arp.catalogues check
 
 # The production recipe: Caddy in front of REPLICAS app processes (README: "Several replicas
 # behind one address"), e.g. make serve REPLICAS=3 ARP_WORKSHOP_DB=postgresql://...
-serve: $(STAMP) $(LEAFLET)
+serve: $(STAMP) $(LEAFLET) $(FONTS)
 	$(VENV)/bin/arp serve $(if $(REPLICAS),--replicas $(REPLICAS))
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
@@ -48,7 +72,7 @@ define pytest
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 endef
 
-test: $(STAMP) $(LEAFLET) $(ICON) lint typecheck lint-js
+test: $(STAMP) $(LEAFLET) $(ICON) $(FONTS) lint typecheck lint-js translations-check
 	@mkdir -p $(ARP_ARTIFACTS_DIR) && rm -f $(ARP_ARTIFACTS_DIR)/browser-failure-*
 	$(call pytest,--junitxml=$(ARP_ARTIFACTS_DIR)/pytest-report.xml $(PYTEST_ARGS))
 

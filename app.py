@@ -3,7 +3,7 @@
 import streamlit as st
 
 from arp import settings
-from arp.ui import accessibility, data, page_state, signin, widgets
+from arp.ui import accessibility, data, language, page_state, signin, widgets
 
 st.set_page_config(
     page_title="West Midlands Anti-Racist Places",
@@ -45,6 +45,7 @@ else:
 settings.configure_logging()
 # The workshop session a participant joined travels with every page, the sidebar's too.
 page_state.carry_session()
+language.carry_language()  # and the participant's language
 navigation = st.navigation(pages)
 signin.account_box()  # who is signed in, and the sign-out, on every page
 # One version of the public database for the page's whole run; a rebuild shows next run.

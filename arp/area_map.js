@@ -14,6 +14,15 @@ const geometryCache = new Map(); // geometry id -> {geometries, codes}, most rec
 const GEOMETRY_CACHE_SIZE = 4;
 window.arpGeometryCache = geometryCache; // reachable, so the browser tests can empty it
 const maps = new WeakMap(); // parent element -> the Leaflet map drawn in it
+// The map's own words, in the page's language (arp/ui/map_element.map_words); a page has
+// one language, so the latest spec's words serve every map on it.
+const DEFAULT_WORDS = {
+  no_data: "Suppressed or no data",
+  close: "Close",
+  skip: "Skip to the table",
+  street_map: "Street map",
+};
+let words = DEFAULT_WORDS;
 
 function loadLeaflet(script, stylesheet) {
   if (window.L) return Promise.resolve(window.L);
@@ -156,7 +165,7 @@ function legendBox(legend) {
   line("arp-legend-title", legend.title);
   if (legend.unit) line("arp-legend-unit", legend.unit);
   legend.rows.forEach(([colour, label]) => swatchRow(colour, label));
-  if (legend.no_data !== false) swatchRow(null, "Suppressed or no data", "arp-no-data");
+  if (legend.no_data !== false) swatchRow(null, words.no_data, "arp-no-data");
   line("arp-legend-source", legend.footer);
   return box;
 }
@@ -248,7 +257,7 @@ function drawOverlays(L, state, overlays) {
     state.overlays.push(group);
     named[asHtmlText(overlay.name)] = group; // Leaflet's layer control reads names as HTML
   });
-  const bases = state.tiles ? { "Street map": state.tiles } : {};
+  const bases = state.tiles ? { [asHtmlText(words.street_map)]: state.tiles } : {};
   if (overlays.length || state.tiles) {
     state.layerControl = L.control.layers(bases, named, { collapsed: true }).addTo(state.map);
   } else {
@@ -361,7 +370,7 @@ function showPreview(state, shape, i) {
   const close = document.createElement("button");
   close.type = "button";
   close.className = "arp-card-close";
-  close.setAttribute("aria-label", "Close");
+  close.setAttribute("aria-label", words.close);
   close.textContent = "\u00d7";
   close.addEventListener("click", () => hidePreview(state));
   const action = document.createElement("button");
@@ -719,12 +728,14 @@ function setUp(L, parentElement, spec) {
 
 function draw(L, component, held, outlines) {
   const { data: spec, parentElement } = component;
+  words = { ...DEFAULT_WORDS, ...(spec.words || {}) };
   if (parentElement.arpLatest !== spec) return; // a newer view arrived while this one loaded
   const state = maps.get(parentElement) || setUp(L, parentElement, spec);
   state.send = component.setTriggerValue;
   state.container.style.height = `${spec.height}px`;
   state.container.setAttribute("aria-label", spec.label);
   state.skip.hidden = !spec.skip_to_table;
+  state.skip.textContent = words.skip;
   parentElement.classList.toggle("arp-map-presenting", Boolean(spec.presenting));
   if (!held) {
     // Sent earlier in this session but not held here, or its file unreachable: ask for it

@@ -20,6 +20,7 @@ from arp import (
     exports,
     facilitators,
     folium_map,
+    fonts,
     framework_versions,
     gaps,
     indicators,
@@ -182,6 +183,7 @@ def _prepare_app() -> Path:
         _link_app_files(app_dir)
     leaflet.ensure(settings.leaflet_dir(), lambda message: print(message, file=sys.stderr))
     app_icon.ensure(app_icon.icon_dir(), lambda message: print(message, file=sys.stderr))
+    fonts.ensure(fonts.font_dir(), lambda message: print(message, file=sys.stderr))
     return app_dir
 
 

@@ -22,18 +22,19 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from arp import limits, privacy, room, workshop
+from arp.i18n import N_
 from arp.redaction import redact
 from arp.workshop import Store
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 1000
-KINDS = {
-    "barrier": "A barrier",
-    "experience": "An experience",
-    "asset": "An asset (something that works)",
-    "idea": "An idea for action",
+KINDS = {  # in English; the participant pages show them in the participant's language
+    "barrier": N_("A barrier"),
+    "experience": N_("An experience"),
+    "asset": N_("An asset (something that works)"),
+    "idea": N_("An idea for action"),
 }
-AGE_BANDS = ("16 to 24", "25 to 34", "35 to 49", "50 to 64", "65 and over")
+AGE_BANDS = (N_("16 to 24"), N_("25 to 34"), N_("35 to 49"), N_("50 to 64"), N_("65 and over"))
 STATUSES = ("pending", "approved", "rejected")
 
 
@@ -85,6 +86,9 @@ class Insight:
     ethnic_group: str | None = None
     session_id: str | None = None
     client_token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # The language of the participant's pages when they wrote it (arp.i18n's codes), so
+    # that a facilitator knows what a note is written in; the text is kept as written.
+    language: str | None = None
 
 
 def validate(
@@ -98,17 +102,17 @@ def validate(
     the form (place, what it is about, measure, kind, note, about you, consent)."""
     problems = []
     if insight.area_code not in areas:
-        problems.append("choose a place on the map, by name or by postcode")
+        problems.append(N_("choose a place on the map, by name or by postcode"))
     if insight.domain not in domains:
-        problems.append("choose what your note is about")
+        problems.append(N_("choose what your note is about"))
     if insight.indicator_id and insight.indicator_id not in indicators:
-        problems.append("that indicator is not in the framework")
+        problems.append(N_("that indicator is not in the framework"))
     if insight.kind not in KINDS:
-        problems.append("choose the kind of note")
+        problems.append(N_("choose the kind of note"))
     text = insight.text.strip()
     redacted, _ = redact(text)
     if not text:
-        problems.append("please write your note")
+        problems.append(N_("please write your note"))
     elif len(text) > MAX_TEXT:
         problems.append(
             f"your note is {len(text):,} characters; the limit is {MAX_TEXT:,}: "
@@ -117,11 +121,11 @@ def validate(
     elif len(redacted) > MAX_TEXT:  # the "[... removed]" markers can be longer than they hide
         problems.append(f"with personal details removed your note is over {MAX_TEXT:,} characters")
     if insight.age_band and insight.age_band not in AGE_BANDS:
-        problems.append("choose an age band from the list, or leave it empty")
+        problems.append(N_("choose an age band from the list, or leave it empty"))
     if insight.ethnic_group and insight.ethnic_group not in ethnic_groups:
-        problems.append("choose an ethnic group from the Census list, or leave it empty")
+        problems.append(N_("choose an ethnic group from the Census list, or leave it empty"))
     if not insight.consent:
-        problems.append("please tick the box to say your note may be used as described")
+        problems.append(N_("please tick the box to say your note may be used as described"))
     if problems:
         raise InsightError(*problems)
     return Insight(**{**insight.__dict__, "text": redacted})
@@ -163,14 +167,15 @@ def _insert(con: sa.Connection, insight: Insight, now: datetime) -> int:
         "text": insight.text,
         "age": insight.age_band,
         "ethnic": insight.ethnic_group,
+        "language": insight.language,
         "now": now,
     }
     inserted = con.execute(
         text(
             """insert into insights (client_token, session_id, area_code, domain,
-                   indicator_id, kind, text, age_band, ethnic_group, submitted_at)
+                   indicator_id, kind, text, age_band, ethnic_group, language, submitted_at)
                values (:token, :session, :area, :domain, :indicator, :kind, :text, :age,
-                   :ethnic, :now)
+                   :ethnic, :language, :now)
                on conflict (client_token) do nothing
                returning insight_id"""
         ),
@@ -421,7 +426,7 @@ QUEUE_PAGE = 10
 _SCOPES = {"session": "session_id = :s", "all": "1 = 1"}
 QUEUE_SQL = {
     scope: f"""select insight_id, session_id, area_code, domain, indicator_id, kind, text,
-       age_band, ethnic_group, submitted_at
+       age_band, ethnic_group, submitted_at, language
 from insights
 where {where} and status = 'pending'
 order by insight_id

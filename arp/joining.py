@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
+from arp import i18n
 from arp.sessions import Session, join_link
 
 __all__ = ["join_link"]
@@ -21,19 +22,22 @@ __all__ = ["join_link"]
 QUOTED_AT_MOST = 40
 
 
-def choose_session(wanted: str | None, known: list[Session]) -> tuple[Session | None, str | None]:
+def choose_session(
+    wanted: str | None, known: list[Session], words: i18n.Translator = i18n.ENGLISH
+) -> tuple[Session | None, str | None]:
     """The session a link names, or None with the reason it is refused (None when the link
     names no session at all: that is not a mistake, only not joined yet)."""
+    _ = words.gettext
     if wanted is None or not wanted.strip():
         return None, None
     for session in known:
         if session.session_id == wanted.strip():
             return session, None
     shown = wanted if len(wanted) <= QUOTED_AT_MOST else wanted[:QUOTED_AT_MOST] + "…"
-    return None, (
-        f'There is no workshop session "{shown}". Check the link or scan the QR code again; '
-        "the open sessions are listed below."
-    )
+    return None, _(
+        'There is no workshop session "{session}". Check the link or scan the QR code '
+        "again; the open sessions are listed below."
+    ).format(session=words.isolate(shown))
 
 
 def open_sessions(known: list[Session], today: date) -> list[Session]:
@@ -43,10 +47,11 @@ def open_sessions(known: list[Session], today: date) -> list[Session]:
     )
 
 
-def describe(session: Session) -> str:
-    """'Title · Venue · 14 March 2026', as a participant sees a session."""
-    parts = [session.title, session.venue, f"{session.held_on:%-d %B %Y}"]
-    return " · ".join(part for part in parts if part)
+def describe(session: Session, words: i18n.Translator = i18n.ENGLISH) -> str:
+    """'Title · Venue · 14 March 2026', as a participant sees a session (the date in the
+    participant's language)."""
+    parts = [session.title, session.venue, words.date(session.held_on)]
+    return " · ".join(words.isolate(part) for part in parts if part)
 
 
 # --- the address the room's links carry -------------------------------------------------
@@ -119,5 +124,7 @@ def loopback_warning(address: RoomAddress) -> str:
     )
 
 
-def vote_link(address: str, session_id: str) -> str:
-    return f"{address.rstrip('/')}/vote?{urlencode({'session': session_id})}"
+def vote_link(address: str, session_id: str, lang: str | None = None) -> str:
+    """The session's vote page, in the language `lang` names (none: the browser's)."""
+    params = {"session": session_id, **({"lang": lang} if lang else {})}
+    return f"{address.rstrip('/')}/vote?{urlencode(params)}"

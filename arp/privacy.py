@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from arp import workshop
+from arp import i18n, workshop
 from arp.workshop import Store
 
 log = logging.getLogger(__name__)
@@ -389,82 +389,119 @@ def notice(
     retention_days: int = DEFAULT_RETENTION_DAYS,
     session_title: str | None = None,
     session_held_on: date | None = None,
+    words: i18n.Translator = i18n.ENGLISH,
 ) -> list[NoticeSection]:
-    """The privacy notice participants read, in plain words; `contact` is the organisation's
-    (ARP_PRIVACY_CONTACT), and a session's title and date make "how long" exact."""
+    """The privacy notice participants read, in plain words and in their language (`words`);
+    `contact` is the organisation's (ARP_PRIVACY_CONTACT), and a session's title and date
+    make "how long" exact."""
+    _ = words.gettext
     if session_title and session_held_on:
         until = session_held_on + timedelta(days=retention_days)
-        how_long_here = (
-            f"For the session '{session_title}' ({session_held_on:%d %B %Y}), that is "
-            f"{retention_days} days: until {until:%d %B %Y}, or {retention_days} days after "
-            "you wrote your note if that is later."
+        how_long_here = words.ngettext(
+            "For the session '{title}' ({date}), that is {days} day: until {until}, or "
+            "{days} day after you wrote your note if that is later.",
+            "For the session '{title}' ({date}), that is {days} days: until {until}, or "
+            "{days} days after you wrote your note if that is later.",
+            retention_days,
+        ).format(
+            title=words.isolate(session_title),
+            date=words.date(session_held_on),
+            days=words.number(retention_days),
+            until=words.date(until),
         )
     else:
-        how_long_here = (
-            f"Each session sets its own period; it is {DEFAULT_RETENTION_DAYS} days unless "
-            "the facilitators chose another. Open this notice from your session's page to see "
-            "the date for your session."
-        )
+        how_long_here = words.ngettext(
+            "Each session sets its own period; it is {days} day unless the facilitators chose "
+            "another. Open this notice from your session's page to see the date for your "
+            "session.",
+            "Each session sets its own period; it is {days} days unless the facilitators "
+            "chose another. Open this notice from your session's page to see the date for "
+            "your session.",
+            DEFAULT_RETENTION_DAYS,
+        ).format(days=words.number(DEFAULT_RETENTION_DAYS))
     ask = (
-        f"Contact {contact}."
+        _("Contact {contact}.").format(contact=words.isolate(contact))
         if contact
-        else "The organisation running this app has not set a contact address here "
-        "(ARP_PRIVACY_CONTACT is not set). Ask a facilitator in the room, or the organisation "
-        "that invited you."
+        else _(
+            "The organisation running this app has not set a contact address here "
+            "(ARP_PRIVACY_CONTACT is not set). Ask a facilitator in the room, or the "
+            "organisation that invited you."
+        )
     )
     return [
         NoticeSection(
-            "What is stored",
+            _("What is stored"),
             (
-                "Your note, after emails, phone numbers, full postcodes, NHS and National "
-                "Insurance numbers and street addresses are removed from it automatically "
-                "(you see what will be stored before you save).",
-                "The neighbourhood you chose: a Census area of about 1,500 residents (an LSOA), "
-                "what the note is about and its kind, when you wrote it, and the workshop "
-                "session it belongs to.",
-                "The age band and Census ethnic group, only if you chose to give them.",
-                "Your dot votes, with a random number for your browser so that you can change "
-                "them; it is not linked to you or to your notes.",
+                _(
+                    "Your note, after emails, phone numbers, full postcodes, NHS and National "
+                    "Insurance numbers and street addresses are removed from it automatically "
+                    "(you see what will be stored before you save)."
+                ),
+                _(
+                    "The neighbourhood you chose: a Census area of about 1,500 residents (an "
+                    "LSOA), what the note is about and its kind, the language you wrote it in, "
+                    "when you wrote it, and the workshop session it belongs to."
+                ),
+                _("The age band and Census ethnic group, only if you chose to give them."),
+                _(
+                    "Your dot votes, with a random number for your browser so that you can "
+                    "change them; it is not linked to you or to your notes."
+                ),
             ),
         ),
         NoticeSection(
-            "What is never stored",
+            _("What is never stored"),
             (
-                "Your name: we do not ask for it. Your IP address: the app does not record it. "
-                "Your exact location: tapping the map or searching for a postcode only finds "
-                "your neighbourhood, and the postcode you type to search is not kept.",
-                "This app sets no advertising or tracking cookies and sends nothing to "
-                "analytics services.",
+                _(
+                    "Your name: we do not ask for it. Your IP address: the app does not record "
+                    "it. Your exact location: tapping the map or searching for a postcode only "
+                    "finds your neighbourhood, and the postcode you type to search is not kept."
+                ),
+                _(
+                    "This app sets no advertising or tracking cookies and sends nothing to "
+                    "analytics services."
+                ),
             ),
         ),
         NoticeSection(
-            "Who sees it",
+            _("Who sees it"),
             (
-                "Facilitators, signed in, read every note to decide whether it can be shown. "
-                "They may remove details from a note before approving it.",
-                "Only approved notes appear to anyone else: on the map, on area profiles and "
-                "in exports of approved notes, used to shape the Anti-Racist Places "
-                "Framework. Your age band and ethnic group are never shown beside your note.",
+                _(
+                    "Facilitators, signed in, read every note to decide whether it can be "
+                    "shown. They may remove details from a note before approving it."
+                ),
+                _(
+                    "Only approved notes appear to anyone else: on the map, on area profiles "
+                    "and in exports of approved notes, used to shape the Anti-Racist Places "
+                    "Framework. Your age band and ethnic group are never shown beside your note."
+                ),
             ),
         ),
         NoticeSection(
-            "How long it is kept",
+            _("How long it is kept"),
             (
-                "Approved notes are kept as part of the framework's evidence, without your "
-                "name, until the organisation deletes the session's data.",
-                "Notes that were not approved (still waiting, or rejected) are deleted when "
-                "the session's retention period ends. When a facilitator removes details from "
-                "a note, its original wording is kept only until then, and then deleted.",
+                _(
+                    "Approved notes are kept as part of the framework's evidence, without your "
+                    "name, until the organisation deletes the session's data."
+                ),
+                _(
+                    "Notes that were not approved (still waiting, or rejected) are deleted when "
+                    "the session's retention period ends. When a facilitator removes details "
+                    "from a note, its original wording is kept only until then, and then "
+                    "deleted."
+                ),
                 how_long_here,
-                "Backups never include rejected notes or the original wording of edited notes.",
+                _("Backups never include rejected notes or the original wording of edited notes."),
             ),
         ),
         NoticeSection(
-            "How to ask for your note to be removed",
+            _("How to ask for your note to be removed"),
             (
-                "Tell us the session, the neighbourhood and roughly what your note said (we "
-                "cannot look it up by your name, because we do not have it). We will delete "
-                "it, or the whole session's notes if you ask us to.",
+                _(
+                    "Tell us the session, the neighbourhood and roughly what your note said (we "
+                    "cannot look it up by your name, because we do not have it). We will delete "
+                    "it, or the whole session's notes if you ask us to."
+                ),
                 ask,
             ),
         ),

@@ -1,7 +1,8 @@
 """Personal details removed from what participants type, before anything is stored.
 
 What is caught (tests/test_redaction.py lists every variant, and ordinary sentences that must
-pass untouched):
+pass untouched; tests/test_redaction_scripts.py the same in Urdu, Bengali, Panjabi, Arabic,
+Polish and Romanian sentences, digits in their own scripts included):
 
 - email addresses, also spelled out: `jo dot bloggs at example dot com`, `jo[at]example[dot]org`,
   `jo (at) example (dot) co (dot) uk`, `jo @ example.com`;
@@ -41,6 +42,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from arp.i18n import N_
 
 
 def _words(text: str) -> frozenset[str]:
@@ -274,25 +277,38 @@ def _matches(
 
 # Emails first (they hold digits and dots), National Insurance before postcodes (its letters
 # could start one), phones before NHS numbers ("+44 121 496 0000" ends in 3-3-4 digits).
+# Translators: each label is what "We removed {found} before saving" names.
 RULES = (
-    Rule("an email address", "[email removed]", _matches(EMAIL, _is_email)),
+    Rule(N_("an email address"), "[email removed]", _matches(EMAIL, _is_email)),
     Rule(
-        "a National Insurance number",
+        N_("a National Insurance number"),
         "[NI number removed]",
         _matches(NATIONAL_INSURANCE, _is_national_insurance),
     ),
-    Rule("a phone number", "[phone number removed]", _matches(PHONE, _is_phone)),
-    Rule("an NHS number", "[NHS number removed]", _matches(NHS_NUMBER, lambda _: True)),
-    Rule("a full postcode", "[postcode removed]", _matches(POSTCODE, _is_postcode)),
-    Rule("a street address", "[address removed]", _address_spans),
+    Rule(N_("a phone number"), "[phone number removed]", _matches(PHONE, _is_phone)),
+    Rule(N_("an NHS number"), "[NHS number removed]", _matches(NHS_NUMBER, lambda _: True)),
+    Rule(N_("a full postcode"), "[postcode removed]", _matches(POSTCODE, _is_postcode)),
+    Rule(N_("a street address"), "[address removed]", _address_spans),
 )
 
 
+# Digits as people type them in the scripts the participant pages offer: Arabic-Indic
+# (Arabic), Extended Arabic-Indic (Urdu), Bengali and Gurmukhi, and full-width ones. Each is
+# read as its ASCII digit, one character for one, so a match's span is the same in the text.
+_DIGIT_ZEROS = (0x0660, 0x06F0, 0x09E6, 0x0A66, 0x0966, 0xFF10)
+ASCII_DIGITS = {zero + value: str(value) for zero in _DIGIT_ZEROS for value in range(10)}
+
+
+def _as_ascii_digits(text: str) -> str:
+    return text.translate(ASCII_DIGITS)
+
+
 def redact(text: str) -> tuple[str, list[str]]:
-    """The text with personal details replaced, and what was found (labels, in rule order)."""
+    """The text with personal details replaced, and what was found (labels, in rule order).
+    Numbers written in Arabic-Indic, Urdu, Bengali or Gurmukhi digits are found as well."""
     found = []
     for rule in RULES:
-        spans = list(rule.find(text))
+        spans = list(rule.find(_as_ascii_digits(text)))
         for start, end in reversed(spans):
             text = text[:start] + rule.replacement + text[end:]
         if spans:

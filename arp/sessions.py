@@ -144,9 +144,11 @@ def set_street_tiles(path: Store, session_id: str, on: bool) -> None:
         raise SessionError("this session does not exist")
 
 
-def join_link(public_url: str, session_id: str) -> str:
-    """The session's participant home (pages/join.py): the link and QR code a room scans."""
-    return f"{public_url.rstrip('/')}/join?{urlencode({'session': session_id})}"
+def join_link(public_url: str, session_id: str, lang: str | None = None) -> str:
+    """The session's participant home (pages/join.py): the link and QR code a room scans,
+    in the language `lang` names (none: the participant's browser's), one QR code each."""
+    params = {"session": session_id, **({"lang": lang} if lang else {})}
+    return f"{public_url.rstrip('/')}/join?{urlencode(params)}"
 
 
 def qr_png(link: str, scale: int = 8) -> bytes:

@@ -142,8 +142,12 @@ def import_all(path: Store, check: ImportCheck, *, by: str | None = None) -> int
 
 
 def export_approved(path: Store) -> tuple[bytes, bytes]:
-    """Approved insights (no tokens, no tags that were not given) as CSV and JSON."""
-    columns = "insight_id, session_id, area_code, domain, indicator_id, kind, text, submitted_at"
+    """Approved insights (no tokens, no tags that were not given) as CSV and JSON, each note
+    as written (UTF-8) with the language it was written in."""
+    columns = (
+        "insight_id, session_id, area_code, domain, indicator_id, kind, text, submitted_at, "
+        "language"
+    )
     frame = _query(path, f"select {columns} from insights where status = 'approved' order by 1")
     return tables.spreadsheet_safe(frame).to_csv(index=False).encode(), json.dumps(
         frame.astype(str).to_dict("records"), ensure_ascii=False, indent=1

@@ -1,4 +1,5 @@
-"""Text on exported pages: fonts that cover what people write (Arabic and Urdu included),
+"""Text on exported pages: fonts that cover what people write (Arabic, Urdu, Panjabi in
+Gurmukhi and Bengali included),
 which way a paragraph runs, and lines wrapped without cutting words.
 
 Matplotlib (3.11+) shapes text with libraqm: Arabic letters join, and a right-to-left run
@@ -40,6 +41,51 @@ def arabic_font() -> str | None:
     return next((family for family in ARABIC_FAMILIES if family in names), None)
 
 
+# Panjabi (Gurmukhi) and Bengali: DejaVu Sans has neither. Debian's fonts-noto-ui-core has
+# both (and fonts-noto-core the non-UI cuts); libraqm shapes their conjuncts and vowel signs.
+INDIC_FONTS = {
+    # script: (first and last code point, font files, family names)
+    "Gurmukhi": (
+        (0x0A00, 0x0A7F),
+        (
+            Path("/usr/share/fonts/truetype/noto/NotoSansGurmukhiUI-Regular.ttf"),
+            Path("/usr/share/fonts/truetype/noto/NotoSansGurmukhi-Regular.ttf"),
+        ),
+        ("Noto Sans Gurmukhi UI", "Noto Sans Gurmukhi"),
+    ),
+    "Bengali": (
+        (0x0980, 0x09FF),
+        (
+            Path("/usr/share/fonts/truetype/noto/NotoSansBengaliUI-Regular.ttf"),
+            Path("/usr/share/fonts/truetype/noto/NotoSansBengali-Regular.ttf"),
+        ),
+        ("Noto Sans Bengali UI", "Noto Sans Bengali"),
+    ),
+}
+
+
+@cache
+def script_font(script: str) -> str | None:
+    """The family of a font for Gurmukhi or Bengali, registered with matplotlib; None when
+    none is installed (the text then shows as boxes: CI installs fonts-noto-ui-core)."""
+    _, files, wanted = INDIC_FONTS[script]
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for path in files:
+        if path.exists():
+            font_manager.fontManager.addfont(str(path))
+            names.add(font_manager.FontProperties(fname=str(path)).get_name())
+    return next((family for family in wanted if family in names), None)
+
+
+def scripts_in(text: str) -> list[str]:
+    """The Indic scripts (INDIC_FONTS) a text has letters of, in the table's order."""
+    return [
+        script
+        for script, ((first, last), _, _) in INDIC_FONTS.items()
+        if any(first <= ord(ch) <= last for ch in text)
+    ]
+
+
 def has_arabic_script(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) == "AL" for ch in text)
 
@@ -60,7 +106,8 @@ def families(text: str) -> list[str]:
     """Fonts for one piece of text, in the order matplotlib tries them glyph by glyph:
     an Arabic-script text takes its letters from one Arabic font, so they join."""
     arabic = arabic_font() if has_arabic_script(text) else None
-    return [arabic, LATIN_FONT] if arabic else [LATIN_FONT]
+    indic = [font for script in scripts_in(text) if (font := script_font(script))]
+    return [*([arabic] if arabic else []), *indic, LATIN_FONT]
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -357,6 +357,12 @@ def _migration_8(con: Connection) -> None:
     meta.create_all(con, tables=[meta.tables["framework_versions"], meta.tables["insight_themes"]])
 
 
+def _migration_9(con: Connection) -> None:
+    # The language a note was written in (arp.i18n's codes: "ur", "pa", ...), for the
+    # facilitator reading it; null for notes from before, and for imported sticky notes.
+    con.execute(text("alter table insights add column language varchar(16)"))
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _migration_1),
     (2, _migration_2),
@@ -366,6 +372,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (6, _migration_6),
     (7, _migration_7),
     (8, _migration_8),
+    (9, _migration_9),
 )
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 EQUAL_WEIGHTS = "Equal weights"

@@ -100,6 +100,19 @@ CENSUS_TABLES = (
     CensusTable(
         "TS029", "Proficiency in English", "lsoa", "persons aged 3 and over", required=False
     ),
+    # The languages offered on the participant pages come from this table (the Framework
+    # page shows each district's top ones). Published at local authority level and up only.
+    CensusTable(
+        "TS024",
+        "Main language (detailed)",
+        "lad",
+        "persons aged 3 and over",
+        required=False,
+        layouts=(
+            "The Nomis bulk file census2021-ts024-ltla.csv (in census2021-ts024.zip) has a"
+            " total and 95 languages, each as 'Main language (detailed): <group>: <language>'."
+        ),
+    ),
     CensusTable("TS037", "General health", "lsoa", "persons", required=False),
     CensusTable("TS038", "Disability", "lsoa", "persons", required=False),
     CensusTable("TS052", "Occupancy rating for bedrooms", "lsoa", "households", required=False),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arp import levels, method, settings
+from arp import levels, main_languages, method, settings
 from arp.ui import data, framework_editor, signin, widgets
 from arp.ui import weights as weights_ui
 from arp.workshop import (
@@ -34,6 +34,15 @@ for domain in framework.domains.values():
         if len(table):
             st.dataframe(table, hide_index=True, width="stretch")
         framework_editor.domain_themes(domain.id)
+
+# The languages the participant pages offer stay tied to the evidence (issue 19).
+st.header("Main languages in each district")
+district_languages = main_languages.district_languages(data.connection())
+if district_languages.empty:
+    st.info(main_languages.NOT_LOADED)
+else:
+    st.caption(f"{main_languages.SOURCE}; share of residents aged 3 and over (residents).")
+    st.dataframe(main_languages.in_words(district_languages), hide_index=True, width="stretch")
 
 st.header("How the scores are made")
 st.markdown(method.METHOD_TEXT)

@@ -4,8 +4,11 @@ ask for a note to be removed."""
 import streamlit as st
 
 from arp import privacy, sessions, settings
+from arp.ui import language
+from arp.ui.language import _
 
-st.title("Privacy notice")
+words = language.picker()
+st.title(_("Privacy notice"))
 wanted = st.query_params.get("session")
 session = next(
     (s for s in sessions.listing(settings.workshop_database_path()) if s.session_id == wanted),
@@ -16,6 +19,7 @@ sections = privacy.notice(
     session.retention_days if session else privacy.DEFAULT_RETENTION_DAYS,
     session.title if session else None,
     session.held_on if session else None,
+    words,
 )
 for section in sections:
     st.subheader(section.heading)

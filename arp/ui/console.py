@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from arp import insights, joining, room, sessions
+from arp import i18n, insights, joining, room, sessions
 from arp.ui import data, page_state, signin, widgets
 from arp.workshop import Store
 
@@ -67,10 +67,29 @@ def qr_codes(session: sessions.Session, projector: bool = False) -> None:
     address = page_state.room_address()
     if address.loopback and not projector:
         st.warning(joining.loopback_warning(address), icon=":material/wifi_off:")
+    # One QR code per language to print: the links carry it (lang=), and a participant can
+    # still change it on their phone. "The browser's" leaves it to each phone.
+    key = f"qr-language-{session.session_id}"
+    if not projector:
+        st.selectbox(
+            "Language of these links",
+            ["", *i18n.LANGUAGES],
+            format_func=lambda code: (
+                "Each phone's own (from its browser)"
+                if not code
+                else f"{i18n.LANGUAGES[code].english_name} ({i18n.LANGUAGES[code].native_name})"
+            ),
+            key=key,
+        )
+    lang = st.session_state.get(key) or None
     join, vote = st.columns(2)
     for column, title, link in (
-        (join, "Scan to join the session", sessions.join_link(address.url, session.session_id)),
-        (vote, "Scan to vote", joining.vote_link(address.url, session.session_id)),
+        (
+            join,
+            "Scan to join the session",
+            sessions.join_link(address.url, session.session_id, lang),
+        ),
+        (vote, "Scan to vote", joining.vote_link(address.url, session.session_id, lang)),
     ):
         with column:
             st.subheader(title)

@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 class _RunLease:
     reader: db_reader.VersionedReader
     opened: db_reader.OpenVersion | None = None
+    # The framework version the run reads, taken at its first use: a facilitator saving a
+    # new one mid-run must not give one page (or one cache key) two frameworks.
+    framework_number: int | None = None
 
     def version(self) -> db_reader.OpenVersion:
         if self.opened is None:  # taken at the run's first read: a page may need none
@@ -195,7 +198,12 @@ def framework() -> Framework:
     """The framework version this run uses: the one a link pins, else the current one.
     Without a usable workshop store, the seed file."""
     try:
-        number = pinned_framework_version() or latest_framework_number()
+        run = _RUN.get()
+        number = run.framework_number if run else None
+        if number is None:
+            number = pinned_framework_version() or latest_framework_number()
+            if run:
+                run.framework_number = number
         return _framework_at(str(settings.workshop_database_path()), number)
     except (SQLAlchemyError, OSError, FrameworkError, KeyError) as error:
         # The map must still show without the store (or with a version the registry no

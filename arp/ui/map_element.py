@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from arp import db, map_views, maps, search, web
+from arp import db, i18n, map_views, maps, search, web
 from arp.ui import data
 from arp.view_state import ViewState
 from data_loaders import SERVICE_TYPES
@@ -58,6 +58,7 @@ def area_map(
     *,
     skip_to_table: bool = False,
     presenting: bool = False,
+    words: i18n.Translator = i18n.ENGLISH,
 ) -> str | None:
     """Draw a map in the page and return the code of an area just clicked, if any.
 
@@ -67,7 +68,8 @@ def area_map(
     left out of it. If the browser reports it missing (or the file unreachable), the next
     run sends it again, in the message. The geometry's version is the database file's,
     unless given. skip_to_table: a "Skip to the table" link before the map, for a page
-    with the map's table under it; presenting: the legend sized for a projector."""
+    with the map's table under it; presenting: the legend sized for a projector; words: the
+    language of the map's own words (its legend's no-data row, buttons, layer names)."""
     held_key = f"_arp_geometry_held_{key}"
     inline_key = f"_arp_geometry_inline_{key}"
     if geometry_version is None:
@@ -88,7 +90,12 @@ def area_map(
 
     result = _AREA_MAP(
         key=key,
-        data={**spec.data, "skip_to_table": skip_to_table, "presenting": presenting},
+        data={
+            **spec.data,
+            "skip_to_table": skip_to_table,
+            "presenting": presenting,
+            "words": map_words(words),
+        },
         on_clicked_change=lambda: None,
         on_missing_geometry_change=geometry_missing,
     )
@@ -101,11 +108,22 @@ def map_labels(within: str) -> dict:
     return maps.place_labels(data.query("place_labels", within=within))
 
 
+def map_words(words: i18n.Translator) -> dict[str, str]:
+    """The words arp/area_map.js draws itself, in the page's language."""
+    _ = words.gettext
+    return {
+        "no_data": _("Suppressed or no data"),
+        "close": _("Close"),
+        "skip": _("Skip to the table"),
+        "street_map": _("Street map"),
+    }
+
+
 TAP_TARGET_PX = 44  # WCAG 2.5.5: the smallest a tap target should be, both ways
 PICKER_STEPS = {  # what each step shows, and what a tap on one of its areas does
-    "lad": ("District", "Show its wards"),
-    "ward": ("Ward", "Show its neighbourhoods"),
-    "lsoa": ("Neighbourhood (LSOA)", "Choose this place"),
+    "lad": (i18n.N_("District"), i18n.N_("Show its wards")),
+    "ward": (i18n.N_("Ward"), i18n.N_("Show its neighbourhoods")),
+    "lsoa": (i18n.N_("Neighbourhood (LSOA)"), i18n.N_("Choose this place")),
 }
 _PICKER_PATH = "_arp_picker_path"  # the district and ward chosen so far, in that order
 _PICKER_CHOSEN = "_arp_picker_chosen"
@@ -133,13 +151,16 @@ def place_picker(
     chosen: str | None = None,
     candidates: list[str] | None = None,
     tiles: bool = False,
+    words: i18n.Translator = i18n.ENGLISH,
 ) -> str | None:
     """Find a place by drilling down, district -> ward -> neighbourhood (LSOA), each step
     zoomed so that every area is a tap target of 44 px or more; or, given search results
     (LSOA codes), the neighbourhoods zoomed to those. Returns the LSOA chosen by a tap (notes
     are kept at LSOA, never as a point). The place `chosen` is outlined and zoomed to.
     Street tiles only when the session's facilitator turned them on (sessions.street_tiles):
-    a tile server would see the area a participant zooms to."""
+    a tile server would see the area a participant zooms to. `words`: the participant's
+    language, for the legend, the buttons and the tap card (area names stay official)."""
+    _ = words.gettext
     if chosen and st.session_state.get(_PICKER_CHOSEN) != chosen:
         st.session_state[_PICKER_CHOSEN] = chosen  # newly chosen: show it among its neighbours
         ancestors = _picker_path_to(chosen)
@@ -155,8 +176,10 @@ def place_picker(
         inside = path[-1] if path else within
     if path and not searching:
         names = search.describe_areas(data.connection(), path)
-        st.caption(f"Showing: {names.get(path[-1], path[-1])}")  # official names
-        back = "Back to all districts" if len(path) == 1 else "Back to the district's wards"
+        # official names
+        shown = words.isolate(names.get(path[-1], path[-1]))
+        st.caption(_("Showing: {area}").format(area=shown))
+        back = _("Back to all districts") if len(path) == 1 else _("Back to the district's wards")
         if st.button(back, key="picker_back", icon=":material/arrow_back:"):
             st.session_state[_PICKER_PATH] = path[:-1]
             st.rerun()
@@ -164,28 +187,28 @@ def place_picker(
     if frame.empty:
         return None
     frame = frame.assign(value=1.0)
-    words = search.describe_areas(data.connection(), frame["code"].tolist())
-    kind, action = PICKER_STEPS[level]
-    rows = [("#6baed6", f"{kind}: tap one, then “{action}”")]
+    names_of = search.describe_areas(data.connection(), frame["code"].tolist())
+    kind, action = (_(word) for word in PICKER_STEPS[level])
+    rows = [("#6baed6", _("{kind}: tap one, then “{action}”").format(kind=kind, action=action))]
     if searching:
-        rows.append(("#fdae6b", "Matches for your search"))
+        rows.append(("#fdae6b", _("Matches for your search")))
     tapped = area_map(
         "place_picker",
         lambda **common: maps.choropleth(
             frame,
-            "Find your place",
+            _("Find your place"),
             "",
             "no_judgement",
             "context",
             [
-                [words.get(code, name)]
+                [names_of.get(code, name)]
                 for code, name in zip(frame["code"], frame["name"], strict=True)
             ],
             "quantiles",
             "Contains ONS and OS data, OGL v3.0",
             height=420,
             tiles=tiles,
-            label="Map for choosing your place: tap an area, or find it by name or postcode",
+            label=_("Map for choosing your place: tap an area, or find it by name or postcode"),
             place_labels=map_labels(within),
             candidates=found if searching else (),
             focus=chosen if level == "lsoa" else None,
@@ -194,6 +217,7 @@ def place_picker(
             legend=rows,
             **common,
         ),
+        words=words,
     )
     if tapped and level != "lsoa":
         st.session_state[_PICKER_PATH] = [*path, tapped]

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from arp import insights
-from arp.ui import data, signin, widgets
+from arp import i18n, insights
+from arp.ui import data, language, signin, widgets
 from arp.workshop import Store
 
 ROOM_TIMEZONE = "Europe/London"  # when the browser does not say
@@ -85,6 +85,10 @@ def _card(path: Store, row, now: datetime) -> None:
             about.append(f"measure: {framework.indicators[row.indicator_id].title}")
         about.append(f"sent {insights.when_in_words(row.submitted_at, now, room_zone())}")
         st.caption(" · ".join(about))  # official names and the framework's titles
+        if isinstance(row.language, str) and row.language in i18n.LANGUAGES:
+            # The pages' language when it was written: the note itself is as typed.
+            written_in = i18n.LANGUAGES[row.language]
+            st.caption(f"Written in {written_in.english_name} ({written_in.native_name})")
         tags = [t for t in (row.age_band, row.ethnic_group) if isinstance(t, str) and t]
         if tags:  # validated against the lists of age bands and Census groups when saved
             st.caption("About them: " + " · ".join(tags))
@@ -158,6 +162,9 @@ def _recent(path: Store, session_id: str | None, now: datetime) -> None:
 def moderation_queue(path: Store, session_id: str | None) -> None:
     """The queue of a session's pending notes (None: every session's), a page at a time,
     oldest first, with the latest decisions and their undo below."""
+    # Fixed CSS, no user text: the room's scripts in fonts the app serves, and each note's
+    # paragraphs running the way their own letters do (Urdu right to left, English left).
+    st.markdown(language.every_script_styles(), unsafe_allow_html=True)
     page_key = f"queue-page-{session_id or 'all'}"
     page = insights.queue(path, session_id, st.session_state.get(page_key, 0))
     st.session_state[page_key] = page.page

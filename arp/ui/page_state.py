@@ -4,6 +4,7 @@ join link names, per-note tokens, and presentation mode."""
 from __future__ import annotations
 
 import os
+import re
 import uuid
 
 import streamlit as st
@@ -13,15 +14,22 @@ from arp.ui import data
 
 SESSION_PARAMETER = "session"  # a join link's workshop session
 FRAMEWORK_PARAMETER = "fw"  # a framework version a link pins
+LANGUAGE_PARAMETER = "lang"  # the participant pages' language (arp.i18n), a join link's too
 # Every query parameter a page reads: tests/app/test_crafted_links.py feeds each of them
 # Markdown and HTML on every page, and tests/test_registry.py checks that none is missing.
-LINK_PARAMETERS = (*view_state.PARAMETERS, SESSION_PARAMETER, FRAMEWORK_PARAMETER)
+LINK_PARAMETERS = (
+    *view_state.PARAMETERS,
+    SESSION_PARAMETER,
+    FRAMEWORK_PARAMETER,
+    LANGUAGE_PARAMETER,
+)
 
 
 def framework_pin() -> int | None:
-    """?fw=N: the framework version a link pins (data.framework checks it exists)."""
-    raw = st.query_params.get("fw")
-    return int(raw) if raw and raw.isdigit() and len(raw) < 9 else None
+    """?fw=N: the framework version a link pins (data.framework checks it exists). ASCII
+    digits only: "²".isdigit() is true, and int() refuses it."""
+    raw = st.query_params.get(FRAMEWORK_PARAMETER)
+    return int(raw) if raw and re.fullmatch(r"[0-9]{1,8}", raw) else None
 
 
 def current_state() -> tuple[view_state.ViewState, list[view_state.LinkProblem]]:
@@ -47,6 +55,8 @@ def write_state(state: view_state.ViewState) -> None:
         params["session"] = session
     if pinned := st.query_params.get("fw"):  # and a pinned framework version
         params["fw"] = pinned
+    if lang := st.query_params.get(LANGUAGE_PARAMETER):  # and the participant's language
+        params[LANGUAGE_PARAMETER] = lang
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from arp import app_icon, gaps, glossary, levels, profiles, search, tables, view_state
+from arp import app_icon, gaps, glossary, i18n, levels, profiles, search, tables, view_state
 from arp.ui import data
 from arp.ui.page_state import from_view
 
@@ -40,15 +40,20 @@ def csv_download(label: str, frame: pd.DataFrame, file_name: str, index: bool = 
 
 
 def find_area_box(
-    on_map: bool = False, pick_label: str = "Open its profile", level: str = "lsoa"
+    on_map: bool = False,
+    pick_label: str = "Open its profile",
+    level: str = "lsoa",
+    words: i18n.Translator = i18n.ENGLISH,
 ) -> tuple[str | None, str | None]:
     """Search by postcode (whole or begun: "B10"), name or code (search.find_area; areas
     of `level` first). Returns (code, action): action is 'map' (show it on the map) or
-    'profile' (open its profile) once a button is pressed."""
+    'profile' (open its profile) once a button is pressed. `words`: the participant's
+    language, on the participant pages (pick_label given already in it)."""
+    _ = words.gettext
     text = st.text_input(
-        "Find an area (name or postcode)",
+        _("Find an area (name or postcode)"),
         key="find_area",
-        placeholder="A postcode (B10, B10 0HN), ward or place",
+        placeholder=_("A postcode (B10, B10 0HN), ward or place"),
     )
     if not text:
         return None, None
@@ -57,9 +62,11 @@ def find_area_box(
         st.caption(plain(found.note))  # it quotes what was typed
     if not found.matches:
         return None, None
-    words = {match.code: match.words for match in found.matches}
-    picked = st.selectbox("Matches", list(words), format_func=words.__getitem__, key="find_match")
-    if on_map and st.button("Show on the map"):
+    matches = {match.code: match.words for match in found.matches}
+    picked = st.selectbox(
+        _("Matches"), list(matches), format_func=matches.__getitem__, key="find_match"
+    )
+    if on_map and st.button(_("Show on the map")):
         return picked, "map"
     if st.button(pick_label):
         return picked, "profile"
@@ -79,7 +86,7 @@ def stop_search_table(code: str) -> pd.DataFrame | None:
     return table
 
 
-PRIVACY_LINK_LABEL = "Privacy: what we keep, and for how long"
+PRIVACY_LINK_LABEL = i18n.N_("Privacy: what we keep, and for how long")
 
 
 LEVEL_TERMS = {"lsoa": "lsoa", "msoa": "msoa", "ward": "ward", "lad": "district"}
@@ -93,16 +100,18 @@ def glossary_links(*anchors: str) -> None:
     st.caption(f"What the words mean: {links}")
 
 
-def privacy_link() -> None:
+def privacy_link(words: i18n.Translator = i18n.ENGLISH) -> None:
     """The one small link to the privacy notice that every participant page shows (capture,
     vote, the map and profiles that show notes). It carries the page's workshop session, so
-    the notice can give that session's dates."""
-    session = st.query_params.get("session")
+    the notice can give that session's dates, and the participant's language."""
+    params = {"session": session} if (session := st.query_params.get("session")) else {}
+    if words.language.code != i18n.DEFAULT:
+        params["lang"] = words.language.code
     st.page_link(
         "pages/privacy.py",
-        label=PRIVACY_LINK_LABEL,
+        label=words.gettext(PRIVACY_LINK_LABEL),
         icon=":material/privacy_tip:",
-        query_params={"session": session} if session else None,
+        query_params=params or None,
     )
 
 

@@ -1,0 +1,149 @@
+"""The participant's language: from the link (`lang=`), else the one chosen earlier in this
+browser session, else the browser's Accept-Language; the picker to change it; and the page
+direction and fonts it needs (arp.i18n has the words)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from arp import i18n
+
+PARAMETER = "lang"
+_KEY = "participant_language"
+_DOCUMENT = st.components.v2.component(
+    "arp.page_language", js=(Path(__file__).parent.parent / "page_language.js").read_text()
+)
+_PICKER = "language_picker"
+
+
+def current() -> i18n.Translator:
+    """This run's language, remembered for the browser session."""
+    wanted = st.query_params.get(PARAMETER)
+    if wanted is not None and wanted.strip().lower() in i18n.LANGUAGES:
+        st.session_state[_KEY] = wanted.strip().lower()
+    elif _KEY not in st.session_state:
+        st.session_state[_KEY] = i18n.choices(dict(st.context.headers)) or i18n.DEFAULT
+    return i18n.translator(st.session_state[_KEY])
+
+
+def carry_language() -> None:
+    """Put the kept language back in the URL (the sidebar's links carry no query string),
+    so a copied or reloaded link opens in it."""
+    kept = st.session_state.get(_KEY)
+    if kept and kept != i18n.DEFAULT and st.query_params.get(PARAMETER) != kept:
+        st.query_params[PARAMETER] = kept
+
+
+def _(message: str) -> str:
+    return current().gettext(message)
+
+
+def n_(singular: str, plural: str, count: int) -> str:
+    return current().ngettext(singular, plural, count)
+
+
+def link_params(**params: str) -> dict[str, str]:
+    """Query parameters for a link to another participant page, the language with them."""
+    code = current().language.code
+    return {**params, PARAMETER: code} if code != i18n.DEFAULT else dict(params)
+
+
+def _chosen() -> None:
+    code = st.session_state[_PICKER]
+    st.session_state[_KEY] = code
+    if code == i18n.DEFAULT:
+        st.query_params.pop(PARAMETER, None)
+    else:
+        st.query_params[PARAMETER] = code
+
+
+def _font_faces(base: str) -> str:
+    # Served by the app (static/vendor/noto, copied from Debian's fonts-noto-ui-core by
+    # `make`), so a venue with no internet still shows every script; local() first.
+    faces = []
+    for family, file in FONT_FILES.items():
+        faces.append(
+            f'@font-face {{ font-family: "{family}"; font-display: swap; '
+            f'src: local("{family}"), url("{base}/vendor/noto/{file}") format("truetype"); }}'
+        )
+    return "\n".join(faces)
+
+
+FONT_FILES = {
+    "Noto Sans Gurmukhi UI": "NotoSansGurmukhiUI-Regular.ttf",
+    "Noto Sans Bengali UI": "NotoSansBengaliUI-Regular.ttf",
+    "Noto Naskh Arabic UI": "NotoNaskhArabicUI-Regular.ttf",
+}
+# Urdu and Arabic in Naskh: Debian's Noto Nastaliq Urdu is in fonts-noto-core, not ui-core.
+SCRIPT_FONTS = {
+    "Guru": "Noto Sans Gurmukhi UI",
+    "Beng": "Noto Sans Bengali UI",
+    "Arab": "Noto Naskh Arabic UI",
+}
+_MAIN = '[data-testid="stMain"]'
+
+
+def page_styles(translator: i18n.Translator) -> str:
+    """Fixed CSS for the language: its script's font first, and for Urdu and Arabic the page
+    right to left (text, form labels and inputs aligned right), the map and numbers left to
+    right inside it. No user text in it."""
+    lang = translator.language
+    css = [_font_faces(_static_base())]
+    if font := SCRIPT_FONTS.get(lang.script):
+        css.append(
+            f'{_MAIN}, {_MAIN} input, {_MAIN} textarea, {_MAIN} button, [data-baseweb="popover"] '
+            f'{{ font-family: "Source Sans", "Source Sans Pro", "{font}", sans-serif; }}'
+        )
+    if lang.right_to_left:
+        css.append(
+            f"{_MAIN} .block-container {{ direction: rtl; text-align: right; }}\n"
+            f"{_MAIN} textarea, {_MAIN} input {{ direction: rtl; text-align: right; "
+            "unicode-bidi: plaintext; }\n"
+            f'{_MAIN} [data-testid="stNumberInput"] input {{ direction: ltr; text-align: right; }}\n'
+            f"{_MAIN} .leaflet-container {{ direction: ltr; }}\n"
+            f"{_MAIN} .leaflet-container .arp-legend, {_MAIN} .leaflet-tooltip "
+            "{ direction: rtl; text-align: right; unicode-bidi: plaintext; }"
+        )
+    return "<style>\n" + "\n".join(css) + "\n</style>"
+
+
+def _static_base() -> str:
+    return "/" + "/".join(
+        p for p in ((st.get_option("server.baseUrlPath") or "").strip("/"), "app/static") if p
+    )
+
+
+def every_script_styles() -> str:
+    """Fixed CSS for a page showing notes in any of the languages (moderation): every
+    script's font after the page's own, and each paragraph of text in the direction its
+    first letter sets, aligned to its start."""
+    fonts = ", ".join(f'"{family}"' for family in SCRIPT_FONTS.values())
+    return (
+        "<style>\n"
+        + _font_faces(_static_base())
+        + f'\n{_MAIN} {{ font-family: "Source Sans", "Source Sans Pro", {fonts}, sans-serif; }}'
+        + f'\n{_MAIN} [data-testid="stText"], {_MAIN} [data-testid="stCode"] code '
+        "{ unicode-bidi: plaintext; text-align: start; }\n</style>"
+    )
+
+
+def picker() -> i18n.Translator:
+    """The language picker, at the top of every participant page; returns the language.
+    Each language is listed in its own words, with its own 'draft' note until reviewed."""
+    translator = current()
+    st.markdown(page_styles(translator), unsafe_allow_html=True)  # fixed CSS, no user text
+    if translator.language.code != i18n.DEFAULT:  # Streamlit's page is lang="en" already
+        _DOCUMENT(key="page_language", data={"lang": translator.language.code})
+    codes = list(i18n.LANGUAGES)
+    st.session_state[_PICKER] = translator.language.code
+    st.selectbox(
+        # Translators: the label of the list of languages; English after it helps a newcomer.
+        _("Language"),
+        codes,
+        format_func=lambda code: i18n.translator(code).picker_label,
+        key=_PICKER,
+        on_change=_chosen,
+    )
+    return translator
