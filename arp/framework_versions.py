@@ -44,7 +44,9 @@ MAX_REASON = 200
 SEED_REASON = "the starting framework (data/framework.toml)"
 # The framework's words appear in page headings, captions, PDFs and maps, some of which read
 # Markdown: words typed in the editor may not carry markup, a web or an email address.
-MARKUP = re.compile(r"[<>\[\]`*_#|~$\\]|://|www\.|@")
+# Markup, an address Streamlit would link (it links "WWW." too) or an icon name
+# (":material/lock:", ":smile:"): none of it in the framework's words, which pages show.
+MARKUP = re.compile(r"[<>\[\]`*_#|~$\\]|://|www\.|@|:[a-z0-9_]+(/[a-z0-9_]+)?:", re.IGNORECASE)
 
 
 class FrameworkConflict(ValueError):

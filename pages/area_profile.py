@@ -57,14 +57,14 @@ for domain in framework.domains.values():
     rows = spine[spine["domain"] == domain.id] if len(spine) else spine
     if rows.empty:
         continue
-    st.markdown(f"#### {domain.title}")
+    st.markdown(f"#### {widgets.literal(domain.title)}")
     st.vega_lite_chart(
         charts.spine_chart(rows),
         width="stretch",
         alt=f"{domain.title}: each indicator for this area against the region and England. "
         "The same values are in the table below the chart.",
     )
-    with st.expander(f"{domain.title}: the numbers"):
+    with st.expander(f"{widgets.literal(domain.title)}: the numbers"):
         st.dataframe(
             profiles.spine_table(rows, "Region", info["level"]), hide_index=True, width="stretch"
         )

@@ -72,7 +72,8 @@ st.vega_lite_chart(
     alt=f"{indicator.title} for each area, the region and England; the same in the table below.",
 )
 st.caption(
-    f"{indicator.title}: {indicator.unit} · {indicator.period} · black lines: 95% intervals · "
+    f"{widgets.literal(indicator.title)}: {widgets.literal(indicator.unit)} · "
+    f"{widgets.literal(indicator.period)} · black lines: 95% intervals · "
     "grey: the region and England"
 )
 areas, area_values, _, _, _ = comparison.chart_rows(table, indicator_id, with_references=False)
@@ -107,7 +108,7 @@ for domain in framework.domains.values():
     ids = table.domain(domain.id)
     if not ids:
         continue
-    st.markdown(f"#### {domain.title}")
+    st.markdown(f"#### {widgets.literal(domain.title)}")
     shown = table.text.loc[ids].set_index(table.rows.loc[ids, "label"].rename("Indicator"))
     widgets.bar_table(
         shown,

@@ -24,8 +24,8 @@ framework = data.framework()
 st.caption(f"This is {framework.version_label}.")
 
 for domain in framework.domains.values():
-    with st.expander(domain.title, expanded=False):
-        st.write(domain.description)
+    with st.expander(widgets.literal(domain.title), expanded=False):
+        st.text(domain.description)
         if domain.context_only:
             st.caption("Context: shown beside every view, never scored.")
         elif not data.domain_has_open_data(domain.id):
@@ -60,7 +60,11 @@ weights = {}
 columns = st.columns(2)
 for index, domain in enumerate(framework.scored_domains):
     weights[domain.id] = columns[index % 2].slider(
-        domain.title, 0.0, 5.0, float(chosen.domain_weights.get(domain.id, 1.0)), 0.5
+        widgets.literal(domain.title),
+        0.0,
+        5.0,
+        float(chosen.domain_weights.get(domain.id, 1.0)),
+        0.5,
     )
 facilitator = signin.current_facilitator()
 if facilitator:

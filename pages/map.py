@@ -89,7 +89,7 @@ if action == "profile":
 
 view = weights.shown_view(data.current_view(state), colouring, state)
 place = within_names[within]
-st.title(f"{view.title}")
+st.title(view.title)  # the framework's words: saved without markup (framework_versions.MARKUP)
 st.caption(
     f"{levels.LABELS[level]} in {place} · {view.period} · map made {date.today():%d %B %Y}"
     f" · {framework.version_label}"
@@ -128,10 +128,10 @@ if code:
     st.switch_page("pages/area_profile.py", query_params={**state.to_params(), "area": code})
 
 if presenting:
-    st.caption(f"{view.caveats} · Sources: see the Data sources page.")
+    st.caption(f"{widgets.literal(view.caveats)} · Sources: see the Data sources page.")
     st.stop()
 
-st.caption(view.caveats)
+st.caption(widgets.literal(view.caveats))
 # The table straight under the map: a keyboard user leaves the map (one tab stop) for it.
 st.subheader("The same data as a table")
 table = map_views.table_view(view)

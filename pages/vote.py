@@ -72,7 +72,11 @@ st.write(
 )
 dots = {
     domain.id: st.number_input(
-        _(domain.title), min_value=0, max_value=sessions.DOTS, step=1, key=keys[domain.id]
+        widgets.literal(_(domain.title)),
+        min_value=0,
+        max_value=sessions.DOTS,
+        step=1,
+        key=keys[domain.id],
     )
     for domain in framework.scored_domains
 }

@@ -141,6 +141,9 @@ def test_invalid_edits_list_every_problem_and_save_nothing(store):
         Edit("add_domain", "Bad Id", {"title": "x"}),
         Edit("edit_indicator", "no_car", {"caveats": "see [this](https://example.org)"}),
         Edit("rename_domain", "civic", {"title": "<b>Voice</b>"}),
+        # Streamlit links "WWW." whatever its case, and draws icon names: neither is saved.
+        Edit("describe_domain", "access", {"description": "See WWW.evil.example"}),
+        Edit("edit_indicator", "no_car", {"title": "Cars :material/lock:"}),
         Edit("retire_domain", "housing"),  # its indicators still attached
     ]
     with pytest.raises(FrameworkError) as raised:
@@ -155,6 +158,8 @@ def test_invalid_edits_list_every_problem_and_save_nothing(store):
         "add_domain 'Bad Id': an id is a-z, 0-9 and _",
         "edit_indicator 'no_car': caveats cannot hold markup",
         "rename_domain 'civic': title cannot hold markup",
+        "describe_domain 'access': description cannot hold markup",
+        "edit_indicator 'no_car': title cannot hold markup",
         "indicator 'overcrowded': its domain 'housing' is retired",
         "indicator 'social_rented': its domain 'housing' is retired",
     ):

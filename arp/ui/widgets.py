@@ -161,8 +161,9 @@ def literal(text: object) -> str:
     """Text from the app or the public data (an indicator's title, an area's name, a
     number) for a place Streamlit reads as Markdown where a code span would look wrong (a
     table's cells and headings, a list of sentences): every markup character escaped, a
-    word joiner in anything Streamlit would link or draw as an icon. Never for what a user
-    typed or a link carried: that is plain()'s."""
+    word joiner in anything Streamlit would link or draw as an icon. Also for the
+    framework's own words, which signed-in facilitators edit (checked when saved, and
+    escaped here too). Never for what a participant typed or a link carried: plain()'s."""
     line = " ".join(str(text).split()).replace(ICON_PREFIX, ":" + WORD_JOINER + ICON_PREFIX[1:])
     line = AUTOLINK_STARTS.sub(lambda m: m.group(1)[0] + WORD_JOINER + m.group(1)[1:], line)
     line = MARKDOWN_MARKUP.sub(r"\\\1", line)
