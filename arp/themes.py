@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from arp import workshop
 from arp.workshop import Store
@@ -29,9 +30,10 @@ def normalised(theme: str) -> tuple[str, str]:
     words = " ".join(str(theme).split())
     if not words:
         raise ThemeError("a theme needs some words")
-    if len(words) > MAX_THEME:
+    key = words.casefold()  # can be longer than the words ("ß" folds to "ss")
+    if len(words) > MAX_THEME or len(key) > MAX_THEME:
         raise ThemeError(f"a theme is at most {MAX_THEME} characters")
-    return words.casefold(), words
+    return key, words
 
 
 def tag(store: Store, insight_id: int, themes: list[str], by: str | None) -> list[str]:
@@ -60,19 +62,25 @@ def tag(store: Store, insight_id: int, themes: list[str], by: str | None) -> lis
                 {"id": int(insight_id), "key": key},
             ).scalar_one()
             if not exists:
-                con.execute(
-                    text(
-                        "insert into insight_themes (insight_id, theme_key, theme, tagged_by, "
-                        "tagged_at) values (:id, :key, :theme, :by, :now)"
-                    ),
-                    {
-                        "id": int(insight_id),
-                        "key": key,
-                        "theme": first or words,
-                        "by": by,
-                        "now": datetime.now(UTC),
-                    },
-                )
+                try:
+                    # A savepoint: another facilitator tagging the same note with the same
+                    # theme at the same moment wins, and this transaction carries on.
+                    with con.begin_nested():
+                        con.execute(
+                            text(
+                                "insert into insight_themes (insight_id, theme_key, theme, "
+                                "tagged_by, tagged_at) values (:id, :key, :theme, :by, :now)"
+                            ),
+                            {
+                                "id": int(insight_id),
+                                "key": key,
+                                "theme": first or words,
+                                "by": by,
+                                "now": datetime.now(UTC),
+                            },
+                        )
+                except IntegrityError:
+                    pass  # the same tag, saved by the other facilitator
             shown.append(first or words)
         workshop.record_action(con, by, "tagged note", f"{insight_id}: {', '.join(shown)}")
     return shown
