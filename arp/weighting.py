@@ -43,8 +43,14 @@ def robustness_of(
     target: str = "overall",
     settings: robustness.DrawSettings = robustness.DEFAULT_DRAWS,
 ) -> robustness.Robustness:
-    shape = shape_of(inputs, framework, scenario, target)
-    return robustness.robustness(inputs.worse, shape, settings)
+    # An indicator no area has a value for moves no rank; counted, its domain would be one
+    # more in the draws and dilute the others' weights.
+    worse = inputs.worse.loc[:, inputs.worse.notna().any()]
+    shape = shape_of(replace(inputs, worse=worse), framework, scenario, target)
+    if not shape.columns:  # a domain no area has a value on: its composite is blank
+        worse = inputs.worse
+        shape = shape_of(inputs, framework, scenario, target)
+    return robustness.robustness(worse, shape, settings)
 
 
 def nominal_shares(

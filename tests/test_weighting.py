@@ -83,3 +83,29 @@ def test_the_counts_in_words_agree_in_number():
     result = robustness.Robustness(frame.iloc[1:2], robustness.DEFAULT_DRAWS)
     assert weighting.counts_in_words(result, "wards").startswith("0 wards are in the worst")
     assert "; 1 depends on the weights" in weighting.counts_in_words(result, "wards")
+
+
+def test_an_indicator_no_area_has_a_value_for_leaves_the_draws_as_they_were():
+    """An indicator with no value anywhere (stop and search at LSOA level, in a small area)
+    moves no rank: the draws are those of the composite without it, not draws over one
+    more domain."""
+    framework = load_framework()
+    rng = np.random.default_rng(7)
+    areas = [f"E010{n:05d}" for n in range(30)]
+    worse = pd.DataFrame(
+        rng.uniform(0, 100, (30, 3)), index=areas, columns=["no_car", "distance_gp", "overcrowded"]
+    )
+    flags = worse > 90
+    with_empty = worse.assign(stop_search_rate=np.nan)
+    settings = robustness.DrawSettings(draws=300)
+    drawn = [
+        weighting.robustness_of(
+            composites.CompositeInputs(frame, flags.reindex(columns=frame.columns), {}),
+            framework,
+            ROOM,
+            "overall",
+            settings,
+        ).frame
+        for frame in (worse, with_empty)
+    ]
+    pd.testing.assert_frame_equal(drawn[0], drawn[1])

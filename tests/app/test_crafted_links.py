@@ -141,9 +141,7 @@ def test_plain_text_is_one_code_span_holding_the_text(text):
 
 @ONLY_BUILT
 @pytest.mark.parametrize("pin", ["²", "0", "99999999999", "1.0"])
-def test_a_framework_pin_that_names_no_version_falls_back_with_a_message(
-    app_with, fixture_db, pin
-):
+def test_a_framework_pin_that_names_no_version_falls_back_with_a_message(app_with, fixture_db, pin):
     at = app_with(fixture_db, fw=pin)  # app_with: the page ran without an exception
     assert any("not a valid fw;" in w.value for w in at.warning)
     assert at.title[0].value == "Index of Multiple Deprivation score (IoD2025)"
