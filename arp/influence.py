@@ -16,16 +16,24 @@ import numpy as np
 import pandas as pd
 
 GROUPS = 20  # equal-count groups for the correlation ratio; ~86 areas each at 1,719 LSOAs
+# What the pages ask of each group: with fewer areas a group's mean is mostly noise, and
+# eta^2 is biased up by about (groups - 1) / areas (7 districts, each its own group, would
+# give 1 for anything).
+AREAS_PER_GROUP = 30
 REDUNDANT_ABOVE = 0.9  # |r| at or above this: nearly the same information
 
 
-def correlation_ratio(x: np.ndarray, y: np.ndarray, groups: int = GROUPS) -> float:
+def correlation_ratio(
+    x: np.ndarray, y: np.ndarray, groups: int = GROUPS, per_group: int = 1
+) -> float:
     """eta^2 of y on x over the pairs where both are present: the share of y's variance
     between groups of x (its distinct values when there are at most `groups`, else that
-    many equal-count groups by rank)."""
+    many equal-count groups by rank), at most one group per `per_group` areas: nan where
+    that leaves fewer than two."""
     both = ~(np.isnan(x) | np.isnan(y))
     x, y = x[both], y[both]
-    if len(y) < 2 or float(np.var(y)) == 0:
+    groups = min(groups, len(y) // per_group)
+    if groups < 2 or float(np.var(y)) == 0:
         return float("nan")
     total = float(np.var(y))
     values = pd.Series(x)
@@ -47,7 +55,7 @@ def squared_correlation(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def influence_table(
-    worse: pd.DataFrame, composite: pd.Series, nominal: dict[str, float]
+    worse: pd.DataFrame, composite: pd.Series, nominal: dict[str, float], per_group: int = 1
 ) -> pd.DataFrame:
     """Per indicator (column of `worse` named in `nominal`, its share of the composite's
     weight, summing to 1): r^2, eta^2, and its share of the summed eta^2 (effective
@@ -61,7 +69,7 @@ def influence_table(
                 "indicator": column,
                 "nominal": share,
                 "r2": squared_correlation(x, y),
-                "eta2": correlation_ratio(x, y),
+                "eta2": correlation_ratio(x, y, per_group=per_group),
             }
         )
     table = pd.DataFrame(rows, columns=["indicator", "nominal", "r2", "eta2"])

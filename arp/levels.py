@@ -12,6 +12,14 @@ LABELS = {
     "msoa": "MSOAs",
     "lsoa": "LSOAs",
 }
+
+
+def plural_noun(level: str) -> str:
+    """The level's areas inside a sentence: "LSOAs", "wards", "districts"."""
+    label = LABELS[level]
+    return label if level in BASE_LEVELS else label.lower()
+
+
 # The column of `areas` that holds, for any row, the code of its area at each level.
 ANCESTOR_COLUMN = {
     "lsoa": "code",

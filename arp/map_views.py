@@ -104,8 +104,7 @@ def composite_view(
     frame = areas.merge(picked, on="code", how="left")
     frame["percentile_wmca"] = frame["value"]
     message = None if frame["value"].notna().any() else "No scored indicator here yet."
-    noun = levels.LABELS[state.level]
-    noun = noun if state.level in levels.BASE_LEVELS else noun.lower()
+    noun = levels.plural_noun(state.level)
     # counted over the areas on this map (ranked, as the composite is, among all mapped)
     shown_check = replace(weights_check, frame=checked.reindex(frame["code"]))
     note = (

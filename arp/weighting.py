@@ -88,7 +88,9 @@ def influence_of(
     column = "overall_score" if target == "overall" else f"{target}_score"
     available = {c for c in inputs.worse.columns if inputs.worse[c].notna().any()}
     nominal = nominal_shares(shape, available)
-    table = influence.influence_table(inputs.worse, scores[column], nominal)
+    table = influence.influence_table(
+        inputs.worse, scores[column], nominal, per_group=influence.AREAS_PER_GROUP
+    )
     table.insert(0, "domain", [framework.indicators[i].domain for i in table.index])
     table.insert(0, "title", [framework.indicators[i].title for i in table.index])
     return table

@@ -45,7 +45,9 @@ def test_influence_covers_every_indicator_and_nominal_shares_sum_to_one(inputs):
     table = weighting.influence_of(inputs, framework, ROOM)
     assert set(table.index) == set(inputs.worse.columns)
     assert table["nominal"].sum() == pytest.approx(1.0)
-    assert table["influence"].sum() == pytest.approx(1.0)
+    # 4 areas are too few to tell an indicator's influence from chance: none is given.
+    assert table["eta2"].isna().all()
+    assert table["influence"].isna().all()
     # Stop and search has no value anywhere here, so no share: access has all of it,
     # split equally between its four indicators.
     assert table.loc["stop_search_rate", "nominal"] == 0.0

@@ -88,8 +88,7 @@ def composite_notes(view: MapView, state: ViewState) -> None:
     if "other_scenario" in view.frame:
         other = str(view.frame["other_scenario"].iloc[0])
         compared = view.frame.set_index("code")[["change", "shift"]]
-        noun = levels.LABELS[state.level]
-        noun = noun if state.level in levels.BASE_LEVELS else noun.lower()
+        noun = levels.plural_noun(state.level)
         st.caption(
             f"Coloured by the rank change from {widgets.plain(other)}: "
             + widgets.literal(robustness.comparison_summary(compared, "these weights", noun))
@@ -111,8 +110,7 @@ def scenario_comparison(state: ViewState) -> None:
     frame = weighting.compare(
         data.composite_inputs(state.level), data.framework(), other, current, target
     )
-    noun = levels.LABELS[state.level]
-    noun = noun if state.level in levels.BASE_LEVELS else noun.lower()
+    noun = levels.plural_noun(state.level)
     # the names are user text: each on its own, as text
     st.markdown(
         f"From {widgets.plain(other.name)} to {widgets.plain(current.name)}: "
@@ -151,7 +149,7 @@ def framework_section(domain_weights: dict[str, float], level: str = "lsoa") -> 
     scenario = Scenario("the weights above", domain_weights=domain_weights)
     inputs = data.composite_inputs(level)
     st.header("How much the answer depends on the weights")
-    noun = levels.LABELS[level]
+    noun = levels.plural_noun(level)
     for spread in ("plausible", "any"):
         checked = data.robustness_of(
             level, "overall", scenario, robustness.DrawSettings(spread=spread)
@@ -164,6 +162,11 @@ def framework_section(domain_weights: dict[str, float], level: str = "lsoa") -> 
 
     st.subheader("Nominal weight and effective influence")
     table = weighting.influence_of(inputs, framework, scenario)
+    if table["eta2"].isna().all():
+        st.caption(
+            f"Too few {noun} to tell an indicator's influence from chance (at least "
+            f"{2 * influence.AREAS_PER_GROUP} are needed): choose a smaller level."
+        )
     st.dataframe(influence_table(table, framework), hide_index=True, width="stretch")
     warnings = weighting.redundancy_warnings(inputs, framework)
     if warnings:
@@ -235,7 +238,7 @@ def profile_lines(code: str, level: str, scenario_name: str) -> None:
     st.markdown(
         widgets.literal(
             f"Overall composite score: {row['score']:.0f} of 100, rank {int(row['rank'])} of "
-            f"{ranked} {levels.LABELS[level]}, with the weights"
+            f"{ranked} {levels.plural_noun(level)}, with the weights"
         )
         + f" {widgets.plain(scenario.name)}. "
         + widgets.literal(

@@ -73,3 +73,13 @@ def test_nominal_shares_are_domain_share_times_share_within_domain():
     )
     # h: 1/3 of the domains' weight, a 3/4 of h; p: 2/3, c all of it.
     assert nominal_shares(shape) == pytest.approx({"a": 0.25, "b": 1 / 12, "c": 2 / 3})
+
+
+def test_too_few_areas_for_two_groups_give_no_correlation_ratio():
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(size=7), rng.uniform(size=7)  # 7 districts, unrelated
+    assert influence.correlation_ratio(x, y) == pytest.approx(1.0)  # each its own group
+    assert np.isnan(influence.correlation_ratio(x, y, per_group=influence.AREAS_PER_GROUP))
+    x, y = rng.uniform(size=1719), rng.uniform(size=1719)
+    unrelated = influence.correlation_ratio(x, y, per_group=influence.AREAS_PER_GROUP)
+    assert 0 <= unrelated < 0.03  # 20 groups of 86: a bias of about 19 / 1,719
