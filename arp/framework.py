@@ -6,6 +6,7 @@ Loading it checks every field and reports every problem at once, naming the indi
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -135,6 +136,8 @@ class Framework:
         return [d for d in self.domains.values() if not d.context_only]
 
 
+QUERY_NAME = re.compile(r"[a-z0-9_]{1,80}")  # queries/indicators/<name>.sql
+
 REQUIRED_INDICATOR_FIELDS = (
     "title",
     "description",
@@ -222,7 +225,13 @@ def _check_indicator(
 
             problems.extend(f"{where}: {problem}" for problem in check_spec(catalogue))
         return problems
-    query = queries / f"{raw.get('query', key)}.sql"
+    name = raw.get("query", key)
+    if not isinstance(name, str) or not QUERY_NAME.fullmatch(name):
+        # a plain file name: a framework imported from elsewhere names no file outside
+        # queries/indicators/ ("../../x")
+        problems.append(f"{where}: query {name!r} is not a query's name (a-z, 0-9 and _)")
+        return problems
+    query = queries / f"{name}.sql"
     if not query.exists():
         default = "" if "query" in raw else " (query defaults to the indicator's id)"
         problems.append(f"{where}: no query file {shown_path(query)}{default}")

@@ -120,6 +120,7 @@ def test_published_deciles_are_declared_as_deciles():
         (('polarity = "higher_is_worse"', 'polarity = "worse"'), "polarity 'worse' is not one of"),
         (('domain = "health"', 'domain = "wealth"'), "unknown domain 'wealth'"),
         (('query = "no_car"', 'query = "nope"'), "no query file queries/indicators/nope.sql"),
+        (('query = "no_car"', 'query = "../build/05_areas"'), "is not a query's name"),
         (('"census_ts045_lsoa"', '"census_ts999_lsoa"'), "unknown source(s) census_ts999_lsoa"),
         (('base_level = "lsoa"', 'base_level = "msoa"'), "cannot be reached from base level"),
         (("multiplier = 100\n", ""), "a proportion needs a multiplier"),
