@@ -51,6 +51,7 @@ class _RunLease:
     # The framework version the run reads, taken at its first use: a facilitator saving a
     # new one mid-run must not give one page (or one cache key) two frameworks.
     framework_number: int | None = None
+    runtime_key: str | None = None  # data._runtime_key, for the run's framework
 
     def version(self) -> db_reader.OpenVersion:
         if self.opened is None:  # taken at the run's first read: a page may need none
@@ -222,7 +223,13 @@ def _built_status(path: str, version: str) -> pd.DataFrame:
     con = _built_connection()
     if not db.has_table(con, "indicator_status"):
         return pd.DataFrame(columns=["indicator_id", "status", "missing_sources"])
-    return con.execute("select * from indicator_status").df()
+    built = con.execute("select * from indicator_status").df()
+    if "definition" not in built and len(built):
+        # Built before definitions were recorded (the shipped snapshot): as the seed file
+        # gives them, worked out once per database rather than on every read.
+        seed = {i.id: i.definition for i in _seed_framework().indicators.values()}
+        built["definition"] = built["indicator_id"].map(seed)
+    return built
 
 
 def _runtime_indicators() -> list:
@@ -230,8 +237,15 @@ def _runtime_indicators() -> list:
 
 
 def _runtime_key() -> str:
-    """What the runtime values depend on: the definitions computed at runtime."""
-    return "|".join(f"{i.id}={i.definition}" for i in _runtime_indicators())
+    """What the runtime values depend on: the definitions computed at runtime (worked out
+    once per page run: every read of the run asks)."""
+    run = _RUN.get()
+    if run is not None and run.runtime_key is not None:
+        return run.runtime_key
+    key = "|".join(f"{i.id}={i.definition}" for i in _runtime_indicators())
+    if run is not None:
+        run.runtime_key = key
+    return key
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

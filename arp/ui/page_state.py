@@ -42,7 +42,7 @@ def current_state() -> tuple[view_state.ViewState, list[view_state.LinkProblem]]
         within["code"].tolist(),
         [s.name for s in data.scenarios()],
     )
-    pinned = st.query_params.get("fw")
+    pinned = st.query_params.get(FRAMEWORK_PARAMETER)
     if pinned is not None and data.framework().version != framework_pin():
         problems.append(view_state.LinkProblem(FRAMEWORK_PARAMETER, pinned))
     return state, problems
@@ -53,8 +53,8 @@ def write_state(state: view_state.ViewState) -> None:
     params = state.to_params()
     if session := st.query_params.get("session"):  # the workshop session travels too
         params["session"] = session
-    if pinned := st.query_params.get("fw"):  # and a pinned framework version
-        params["fw"] = pinned
+    if data.pinned_framework_version() is not None:  # a framework version the link pins
+        params[FRAMEWORK_PARAMETER] = str(data.pinned_framework_version())
     if lang := st.query_params.get(LANGUAGE_PARAMETER):  # and the participant's language
         params[LANGUAGE_PARAMETER] = lang
     if dict(st.query_params) != params:

@@ -145,3 +145,4 @@ def test_a_framework_pin_that_names_no_version_falls_back_with_a_message(app_wit
     at = app_with(fixture_db, fw=pin)  # app_with: the page ran without an exception
     assert any("not a valid fw;" in w.value for w in at.warning)
     assert at.title[0].value == "Index of Multiple Deprivation score (IoD2025)"
+    assert "fw" not in at.query_params  # not carried on to the next page and warned again

@@ -165,3 +165,22 @@ def test_tag_approved_notes_with_themes_and_see_them_beside_the_domain(
 
     at = app_with(fixture_db, page="pages/framework.py")
     assert "Buses — 2 notes" in texts(at)
+
+
+@ONLY_BUILT
+def test_a_link_pins_a_framework_version_and_keeps_it(app_with, fixture_db):
+    store = settings.workshop_database_path()
+    assert fv.latest_number(store) == 1  # the seed, saved when first asked for
+    fv.edit(
+        store,
+        [Edit("rename_domain", "access", {"title": "Getting about"})],
+        based_on=1,
+        by="Amina",
+        reason="the room's word",
+    )
+    now = app_with(fixture_db, show="no_car")  # through app.py, as a visitor opens it
+    assert any("framework version 2" in c.value for c in now.caption)
+    pinned = app_with(fixture_db, show="no_car", fw="1")
+    assert any("framework version 1" in c.value for c in pinned.caption)
+    assert not pinned.warning
+    assert pinned.query_params["fw"] in ("1", ["1"])  # carried on with the view
