@@ -348,12 +348,14 @@ def category_label(name: str, fraction: float = scoring.WORST_TENTH) -> str:
     return {
         "robust": f"In the {worst} under {ROBUST_SHARE:.0%} or more of weightings",
         "depends": f"Depends on the weights ({RARE_SHARE:.0%} to {ROBUST_SHARE:.0%})",
-        "rarely": f"Rarely in the {worst} (under {RARE_SHARE:.0%} of weightings)",
+        "rarely": f"Rarely in the {worst} ({RARE_SHARE:.0%} of weightings or fewer)",
         "never": f"Never in the {worst}",
     }[name]
 
 
-def in_words(share: float, settings: DrawSettings = DEFAULT_DRAWS, fraction: float = 0.1) -> str:
+def in_words(
+    share: float, settings: DrawSettings = DEFAULT_DRAWS, fraction: float = scoring.WORST_TENTH
+) -> str:
     """ "In the worst 10% under 97% of plausible weightings", "Depends on the weights: in
     the worst 10% under 41% of plausible weightings", ..."""
     worst = f"worst {fraction:.0%}"
