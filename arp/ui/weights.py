@@ -199,7 +199,7 @@ def framework_section(domain_weights: dict[str, float], level: str = "lsoa") -> 
     counts = weighting.flagged_on_at_least(inputs, framework, int(k))
     st.write(
         widgets.literal(
-            f"{int(counts['at_least'].sum())} of {len(counts)} {noun} are in the worst 10% "
+            f"{int(counts['at_least'].sum()):,} of {len(counts):,} {noun} are in the worst 10% "
             f"on at least {int(k)} indicators, whatever the weights."
         )
     )
