@@ -21,6 +21,9 @@ const DEFAULT_WORDS = {
   close: "Close",
   skip: "Skip to the table",
   street_map: "Street map",
+  list_label: "Choose an area from a list",
+  list_hint: "Arrow keys move through the areas; Enter: {action}.",
+  list_first: "Every area, by name",
 };
 let words = DEFAULT_WORDS;
 
@@ -628,14 +631,15 @@ function areaList(state) {
 function fillAreaList(state) {
   const list = state.list;
   const action = (state.spec.preview && state.spec.preview.action) || "Open";
-  list.label.textContent = "Choose an area from a list";
-  list.hint.textContent = `Arrow keys move through the areas; Enter: ${action.toLowerCase()}.`;
+  list.label.textContent = words.list_label;
+  list.hint.textContent = words.list_hint.replace("{action}", action.toLowerCase());
+  if (list.select.options.length) list.select.options[0].textContent = words.list_first;
   if (list.filledFor === state.areasId) return;
   const chosen = list.select.value;
   const named = state.codes.map((code, i) => [(state.labels && state.labels[i] && state.labels[i][0]) || code, i]);
   named.sort((a, b) => a[0].localeCompare(b[0], "en", { numeric: true }));
   list.select.replaceChildren(
-    new Option(`${named.length.toLocaleString("en-GB")} areas, by name`, ""),
+    new Option(words.list_first, ""),
     ...named.map(([name, i]) => new Option(name, state.codes[i])),
   );
   list.select.value = state.codes.includes(chosen) ? chosen : "";

@@ -116,6 +116,11 @@ def map_words(words: i18n.Translator) -> dict[str, str]:
         "close": _("Close"),
         "skip": _("Skip to the table"),
         "street_map": _("Street map"),
+        # The list keyboard users choose areas from; {action}: what Enter does (the tap
+        # card's button: "Open profile", "Choose this place").
+        "list_label": _("Choose an area from a list"),
+        "list_hint": _("Arrow keys move through the areas; Enter: {action}."),
+        "list_first": _("Every area, by name"),
     }
 
 

@@ -227,10 +227,13 @@ def test_a_keyboard_user_chooses_an_area_from_the_list_and_enter_opens_it(server
     desktop.goto(f"{server}/?show=no_car")
     wait_for_map(desktop)
     areas = desktop.get_by_label("Choose an area from a list")
-    # Every area of the map, by name, after a first entry that says how many.
+    # Every area of the map, by name, after a first entry that says so.
     names = areas.locator("option").all_text_contents()
-    assert names[0] == f"{len(names) - 1} areas, by name"
+    assert names[0] == "Every area, by name"
+    assert len(names) - 1 == int(desktop.locator(".arp-map").get_attribute("data-areas"))
     assert names[1:] == sorted(names[1:])
+    hint = desktop.locator(".arp-area-list-hint").text_content()
+    assert hint == "Arrow keys move through the areas; Enter: open profile."
     areas.focus()
     desktop.keyboard.press("ArrowDown")
     code = areas.input_value()

@@ -61,6 +61,11 @@ def test_the_capture_page_in_urdu_runs_right_to_left(server, phone, workshop_pat
         == "ltr"
     )
     phone.get_by_text("اپنی جگہ تلاش کریں").first.wait_for(timeout=10_000)
+    # the keyboard's list of areas under the map, in Urdu too
+    assert phone.locator(".arp-area-list label").text_content() == "فہرست سے علاقہ منتخب کریں"
+    assert phone.locator(".arp-area-list option").first.text_content() == (
+        "تمام علاقے، نام کے لحاظ سے"
+    )
     shot(phone, "capture-ur")
 
 
