@@ -187,7 +187,8 @@ def test_problems_with_a_note_are_said_in_the_language(start, session):
 
 def test_the_map_legend_and_buttons_are_in_the_language(start, session):
     """The place picker's title, legend, tap card and its own words (no-data row, close,
-    skip link, street map) in Bengali; area names stay as officially published."""
+    skip link, street map, the keyboard's list of areas) in Bengali; area names stay as
+    officially published."""
     at = start("pages/capture.py", session=session.session_id, lang="bn")
     (spec,) = [
         json.loads(e.proto.json)
@@ -202,6 +203,9 @@ def test_the_map_legend_and_buttons_are_in_the_language(start, session):
         "close": "বন্ধ করুন",
         "skip": "সারণিতে যান",
         "street_map": "রাস্তার মানচিত্র",
+        "list_label": "তালিকা থেকে একটি এলাকা বেছে নিন",
+        "list_hint": "তীর কী দিয়ে এলাকাগুলোর মধ্যে যান; Enter: {action}।",
+        "list_first": "সব এলাকা, নাম অনুযায়ী",
     }
 
 
