@@ -251,8 +251,9 @@ def needs_runtime(framework: Framework, built: pd.DataFrame) -> list[Indicator]:
 def runtime_values(
     con: duckdb.DuckDBPyConnection, indicators: list[Indicator]
 ) -> tuple[pd.DataFrame, list[IndicatorStatus]]:
-    """Values of `indicators` computed now, from a read-only connection, exactly as
-    score_all computes them (intervals, suppression, percentiles), with their statuses."""
+    """Values of `indicators` (intervals, suppression, percentiles) with their statuses:
+    what score_all writes into the database, and what the app computes at runtime from a
+    read-only connection for the indicators a framework version defines anew."""
     present = loaded_sources(con)
     codes = area_codes_by_level(con)
     frames, statuses = [], []
@@ -282,27 +283,7 @@ def _typed(values: pd.DataFrame) -> pd.DataFrame:
 
 def score_all(con: duckdb.DuckDBPyConnection, framework: Framework) -> list[IndicatorStatus]:
     """(Re)compute every indicator into `indicator_values`, and record each one's status."""
-    present = loaded_sources(con)
-    area_codes = {
-        level: set(codes)
-        for level, codes in con.execute(
-            "select level, list(code) from areas group by level"
-        ).fetchall()
-    }
-    statuses, frames = [], []
-    for indicator in framework.indicators.values():
-        missing = indicator.missing_sources(present)
-        if missing:
-            statuses.append(IndicatorStatus(indicator, "data not loaded", missing))
-            continue
-        frame = compute(con, indicator, area_codes)
-        in_area = int(frame["in_area"].sum())
-        statuses.append(
-            IndicatorStatus(indicator, "computed" if in_area else "no values", rows=in_area)
-        )
-        frames.append(frame)
-    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=VALUE_COLUMNS)
-    values = _typed(values)
+    values, statuses = runtime_values(con, list(framework.indicators.values()))
     con.register("incoming", values)
     con.execute("create or replace table indicator_scores as select * from incoming")
     con.unregister("incoming")
