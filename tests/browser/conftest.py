@@ -96,12 +96,18 @@ def streamlit_server(script: Path, log: Path, **env: str) -> Iterator[Server]:
         process.wait(timeout=10)
 
 
+def app_server(database: Path, store: Path, log: Path, **env: str):
+    """The app as `arp app` serves it (serve.py) on `database` and the workshop store
+    `store`, with its output in `log`: a context manager, as streamlit_server."""
+    return streamlit_server(
+        REPO_ROOT / "serve.py", log, ARP_DB=str(database), ARP_WORKSHOP_DB=str(store), **env
+    )
+
+
 @pytest.fixture(scope="module")
 def server(fixture_db, workshop_path, tmp_path_factory):
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with streamlit_server(
-        REPO_ROOT / "serve.py", log, ARP_DB=str(fixture_db), ARP_WORKSHOP_DB=str(workshop_path)
-    ) as base:
+    with app_server(fixture_db, workshop_path, log) as base:
         yield base
 
 

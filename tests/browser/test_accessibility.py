@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 
 from arp import facilitators
-from tests.browser.conftest import PHONE, streamlit_server
+from tests.browser.conftest import PHONE, app_server
 from tests.browser.test_map_in_chromium import wait_for_map
 from tests.browser.test_nothing_leaves import page_paths
 from tests.conftest import REPO_ROOT, artifacts_dir
@@ -48,12 +48,7 @@ def axe_server(fixture_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("axe")
     store = folder / "workshop.sqlite3"
     facilitators.add_account(store, NAME, PASSWORD, iterations=1000)
-    with streamlit_server(
-        REPO_ROOT / "serve.py",
-        folder / "streamlit.log",
-        ARP_DB=str(fixture_db),
-        ARP_WORKSHOP_DB=str(store),
-    ) as base:
+    with app_server(fixture_db, store, folder / "streamlit.log") as base:
         yield base
 
 

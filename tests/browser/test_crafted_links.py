@@ -16,7 +16,7 @@ import pytest
 from arp import insights, sessions, workshop
 from arp.ui import page_state
 from tests.app.text_checks import CRAFTED, HOST, SCENARIO, TITLE, navigation_pages
-from tests.browser.conftest import streamlit_server
+from tests.browser.conftest import app_server
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -51,12 +51,7 @@ def crafted_server(fixture_db, tmp_path_factory):
         ),
     )
     insights.moderate(store, note, "approve", "test")
-    with streamlit_server(
-        REPO_ROOT / "serve.py",
-        folder / "streamlit.log",
-        ARP_DB=str(fixture_db),
-        ARP_WORKSHOP_DB=str(store),
-    ) as base:
+    with app_server(fixture_db, store, folder / "streamlit.log") as base:
         yield base, session.session_id
 
 

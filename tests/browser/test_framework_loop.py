@@ -8,8 +8,7 @@ import pytest
 
 from arp import facilitators
 from arp import framework_versions as fv
-from tests.browser.conftest import streamlit_server
-from tests.conftest import REPO_ROOT
+from tests.browser.conftest import app_server
 
 pytestmark = pytest.mark.browser
 NAME, PASSWORD = "Grace Hopper", "a long facilitator password"
@@ -22,12 +21,7 @@ def loop_server(fixture_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("framework_loop")
     store = folder / "workshop.sqlite3"
     facilitators.add_account(store, NAME, PASSWORD, iterations=1000)
-    with streamlit_server(
-        REPO_ROOT / "serve.py",
-        folder / "streamlit.log",
-        ARP_DB=str(fixture_db),
-        ARP_WORKSHOP_DB=str(store),
-    ) as base:
+    with app_server(fixture_db, store, folder / "streamlit.log") as base:
         base.store = store
         yield base
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from arp import facilitators, insights, transfer
-from tests.browser.conftest import streamlit_server
-from tests.conftest import REPO_ROOT
+from tests.browser.conftest import app_server
 from tests.import_files import notes_csv
 
 pytestmark = pytest.mark.browser
@@ -20,12 +19,7 @@ def facilitator_server(fixture_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("import_cap")
     workshop = folder / "workshop.sqlite3"
     facilitators.add_account(workshop, "Import Tester", PASSWORD, iterations=1000)
-    with streamlit_server(
-        REPO_ROOT / "serve.py",
-        folder / "streamlit.log",
-        ARP_DB=str(fixture_db),
-        ARP_WORKSHOP_DB=str(workshop),
-    ) as base:
+    with app_server(fixture_db, workshop, folder / "streamlit.log") as base:
         yield base, workshop
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from arp import sessions
 from tests.app.text_checks import navigation_pages
-from tests.browser.conftest import streamlit_server
+from tests.browser.conftest import app_server
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -43,12 +43,7 @@ def served(fixture_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
     store = folder / "workshop.sqlite3"
     session = sessions.create(store, "Room 1", date(2026, 3, 14), "Library")
-    with streamlit_server(
-        REPO_ROOT / "serve.py",
-        folder / "streamlit.log",
-        ARP_DB=str(fixture_db),
-        ARP_WORKSHOP_DB=str(store),
-    ) as base:
+    with app_server(fixture_db, store, folder / "streamlit.log") as base:
         secrets = [str(REPO_ROOT), str(fixture_db.parent), str(folder)]
         yield base, secrets, session.session_id, store
 
@@ -154,12 +149,7 @@ def broken_store_server(fixture_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("broken")
     store = folder / "workshop.sqlite3"
     store.write_bytes(b"this is not a SQLite file" * 100)
-    with streamlit_server(
-        REPO_ROOT / "serve.py",
-        folder / "streamlit.log",
-        ARP_DB=str(fixture_db),
-        ARP_WORKSHOP_DB=str(store),
-    ) as base:
+    with app_server(fixture_db, store, folder / "streamlit.log") as base:
         yield base, [str(REPO_ROOT), str(folder), str(fixture_db.parent)]
 
 

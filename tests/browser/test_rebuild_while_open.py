@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import streamlit_server
+from tests.browser.conftest import app_server
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -110,12 +110,7 @@ def rebuilt_server(fixture_db, fixture_sources_copy, tmp_path):
     database = tmp_path / "arp.duckdb"
     database.write_bytes(fixture_db.read_bytes())
     assert FIXTURE_ROW in (fixture_sources_copy / TS045).read_text(encoding="utf-8")
-    with streamlit_server(
-        REPO_ROOT / "serve.py",
-        tmp_path / "streamlit.log",
-        ARP_DB=str(database),
-        ARP_WORKSHOP_DB=str(tmp_path / "workshop.sqlite3"),
-    ) as server:
+    with app_server(database, tmp_path / "workshop.sqlite3", tmp_path / "streamlit.log") as server:
         yield server, database, fixture_sources_copy
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from arp import facilitators, insights, workshop
 from arp.insights import Insight
-from tests.browser.conftest import streamlit_server
-from tests.conftest import FIXTURE_SOURCES_DIR, REPO_ROOT
+from tests.browser.conftest import app_server
+from tests.conftest import FIXTURE_SOURCES_DIR
 
 pytestmark = pytest.mark.browser
 NAME, PASSWORD = "Ada Lovelace", "a long facilitator password"
@@ -33,12 +33,8 @@ def roles_server(fixture_db, tmp_path_factory):
         Insight(area_code="E01000901", domain="access", kind="barrier", text=NOTE, consent=True),
     )
     workshop.save_scenario(store, workshop.Scenario("Room dots", {"health": 2.0}), by=NAME)
-    with streamlit_server(
-        REPO_ROOT / "serve.py",
-        folder / "streamlit.log",
-        ARP_DB=str(fixture_db),
-        ARP_WORKSHOP_DB=str(store),
-        ARP_SOURCE_DIR=str(FIXTURE_SOURCES_DIR),
+    with app_server(
+        fixture_db, store, folder / "streamlit.log", ARP_SOURCE_DIR=str(FIXTURE_SOURCES_DIR)
     ) as base:
         base.store = store
         yield base

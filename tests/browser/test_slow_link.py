@@ -11,9 +11,8 @@ import urllib.request
 import brotli
 import pytest
 
-from tests.browser.conftest import streamlit_server
+from tests.browser.conftest import app_server
 from tests.browser.test_map_in_chromium import AREAS, area_polygons, map_messages, wait_for_map
-from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(fixture_db, workshop_path, tmp_path_factory):
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with streamlit_server(
-        REPO_ROOT / "serve.py", log, ARP_DB=str(fixture_db), ARP_WORKSHOP_DB=str(workshop_path)
-    ) as base:
+    with app_server(fixture_db, workshop_path, log) as base:
         yield base
 
 
