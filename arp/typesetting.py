@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -29,16 +30,22 @@ ARABIC_FONT_FILES = (
 ARABIC_FAMILIES = ("Noto Sans Arabic UI", "Noto Sans Arabic")
 
 
-@cache
-def arabic_font() -> str | None:
-    """The family name of a font covering Arabic and Urdu, registered with matplotlib
-    (by file, so a stale font cache does not hide it); None when none is installed."""
+def _registered_family(files: Sequence[Path], wanted: Sequence[str]) -> str | None:
+    """The first of `wanted` font families matplotlib has, after registering `files` by
+    file (so a stale font cache does not hide them); None when it has none."""
     names = {f.name for f in font_manager.fontManager.ttflist}
-    for path in ARABIC_FONT_FILES:
+    for path in files:
         if path.exists():
             font_manager.fontManager.addfont(str(path))
             names.add(font_manager.FontProperties(fname=str(path)).get_name())
-    return next((family for family in ARABIC_FAMILIES if family in names), None)
+    return next((family for family in wanted if family in names), None)
+
+
+@cache
+def arabic_font() -> str | None:
+    """The family name of a font covering Arabic and Urdu, registered with matplotlib;
+    None when none is installed."""
+    return _registered_family(ARABIC_FONT_FILES, ARABIC_FAMILIES)
 
 
 # Panjabi (Gurmukhi) and Bengali: DejaVu Sans has neither. Debian's fonts-noto-ui-core has
@@ -69,12 +76,7 @@ def script_font(script: str) -> str | None:
     """The family of a font for Gurmukhi or Bengali, registered with matplotlib; None when
     none is installed (the text then shows as boxes: CI installs fonts-noto-ui-core)."""
     _, files, wanted = INDIC_FONTS[script]
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for path in files:
-        if path.exists():
-            font_manager.fontManager.addfont(str(path))
-            names.add(font_manager.FontProperties(fname=str(path)).get_name())
-    return next((family for family in wanted if family in names), None)
+    return _registered_family(files, wanted)
 
 
 def scripts_in(text: str) -> list[str]:
