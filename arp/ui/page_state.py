@@ -53,8 +53,9 @@ def write_state(state: view_state.ViewState) -> None:
     params = state.to_params()
     if session := st.query_params.get("session"):  # the workshop session travels too
         params["session"] = session
-    if data.pinned_framework_version() is not None:  # a framework version the link pins
-        params[FRAMEWORK_PARAMETER] = str(data.pinned_framework_version())
+    pinned = data.pinned_framework_version()  # a framework version the link pins
+    if pinned is not None:
+        params[FRAMEWORK_PARAMETER] = str(pinned)
     if lang := st.query_params.get(LANGUAGE_PARAMETER):  # and the participant's language
         params[LANGUAGE_PARAMETER] = lang
     if dict(st.query_params) != params:
