@@ -28,21 +28,32 @@ const DEFAULT_WORDS = {
 let words = DEFAULT_WORDS;
 
 function loadLeaflet(script, stylesheet) {
-  if (window.L) return Promise.resolve(window.L);
   if (!window.arpLeafletLoading) {
-    const link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = stylesheet;
-    document.head.appendChild(link);
-    window.arpLeafletLoading = new Promise((resolve, reject) => {
-      const tag = document.createElement("script");
-      tag.src = script;
-      tag.onload = () => resolve(window.L);
-      tag.onerror = () => reject(new Error(`Leaflet could not load from ${script}`));
-      document.head.appendChild(tag);
-    });
+    // Both the script and its stylesheet: a map set up before Leaflet's CSS applies has
+    // its controls laid out as full-width blocks, and a fit beside that legend lands at
+    // the deepest zoom, off the areas (issue 14's first-fit race).
+    window.arpLeafletLoading = Promise.all([
+      loaded("link", { rel: "stylesheet", href: stylesheet }, "stylesheet", stylesheet),
+      window.L ? null : loaded("script", { src: script }, "script", script),
+    ]).then(
+      () => window.L,
+      (error) => {
+        window.arpLeafletLoading = null; // the next draw tries again
+        throw error;
+      },
+    );
   }
   return window.arpLeafletLoading;
+}
+
+function loaded(tagName, attributes, what, url) {
+  return new Promise((resolve, reject) => {
+    const tag = document.createElement(tagName);
+    tag.onload = resolve;
+    tag.onerror = () => reject(new Error(`Leaflet's ${what} could not load from ${url}`));
+    Object.assign(tag, attributes);
+    document.head.appendChild(tag);
+  });
 }
 
 // Polygons -> rings -> delta-encoded integer coordinates (see arp/maps.py).
@@ -292,8 +303,10 @@ function fitAreas(state) {
   state.fitPending = false;
   state.map.invalidateSize();
   const legend = state.legend.getContainer();
-  const inside = legend.offsetWidth > 0;
-  const padding = inside ? [legend.offsetWidth + 10, 0] : [0, 0];
+  // A legend wider than half the map is not laid out as one (no stylesheet yet): fitting
+  // beside it would leave no room, and Leaflet then picks its deepest zoom.
+  const beside = legend.offsetWidth > 0 && legend.offsetWidth < state.container.offsetWidth / 2;
+  const padding = beside ? [legend.offsetWidth + 10, 0] : [0, 0];
   const bounds = candidateBounds(state) || state.areas.getBounds();
   state.map.fitBounds(bounds, { paddingBottomRight: padding, maxZoom: 16 });
   const zoom = tapTargetZoom(state);

@@ -4,6 +4,7 @@ value, a click opens the area's profile, and a copied link restores the view."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -137,6 +138,47 @@ def first_area_box(page) -> dict:
     area = page.locator(AREAS).first.bounding_box()
     frame = page.locator(".arp-map").bounding_box()
     return {**area, "x": area["x"] - frame["x"], "y": area["y"] - frame["y"]}
+
+
+def map_view_in_url(page) -> str:
+    """The view the map wrote into the page's URL after its first fit."""
+    page.wait_for_url(re.compile(r"[?&]map="), timeout=30_000)
+    return re.search(r"[?&]map=([^&]+)", page.url).group(1)
+
+
+def areas_outside_the_map(page) -> list[int]:
+    """The areas whose centre is not within the map's visible box."""
+    return page.evaluate(
+        """() => {
+            const map = document.querySelector('.arp-map').getBoundingClientRect();
+            return [...document.querySelectorAll('.arp-map path.leaflet-interactive')]
+                .map((path, i) => [i, path.getBoundingClientRect()])
+                .filter(([, b]) => {
+                    const x = b.x + b.width / 2, y = b.y + b.height / 2;
+                    return x < map.left || x > map.right || y < map.top || y > map.bottom;
+                })
+                .map(([i]) => i);
+        }"""
+    )
+
+
+def test_a_map_whose_stylesheet_arrives_late_fits_its_areas_as_usual(server, desktop):
+    # Under load Leaflet's script can arrive before its stylesheet. A map fitted then saw its
+    # legend as a full-width block and zoomed to 16, off the areas (the CI failure of 1 Dec).
+    def late(route):
+        time.sleep(1.5)  # holds the stylesheet back; the page goes on loading
+        route.continue_()
+
+    desktop.route(re.compile(r"/leaflet\.css(\?|$)"), late)
+    desktop.goto(f"{server}/?show=no_car")
+    wait_for_map(desktop)
+    late_view = map_view_in_url(desktop)
+    assert areas_outside_the_map(desktop) == []
+    on_time = desktop.context.new_page()
+    on_time.goto(f"{server}/?show=no_car")
+    wait_for_map(on_time)
+    assert late_view == map_view_in_url(on_time)
+    on_time.close()
 
 
 def test_the_map_view_travels_in_the_link(server, desktop):

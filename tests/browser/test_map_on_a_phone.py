@@ -130,12 +130,6 @@ def test_the_map_refits_when_the_phone_turns(server, phone):
         assert box["x"] + box["width"] <= container["x"] + container["width"] + 1
 
 
-@pytest.mark.xfail(
-    reason="intermittent, under load (load 9 and more): after a drill-down the map is "
-    "sometimes fitted while it has no size (the new areas drawn under 1 px at its corner, "
-    "or left above it); passes on a quiet machine. Issue 14 stays open for it",
-    strict=False,
-)
 def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phone):
     phone.goto(f"{server}/capture")
     wait_for_map(phone)
