@@ -114,11 +114,14 @@ def render_map(
     size: str = "slide",
     public_url: str = PUBLIC_URL_DEFAULT,
     today: date | None = None,
+    view: map_views.MapView | None = None,
 ) -> ExportContext:
-    """Render the map of `state` to PNG or SVG (by the file's suffix)."""
+    """Render the map of `state` (as `view` colours it, if the caller has it: the
+    robustness or rank-change colouring) to PNG or SVG (by the file's suffix)."""
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}; choose from {', '.join(SIZES)}")
-    view = map_views.view_for(con, framework, state, scenario)
+    if view is None:
+        view = map_views.view_for(con, framework, state, scenario)
     within_facts = db.query(con, "area_facts", code=state.within)
     within = within_facts["name"].tolist() or None
     subtitle = f"{levels.LABELS[state.level]} in {within[0] if within else state.within}"

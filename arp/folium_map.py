@@ -407,7 +407,9 @@ def view_map(
         source=source_line(view.period, made or date.today(), attributions),
         districts=districts,
         subtitle=subtitle,
-        link=exports.view_link(state, public_url or settings.public_url()),
+        link=exports.view_link(
+            state, public_url or settings.public_url(), framework_version=framework.version
+        ),
     )
 
 

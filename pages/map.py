@@ -1,6 +1,7 @@
 """Map explorer: any indicator or composite, by LSOA, MSOA, ward or district."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -152,13 +153,14 @@ with st.expander("Download this map as an image"):
     if st.button("Prepare the image"):
         st.download_button(
             "Download PNG",
-            files.map_image(state, size),
+            files.map_image(state, size, view=view),
             file_name=f"arp-map-{show.replace(':', '-')}-{level}-{size}.png",
             mime="image/png",
         )
 st.download_button(
     "Download interactive map",
-    lambda: files.interactive_map(state, view),  # built when pressed, not on every run
+    # Built when pressed, not on every run (on a thread of its own): with this run's framework.
+    partial(files.interactive_map, state, view, framework, data.scenario_named(state.scenario)),
     file_name=f"arp-map-{show.replace(':', '-')}-{level}-{within}.html",
     mime="text/html",
     on_click="ignore",

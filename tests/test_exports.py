@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from arp import cli, exports, maps, profile_pdf, typesetting, view_state
+from arp import cli, exports, map_views, maps, profile_pdf, typesetting, view_state
 from arp.framework import load_framework
 from arp.workshop import Scenario
 
@@ -90,6 +90,21 @@ def test_markup_and_dollar_signs_appear_literally(con, tmp_path):
         context.caveat
     )
     assert "Draws: 1,000 weightings around the scenario's" in " ".join(pdf_text(out).split())
+
+
+def test_the_map_image_has_the_colouring_on_screen(con, tmp_path):
+    # The page colours a composite by how much its worst 10% depends on the weights: the
+    # image it exports must show that map, not the plain composite under the same button.
+    framework, scenario = load_framework(), Scenario("Equal weights")
+    state = view_state.ViewState(show="overall", colour_by="robustness")
+    shown = map_views.robustness_view(map_views.view_for(con, framework, state, scenario))
+    out = tmp_path / "map.pdf"
+    context = exports.render_map(con, framework, state, scenario, out, "slide", view=shown)
+    assert context.title == "Overall composite score: how much the worst 10% depends on the weights"
+    text = " ".join(pdf_text(out).split())
+    assert context.title in text
+    assert "% of plausible weightings with the area in the worst 10%" in text
+    assert "colour=robustness" in text.replace(" ", "")  # the link back reopens this colouring
 
 
 def test_svg_export(con, tmp_path):

@@ -7,13 +7,18 @@ import tempfile
 from pathlib import Path
 
 from arp import exports, folium_map, leaflet, settings
+from arp.framework import Framework
 from arp.map_views import MapView
 from arp.ui import data
 from arp.view_state import ViewState
+from arp.workshop import Scenario
 
 
-def map_image(state: ViewState, size: str, suffix: str = ".png") -> bytes:
-    """The current map as an image, rendered on the server."""
+def map_image(
+    state: ViewState, size: str, suffix: str = ".png", view: MapView | None = None
+) -> bytes:
+    """The current map (`view`, as the page shows it, if given) as an image, rendered on
+    the server."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"map{suffix}"
         exports.render_map(
@@ -24,6 +29,7 @@ def map_image(state: ViewState, size: str, suffix: str = ".png") -> bytes:
             out,
             size,
             settings.public_url(),
+            view=view,
         )
         return out.read_bytes()
 
@@ -33,15 +39,18 @@ def interactive_map_possible() -> bool:
     return leaflet.present(settings.leaflet_dir())
 
 
-def interactive_map(state: ViewState, view: MapView) -> bytes:
-    """The map on screen (`view`, as the page read it) as one HTML file that opens with no
-    internet (arp/folium_map.py). Called by the download button when it is pressed, on a
-    thread of its own: the page itself never builds it."""
+def interactive_map(
+    state: ViewState, view: MapView, framework: Framework, scenario: Scenario
+) -> bytes:
+    """The map on screen (`view`, as the page read it, under the page's `framework` and
+    `scenario`) as one HTML file that opens with no internet (arp/folium_map.py). Called by
+    the download button when it is pressed, on a thread of its own outside the page's run,
+    where a link's pinned framework is not known: the page hands over its own."""
     shared = folium_map.view_map(
         data.connection(),
-        data.framework(),
+        framework,
         state,
-        data.scenario_named(state.scenario),
+        scenario,
         public_url=settings.public_url(),
         view=view,
     )

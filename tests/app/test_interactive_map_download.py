@@ -4,6 +4,7 @@ on a thread of its own, outside any page run."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -28,8 +29,24 @@ def test_the_file_is_the_view_on_screen_when_built_outside_a_page_run(
     monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.sqlite3"))
     state = view_state.ViewState(show="no_car", level="msoa")
     view = data.current_view(state)
-    page = files.interactive_map(state, view).decode("utf-8")
+    scenario = data.scenario_named(state.scenario)
+    page = files.interactive_map(state, view, data.framework(), scenario).decode("utf-8")
     (areas, _outlines) = [json.loads(d) for d in re.findall(r"_add\((\{.*?\})\);\n", page)]
     assert len(areas["features"]) == len(view.frame) == 2
     assert "<h1>Households with no car or van</h1>" in page
     assert "MSOAs in West Midlands Combined Authority" in page
+
+
+def test_the_file_links_back_to_the_framework_version_the_page_showed(
+    fixture_db, monkeypatch, tmp_path
+):
+    # Outside a page run a link's ?fw= pin is unknown, so the page hands over its framework.
+    monkeypatch.setenv("ARP_DB", str(fixture_db))
+    monkeypatch.setenv("ARP_WORKSHOP_DB", str(tmp_path / "workshop.sqlite3"))
+    monkeypatch.setenv("ARP_PUBLIC_URL", "https://arp.example")
+    state = view_state.ViewState(show="no_car", level="msoa")
+    pinned = dataclasses.replace(data.framework(), version=3)
+    page = files.interactive_map(
+        state, data.current_view(state), pinned, data.scenario_named(state.scenario)
+    ).decode("utf-8")
+    assert re.search(r"https://arp\.example/\?[^\"<]*fw=3", page)
