@@ -6,13 +6,15 @@ from functools import partial
 import streamlit as st
 
 from arp import levels, map_views, maps, tables, view_state
-from arp.ui import data, files, map_element, page_state, weights, widgets
+from arp.ui import data, files, language, map_element, page_state, weights, widgets
 from data_loaders import SERVICE_TYPES
 
 framework = data.framework()
 presenting = page_state.presentation_mode()
 state, problems = page_state.current_state()
 widgets.link_problems(problems)  # the values came from the link: shown as text
+if not presenting:
+    language.english_page_note()  # a participant from the session page, in their language
 
 within_options = data.query("within_options")
 within_names = dict(zip(within_options["code"], within_options["name"], strict=True))

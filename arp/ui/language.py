@@ -147,3 +147,25 @@ def picker() -> i18n.Translator:
         on_change=_chosen,
     )
     return translator
+
+
+def english_page_note() -> None:
+    """On a page not translated yet (the room's map), opened from a participant page in
+    another language (its lang= in the link): say so in that language, with the way back
+    to the session. A browser's own language alone does not bring it: analysts see none."""
+    code = (st.query_params.get(PARAMETER) or "").strip().lower()
+    if code == i18n.DEFAULT or code not in i18n.LANGUAGES:
+        return
+    words = i18n.translator(code)
+    st.info(
+        words.gettext(
+            "The map's words are in English for now. Adding a note and voting are in your language."
+        )
+    )
+    if session := st.query_params.get("session"):  # the session page checks it
+        st.page_link(
+            "pages/join.py",
+            label=words.gettext("Back to your session"),
+            icon=":material/home:",
+            query_params={"session": session, PARAMETER: code},
+        )

@@ -263,3 +263,22 @@ def test_the_document_is_told_the_pages_language(start, session, code):
     ]
     # English draws nothing (the page is lang="en" already; gone, the component puts it back)
     assert told == ([] if code == "en" else [{"lang": code}])
+
+
+MAP_IN_ENGLISH = (
+    "The map's words are in English for now. Adding a note and voting are in your language."
+)
+
+
+def test_the_rooms_map_says_in_the_language_that_it_is_in_english(start, session):
+    # "See the room's map" on the session page opens the map explorer, not translated yet.
+    at = start("pages/map.py", session=session.session_id, lang="ur", show="no_car")
+    words = i18n.translator("ur")
+    assert at.info[0].value == words.gettext(MAP_IN_ENGLISH) != MAP_IN_ENGLISH
+    (back,) = [link for link in at.get("page_link") if "join" in link.proto.page]
+    assert back.proto.label == words.gettext("Back to your session")
+    assert f"session={session.session_id}" in back.proto.query_string
+    assert "lang=ur" in back.proto.query_string
+    # an analyst's map, without lang= in the link, has no such note
+    english = start("pages/map.py", show="no_car")
+    assert not any("English for now" in i.value for i in english.info)
