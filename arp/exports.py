@@ -138,8 +138,9 @@ def render_map(
         framework=framework.version_label if framework.version else "",
     )
     frame = view.frame
-    classes = maps.classify(frame["value"], state.scheme, view.scale)
-    colours = maps.colours_for(view.polarity, view.kind, max(len(classes.bounds), 1))
+    classes, colours = maps.coloured_classes(
+        frame["value"], state.scheme, view.scale, view.polarity, view.kind
+    )
     geometry = gpd.GeoSeries.from_wkb([bytes(b) for b in frame["geometry_display_wkb"]], crs=4326)
     areas = gpd.GeoDataFrame(frame[["code"]], geometry=geometry.values, crs=4326).to_crs(27700)
     districts = map_views.areas_within(con, "lad", state.within)
@@ -212,7 +213,8 @@ def render_map(
         ax.legend(
             handles=handles,
             title=textwrap.fill(
-                f"{view.unit} · {maps.direction_words(view.polarity, view.kind, view.title, view.unit)}",
+                f"{view.unit} · "
+                + maps.direction_words(view.polarity, view.kind, view.title, view.unit, view.scale),
                 28,
             ),
             loc="upper left",

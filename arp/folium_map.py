@@ -89,11 +89,13 @@ class LeafletMissing(FileNotFoundError):
     """The vendored Leaflet is not there, so a map cannot be made to work offline."""
 
 
-def worse_direction(polarity: str, kind: str, title: str = "", unit: str = "") -> str:
+def worse_direction(
+    polarity: str, kind: str, title: str = "", unit: str = "", scale: str = "continuous"
+) -> str:
     """Which way is worse, in the live map's words (arp.maps.direction_words), as a sentence."""
     from arp import maps  # maps re-exports to_folium from here
 
-    words = maps.direction_words(polarity, kind, title, unit)
+    words = maps.direction_words(polarity, kind, title, unit, scale)
     return f"{words[0].upper()}{words[1:]}."
 
 
@@ -257,8 +259,9 @@ def to_folium(
     from arp import map_views, maps
 
     frame = view.frame
-    classes = maps.classify(frame["value"], scheme, view.scale)
-    colours = maps.colours_for(view.polarity, view.kind, max(len(classes.bounds), 1))
+    classes, colours = maps.coloured_classes(
+        frame["value"], scheme, view.scale, view.polarity, view.kind
+    )
     if tooltips is None:
         tooltips = [map_views.tooltip_lines(row, view) for row in frame.to_dict("records")]
     footer = source or source_line(view.period, made or date.today())
@@ -332,7 +335,7 @@ def to_folium(
             + _legend_box(
                 view.title,
                 view.unit,
-                worse_direction(view.polarity, view.kind, view.title, view.unit),
+                worse_direction(view.polarity, view.kind, view.title, view.unit, view.scale),
                 maps.legend_rows(classes, colours),
                 footer,
                 link,

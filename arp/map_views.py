@@ -159,6 +159,7 @@ def shift_view(view: MapView, compared: pd.DataFrame, other_name: str) -> MapVie
         frame=frame,
         title=f"{view.title}: rank change from another scenario",
         unit=SHIFT_UNIT,
+        scale=maps.SHIFT_SCALE,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import warnings
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Mapping
@@ -99,6 +100,8 @@ def classify(values: pd.Series, scheme: str = "quantiles", scale: str = "continu
         return decile_classes(values)
     if scale == ROBUSTNESS_SCALE:
         return robustness_classes(values)
+    if scale == SHIFT_SCALE:
+        return shift_classes(values)
     valid = values.dropna().astype(float)
     index = np.full(len(values), -1, dtype=int)
     if valid.empty:
@@ -137,6 +140,43 @@ def robustness_classes(values: pd.Series) -> Classes:
     return Classes(index, [float(i) for i in range(len(names))], 0.0, labels)
 
 
+SHIFT_SCALE = "rank_shift"  # values: places an area moved nearer the worst (< 0: further)
+
+
+def shift_classes(values: pd.Series) -> Classes:
+    """Five classes symmetric about no change, for a rank change between two scenarios:
+    moved further from the worst by a lot or a little, unchanged, nearer by a little or a
+    lot. "A lot" starts at the median move of the areas that moved, so half the movers
+    are in each pair of outer classes whatever the number of areas."""
+    moved = values.dropna().astype(float).abs()
+    moved = moved[moved > 0]
+    big = max(2, math.ceil(float(moved.median()))) if len(moved) else 2
+
+    def class_of(value: float) -> int:
+        if pd.isna(value):
+            return -1
+        if value == 0:
+            return 2
+        if value < 0:
+            return 0 if value <= -big else 1
+        return 4 if value >= big else 3
+
+    index = np.array([class_of(v) for v in values], dtype=int)
+    few = _places(1) if big == 2 else f"1 to {_places(big - 1)}"
+    labels = (
+        f"{_places(big)} or more further from the worst",
+        f"{few} further from the worst",
+        "No change",
+        f"{few} nearer the worst",
+        f"{_places(big)} or more nearer the worst",
+    )
+    return Classes(index, [float(i) for i in range(5)], 0.0, labels)
+
+
+def _places(count: int) -> str:
+    return "1 place" if count == 1 else f"{count:,} places"
+
+
 NATURAL_BREAKS_SAMPLE = 400
 
 
@@ -154,17 +194,24 @@ def _natural_breaks(values: pd.Series, k: int):
     return mapclassify.UserDefined(values, bins=list(breaks))
 
 
-def colours_for(polarity: str, kind: str, n: int) -> list[str]:
-    """Darker always means worse; context indicators get a neutral palette."""
+def colours_for(polarity: str, kind: str, n: int, scale: str = "continuous") -> list[str]:
+    """Darker always means worse; context indicators get a neutral palette. A rank change
+    is signed: red nearer the worst, blue further from it, pale for no change."""
+    if scale == SHIFT_SCALE:
+        return list(DIVERGING)
     if kind == "context" or polarity == "no_judgement":
         return palette(n, SEQUENTIAL_NEUTRAL)
     colours = palette(n, SEQUENTIAL_WORSE)
     return colours[::-1] if polarity == "higher_is_better" else colours
 
 
-def direction_words(polarity: str, kind: str, title: str = "", unit: str = "") -> str:
+def direction_words(
+    polarity: str, kind: str, title: str = "", unit: str = "", scale: str = "continuous"
+) -> str:
     """Which way is worse, for a legend that travels without the app: the palettes make
     darker worse (colours_for), and deprivation measures say "more deprived"."""
+    if scale == SHIFT_SCALE:
+        return "red = nearer the worst, blue = further from it"
     if kind == "context" or polarity == "no_judgement":
         return "darker = higher; neither better nor worse"
     deprived = "deprivation" in title.lower() or "deprived" in unit.lower()
@@ -213,6 +260,15 @@ def encode_geometry(geometry) -> list[list[list[int]]]:
         rings = [polygon.exterior, *polygon.interiors]
         encoded.append([_encode_ring(np.asarray(ring.coords)) for ring in rings])
     return encoded
+
+
+def coloured_classes(
+    values: pd.Series, scheme: str, scale: str, polarity: str, kind: str
+) -> tuple[Classes, list[str]]:
+    """The classes of a map's values and a colour for each: the live map, the image
+    export and the interactive file all colour a view through this."""
+    classes = classify(values, scheme, scale)
+    return classes, colours_for(polarity, kind, max(len(classes.bounds), 1), scale)
 
 
 def legend_rows(classes: Classes, colours: list[str]) -> list[tuple[str, str]]:
@@ -503,8 +559,7 @@ def choropleth(
 
     Each area's tooltip shows its `labels` lines (kept with the geometry), then its
     `tooltips` lines (this view's)."""
-    classes = classify(frame["value"], scheme, scale)
-    colours = colours_for(polarity, kind, max(len(classes.bounds), 1))
+    classes, colours = coloured_classes(frame["value"], scheme, scale, polarity, kind)
     lines, compact = shared_lines(tooltips)
     view = {
         "classes": classes.index.tolist(),
@@ -537,7 +592,7 @@ def choropleth(
             # A legend given whole (the place picker) judges nothing: no direction to say.
             "unit": unit
             if legend is not None
-            else f"{unit} · {direction_words(polarity, kind, title, unit)}",
+            else f"{unit} · {direction_words(polarity, kind, title, unit, scale)}",
             "rows": legend if legend is not None else legend_rows(classes, colours),
             "footer": source_line,
             "no_data": legend is None,  # a legend given whole has no "no data" row

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import duckdb
+import numpy as np
 import pytest
 
 from arp import composites, maps, robustness, settings, weighting, workshop
@@ -150,6 +151,12 @@ def test_the_map_colours_by_rank_change_from_another_scenario(open_page, inputs)
         "under Equal weights"
     )
     assert tooltips[0][3] == f"{frame.loc[code, 'shift']:+d} places nearer the worst"
+    # A signed change, coloured about no change: red nearer the worst, blue further from it.
+    assert [colour for colour, _label in spec["legend"]["rows"]] == maps.DIVERGING
+    assert spec["legend"]["unit"].endswith("red = nearer the worst, blue = further from it")
+    side = {-1: (0, 1), 0: (2,), 1: (3, 4)}  # the classes further, unchanged, nearer
+    for lines, shown in zip(tooltips, spec["view"]["classes"], strict=True):
+        assert shown in side[int(np.sign(frame.loc[lines[1], "shift"]))]
     assert any(c.value.startswith("Coloured by the rank change from `Equal") for c in at.caption)
 
 

@@ -343,3 +343,39 @@ def test_published_geometry_carries_codes_and_labels_and_the_spec_only_its_url()
     # Held in the browser or not, the URL is always named: the browser's cache decides.
     again = spec_for(frame, publish=publish, held=spec.geometry_ids)
     assert again.data["areas"]["url"] == areas["url"]
+
+
+def test_a_rank_change_is_classed_symmetrically_about_no_change():
+    # Movers: 30, 3, 2 and 40 places; their median move, 16.5, rounds up to 17.
+    shifts = pd.Series([-30.0, -3.0, 0.0, 2.0, 40.0, np.nan, -17.0, 17.0])
+    classes = maps.classify(shifts, "quantiles", maps.SHIFT_SCALE)
+    assert classes.index.tolist() == [0, 1, 2, 3, 4, -1, 0, 4]
+    assert classes.labels == (
+        "17 places or more further from the worst",
+        "1 to 16 places further from the worst",
+        "No change",
+        "1 to 16 places nearer the worst",
+        "17 places or more nearer the worst",
+    )
+    # The scheme does not move them: the same classes for every scheme.
+    other = maps.classify(shifts, "natural_breaks", maps.SHIFT_SCALE)
+    assert (other.index.tolist(), other.labels) == (classes.index.tolist(), classes.labels)
+
+
+def test_a_rank_change_of_one_place_reads_in_the_singular():
+    classes = maps.classify(pd.Series([-1.0, 1.0, 0.0]), "quantiles", maps.SHIFT_SCALE)
+    assert classes.index.tolist() == [1, 3, 2]
+    assert classes.labels[1] == "1 place further from the worst"
+    assert classes.labels[4] == "2 places or more nearer the worst"
+
+
+def test_a_rank_change_is_coloured_red_nearer_the_worst_and_blue_further():
+    classes, colours = maps.coloured_classes(
+        pd.Series([-5.0, 0.0, 5.0]), "quantiles", maps.SHIFT_SCALE, "higher_is_worse", "level"
+    )
+    assert colours == maps.DIVERGING  # the pale middle is "no change"
+    legend = maps.legend_rows(classes, colours)
+    assert legend[0] == ("#2166ac", "5 places or more further from the worst")
+    assert legend[4] == ("#b2182b", "5 places or more nearer the worst")
+    words = maps.direction_words("higher_is_worse", "level", scale=maps.SHIFT_SCALE)
+    assert words == "red = nearer the worst, blue = further from it"
