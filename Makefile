@@ -9,9 +9,9 @@ LOCK := requirements.lock
 LEAFLET := static/vendor/leaflet/leaflet.js
 # The browser tab's icon, served by the app itself (Streamlit would ask Google's font server).
 ICON := static/vendor/material-symbols/diversity_3.svg
-# Noto fonts for Gurmukhi, Bengali and Arabic script, served by the app (copied from Debian's
-# fonts-noto-ui-core), so Panjabi, Bengali, Urdu and Arabic pages read in a venue offline.
-FONTS := static/vendor/noto/NotoSansGurmukhiUI-Regular.ttf
+# Noto fonts for Gurmukhi, Bengali, Arabic and Urdu (Nastaliq), served by the app (copied
+# from Debian's fonts-noto-ui-core and fonts-noto-core), so those pages read offline.
+FONTS := static/vendor/noto/NotoNastaliqUrdu-Regular.ttf
 # ESLint for the map's browser side, from the npm registry, pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 # What CI keeps after a run: the pytest report here, browser-failure screenshots beside it.

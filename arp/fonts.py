@@ -1,11 +1,12 @@
 """The fonts for the participant pages' scripts, served by the app itself (offline venues).
 
-Gurmukhi (Panjabi), Bengali and Arabic script (Urdu, Arabic) in Noto, copied from Debian's
-fonts-noto-ui-core (SIL Open Font License; .ci/run installs it) into static/vendor/noto/,
-which Streamlit serves at /app/static/vendor/noto/; arp/ui/language.py names them in
-@font-face rules after local(), so a phone that has the font uses its own. Urdu is set in
-Naskh: Noto Nastaliq Urdu is in fonts-noto-core, a much larger package, not ui-core.
-`make` copies them, `arp app` when they are missing; `python -m arp.fonts [folder]` by hand.
+Gurmukhi (Panjabi), Bengali and Arabic (Naskh) in Noto from Debian's fonts-noto-ui-core,
+and Urdu in Noto Nastaliq Urdu, the style Urdu is read in, from fonts-noto-core (SIL Open
+Font License; .ci/run installs both), copied into static/vendor/noto/, which Streamlit
+serves at /app/static/vendor/noto/; arp/ui/language.py names them in @font-face rules
+after local(), so a phone that has the font uses its own, and a browser fetches only the
+fonts its page's language uses. `make` copies them, `arp app` when they are missing;
+`python -m arp.fonts [folder]` by hand.
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ from pathlib import Path
 from arp import settings
 
 DEBIAN_FONTS = Path("/usr/share/fonts/truetype/noto")
-FILES = (
-    "NotoSansGurmukhiUI-Regular.ttf",
-    "NotoSansBengaliUI-Regular.ttf",
-    "NotoNaskhArabicUI-Regular.ttf",
-)
-LICENCE = Path("/usr/share/doc/fonts-noto-ui-core/copyright")
+# Each file served, and the Debian package it comes from.
+PACKAGES = {
+    "NotoSansGurmukhiUI-Regular.ttf": "fonts-noto-ui-core",
+    "NotoSansBengaliUI-Regular.ttf": "fonts-noto-ui-core",
+    "NotoNaskhArabicUI-Regular.ttf": "fonts-noto-ui-core",
+    "NotoNastaliqUrdu-Regular.ttf": "fonts-noto-core",  # 570 KB: only Urdu pages fetch it
+}
+FILES = tuple(PACKAGES)
+# Both packages carry the same Noto licence text.
+LICENCES = [
+    Path(f"/usr/share/doc/{package}/copyright") for package in dict.fromkeys(PACKAGES.values())
+]
 
 
 def font_dir() -> Path:
@@ -39,9 +46,16 @@ def copy(target: Path, source: Path = DEBIAN_FONTS) -> list[str]:
             shutil.copyfile(source / name, target / name)
         else:
             missing.append(name)
-    if LICENCE.exists():
-        shutil.copyfile(LICENCE, target / "COPYRIGHT")
+    for licence in LICENCES:
+        if licence.exists():
+            shutil.copyfile(licence, target / "COPYRIGHT")
+            break
     return missing
+
+
+def install_hint(missing: list[str]) -> str:
+    """The apt-get command that brings the missing fonts."""
+    return "apt-get install " + " ".join(dict.fromkeys(PACKAGES[name] for name in missing))
 
 
 def ensure(target: Path, say: Callable[[str], None]) -> None:
@@ -51,7 +65,7 @@ def ensure(target: Path, say: Callable[[str], None]) -> None:
     missing = copy(target)
     if missing:
         say(
-            f"Fonts not found: {', '.join(missing)} (apt-get install fonts-noto-ui-core): "
+            f"Fonts not found: {', '.join(missing)} ({install_hint(missing)}): "
             "Panjabi, Bengali, Urdu and Arabic pages use the phone's own fonts."
         )
 
@@ -60,7 +74,7 @@ def main(argv: list[str]) -> int:
     target = Path(argv[0]) if argv else font_dir()
     missing = copy(target)
     for name in missing:
-        print(f"not found: {DEBIAN_FONTS / name} (apt-get install fonts-noto-ui-core)")
+        print(f"not found: {DEBIAN_FONTS / name} ({install_hint([name])})")
     return 1 if missing else 0
 
 

@@ -75,13 +75,17 @@ FONT_FILES = {
     "Noto Sans Gurmukhi UI": "NotoSansGurmukhiUI-Regular.ttf",
     "Noto Sans Bengali UI": "NotoSansBengaliUI-Regular.ttf",
     "Noto Naskh Arabic UI": "NotoNaskhArabicUI-Regular.ttf",
+    "Noto Nastaliq Urdu": "NotoNastaliqUrdu-Regular.ttf",
 }
-# Urdu and Arabic in Naskh: Debian's Noto Nastaliq Urdu is in fonts-noto-core, not ui-core.
 SCRIPT_FONTS = {
     "Guru": "Noto Sans Gurmukhi UI",
     "Beng": "Noto Sans Bengali UI",
     "Arab": "Noto Naskh Arabic UI",
 }
+# Urdu is read in Nastaliq, not in the Naskh of Arabic (which stays its fallback). Its
+# letters hang far below the line, so its lines are set taller.
+LANGUAGE_FONTS = {"ur": "Noto Nastaliq Urdu"}
+TALL_LINES = {"ur": 2.2}
 _MAIN = '[data-testid="stMain"]'
 
 
@@ -91,10 +95,16 @@ def page_styles(translator: i18n.Translator) -> str:
     right inside it. No user text in it."""
     lang = translator.language
     css = [_font_faces(_static_base())]
-    if font := SCRIPT_FONTS.get(lang.script):
+    fonts = [LANGUAGE_FONTS.get(lang.code), SCRIPT_FONTS.get(lang.script)]
+    if families := ", ".join(f'"{font}"' for font in fonts if font):
         css.append(
             f'{_MAIN}, {_MAIN} input, {_MAIN} textarea, {_MAIN} button, [data-baseweb="popover"] '
-            f'{{ font-family: "Source Sans", "Source Sans Pro", "{font}", sans-serif; }}'
+            f'{{ font-family: "Source Sans", "Source Sans Pro", {families}, sans-serif; }}'
+        )
+    if lang.code in TALL_LINES:
+        css.append(
+            f'{_MAIN} p, {_MAIN} li, {_MAIN} label, {_MAIN} textarea, [data-baseweb="popover"] li '
+            f"{{ line-height: {TALL_LINES[lang.code]}; }}"
         )
     if lang.right_to_left:
         css.append(

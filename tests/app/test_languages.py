@@ -78,6 +78,10 @@ def test_every_participant_page_in_every_language(start, session, page, code):
     css = page_css(at)
     assert ("direction: rtl" in css) == (code in ("ur", "ar"))
     assert "/app/static/vendor/noto/NotoSansGurmukhiUI-Regular.ttf" in css
+    # Urdu in Nastaliq (Naskh after it), with taller lines for its letters; Arabic in Naskh
+    assert ('"Noto Nastaliq Urdu", "Noto Naskh Arabic UI", sans-serif' in css) == (code == "ur")
+    assert ("line-height: 2.2" in css) == (code == "ur")
+    assert ('"Source Sans Pro", "Noto Naskh Arabic UI", sans-serif' in css) == (code == "ar")
     # the privacy link keeps the language and the session
     privacy = [
         link.proto
