@@ -87,33 +87,45 @@ SCRIPT_FONTS = {
 LANGUAGE_FONTS = {"ur": "Noto Nastaliq Urdu"}
 TALL_LINES = {"ur": 2.2}
 _MAIN = '[data-testid="stMain"]'
+_TEXT_ELEMENTS = (
+    ":is(h1, h2, h3, h4, p, li, label, span, div, input, textarea, button)"
+    ':not([data-testid="stIconMaterial"])'
+)
+_POPOVER = '[data-baseweb="popover"] li'  # a list's options, drawn outside the page
 
 
-def page_styles(translator: i18n.Translator) -> str:
+def page_styles(translator: i18n.Translator, scope: str = _MAIN) -> str:
     """Fixed CSS for the language: its script's font first, and for Urdu and Arabic the page
     right to left (text, form labels and inputs aligned right), the map and numbers left to
-    right inside it. No user text in it."""
+    right inside it. `scope`: the page's main part, or one container (a note in the
+    participant's language on a page in English). No user text in it."""
     lang = translator.language
+    whole_page = scope == _MAIN
+    popover = f", {_POPOVER}" if whole_page else ""
     css = [_font_faces(_static_base())]
     fonts = [LANGUAGE_FONTS.get(lang.code), SCRIPT_FONTS.get(lang.script)]
     if families := ", ".join(f'"{font}"' for font in fonts if font):
+        # On the text elements themselves: Streamlit sets its own font on headings,
+        # paragraphs and widgets, which the page's would not reach. Icons keep theirs.
         css.append(
-            f'{_MAIN}, {_MAIN} input, {_MAIN} textarea, {_MAIN} button, [data-baseweb="popover"] '
+            f"{scope} {_TEXT_ELEMENTS}, {scope}{popover} "
             f'{{ font-family: "Source Sans", "Source Sans Pro", {families}, sans-serif; }}'
         )
-    if lang.code in TALL_LINES:
+    if tall := TALL_LINES.get(lang.code):
         css.append(
-            f'{_MAIN} p, {_MAIN} li, {_MAIN} label, {_MAIN} textarea, [data-baseweb="popover"] li '
-            f"{{ line-height: {TALL_LINES[lang.code]}; }}"
+            f"{scope} :is(p, li, label, textarea){popover} {{ line-height: {tall}; }}\n"
+            f"{scope} :is(h1, h2, h3) {{ line-height: {tall - 0.4:.1f}; }}\n"
+            f"{scope} h1 {{ font-size: 2.2rem; }}"
         )
     if lang.right_to_left:
+        block = f"{_MAIN} .block-container" if whole_page else scope
         css.append(
-            f"{_MAIN} .block-container {{ direction: rtl; text-align: right; }}\n"
-            f"{_MAIN} textarea, {_MAIN} input {{ direction: rtl; text-align: right; "
+            f"{block} {{ direction: rtl; text-align: right; }}\n"
+            f"{scope} textarea, {scope} input {{ direction: rtl; text-align: right; "
             "unicode-bidi: plaintext; }\n"
-            f'{_MAIN} [data-testid="stNumberInput"] input {{ direction: ltr; text-align: right; }}\n'
-            f"{_MAIN} .leaflet-container {{ direction: ltr; }}\n"
-            f"{_MAIN} .leaflet-container .arp-legend, {_MAIN} .leaflet-tooltip "
+            f'{scope} [data-testid="stNumberInput"] input {{ direction: ltr; text-align: right; }}\n'
+            f"{scope} .leaflet-container {{ direction: ltr; }}\n"
+            f"{scope} .leaflet-container .arp-legend, {scope} .leaflet-tooltip "
             "{ direction: rtl; text-align: right; unicode-bidi: plaintext; }"
         )
     return "<style>\n" + "\n".join(css) + "\n</style>"
@@ -159,6 +171,9 @@ def picker() -> i18n.Translator:
     return translator
 
 
+_NOTE = "english_page_note"
+
+
 def english_page_note() -> None:
     """On a page not translated yet (the room's map), opened from a participant page in
     another language (its lang= in the link): say so in that language, with the way back
@@ -167,15 +182,19 @@ def english_page_note() -> None:
     if code == i18n.DEFAULT or code not in i18n.LANGUAGES:
         return
     words = i18n.translator(code)
-    st.info(
-        words.gettext(
-            "The map's words are in English for now. Adding a note and voting are in your language."
+    with st.container(key=_NOTE):
+        # Fixed CSS, no user text: the note in its language's font and direction.
+        st.markdown(page_styles(words, f".st-key-{_NOTE}"), unsafe_allow_html=True)
+        st.info(
+            words.gettext(
+                "The map's words are in English for now. Adding a note and voting are in "
+                "your language."
+            )
         )
-    )
-    if session := st.query_params.get("session"):  # the session page checks it
-        st.page_link(
-            "pages/join.py",
-            label=words.gettext("Back to your session"),
-            icon=":material/home:",
-            query_params={"session": session, PARAMETER: code},
-        )
+        if session := st.query_params.get("session"):  # the session page checks it
+            st.page_link(
+                "pages/join.py",
+                label=words.gettext("Back to your session"),
+                icon=":material/home:",
+                query_params={"session": session, PARAMETER: code},
+            )
