@@ -19,6 +19,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -74,10 +75,17 @@ class Document:
             raise FrameworkError(f"the framework file is not valid TOML: {error}") from error
         return cls(dict(data.get("domains", {})), dict(data.get("indicators", {})))
 
-    def to_toml(self, heading: str = "") -> str:
-        lines = [f"# {line}" for line in heading.splitlines()]
+    def to_toml(self, heading: str = "", annotated: bool = False) -> str:
+        """The document as TOML; `annotated`, for people to read: a comment line before each
+        domain's run of indicators, as the seed file has."""
+        lines = [f"# {line}".rstrip() for line in heading.splitlines()]
         for section, tables in (("domains", self.domains), ("indicators", self.indicators)):
+            domain = None
             for key, values in tables.items():
+                if annotated and section == "indicators" and values.get("domain") != domain:
+                    domain = values.get("domain")
+                    title = self.domains.get(domain, {}).get("title", domain)
+                    lines += ["", f"# --- {title} ".ljust(90, "-")]
                 lines += ["", f"[{section}.{_key(key)}]"]
                 lines += [f"{_key(name)} = {_value(value)}" for name, value in values.items()]
         return "\n".join(lines).lstrip("\n") + "\n"
@@ -560,6 +568,19 @@ def export_text(store: Store, number: int | None = None) -> str:
     version = get(store, number) if number else latest(store)
     heading = (
         f"The Anti-Racist Places Framework, {version.summary()}\n"
-        "Exported from the workshop store; `arp framework import FILE` saves it again."
+        "Exported from the workshop store; `arp framework import FILE` saves it again.\n\n"
+        + field_guide()
     )
-    return version.document.to_toml(heading)
+    return version.document.to_toml(heading, annotated=True)
+
+
+def field_guide(seed: Path = FRAMEWORK_PATH) -> str:
+    """What each indicator field means: the seed file's own guide (its comment block from
+    "Indicator fields"), so an exported file explains itself as the seed does."""
+    guide: list[str] = []
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        if guide and not line.startswith("#"):
+            break
+        if guide or line.startswith("# Indicator fields"):
+            guide.append(line[2:] if line.startswith("# ") else line.lstrip("#"))
+    return "\n".join(guide)

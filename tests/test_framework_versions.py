@@ -13,6 +13,7 @@ from arp import framework_versions as fv
 from arp import workshop
 from arp.framework import FrameworkError, load_framework, parse_framework
 from arp.framework_versions import Edit
+from arp.settings import REPO_ROOT
 from data_loaders import SOURCES_BY_ID
 
 CATALOGUE_INDICATOR = {
@@ -261,3 +262,17 @@ def test_import_validates_first_and_export_is_what_import_reads(store, tmp_path)
     again = fv.import_text(store, fv.export_text(store, 2), by=None, reason="round trip")
     assert again.number == 3
     assert again.body == saved.body
+
+
+def test_an_exported_file_explains_itself_as_the_seed_file_does(store):
+    exported = fv.export_text(store)
+    seed = (REPO_ROOT / "data" / "framework.toml").read_text(encoding="utf-8")
+    # the seed's guide to every indicator field, word for word
+    guide = seed[seed.index("# Indicator fields") : seed.index("\n\n[domains.")]
+    assert guide in exported
+    # and each domain's indicators under a line naming it, in the file's order
+    assert exported.index("# --- Health & wellbeing ---") < exported.index("[indicators.")
+    assert exported.index("# --- Housing ---") < exported.index("[indicators.overcrowded]")
+    # comments change nothing that is read: imported again, the same framework
+    again = fv.import_text(store, exported, by=None, reason="round trip")
+    assert again.body == fv.get(store, 1).body
