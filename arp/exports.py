@@ -94,7 +94,7 @@ def _qr(ax, link: str) -> None:
     ax.set_axis_off()
 
 
-def _footer(fig, context: ExportContext, y: float, width_chars: int) -> None:
+def _footer(fig, context: ExportContext, y: float, width_chars: int, va: str = "top"):
     lines = [f"Data: {context.period}. Exported {context.exported:%d %B %Y}."]
     if context.framework:
         lines[0] += f" {context.framework[0].upper()}{context.framework[1:]}."
@@ -102,7 +102,18 @@ def _footer(fig, context: ExportContext, y: float, width_chars: int) -> None:
         lines.append(f"Caveat: {context.caveat}")
     lines += context.attributions
     wrapped = "\n".join(textwrap.fill(line, width_chars) for line in lines)
-    fig.text(0.03, y, wrapped, fontsize=7.5, va="top", ha="left", color="#333333", wrap=True)
+    return fig.text(0.03, y, wrapped, fontsize=7.5, va=va, ha="left", color="#333333", wrap=True)
+
+
+def _top_of(fig, artist) -> float:
+    """Where an artist's top edge is, as a fraction of the figure's height."""
+    box = artist.get_window_extent(fig.canvas.get_renderer())
+    return float(fig.transFigure.inverted().transform((0, box.y1))[1])
+
+
+def _bottom_of(fig, artist) -> float:
+    box = artist.get_window_extent(fig.canvas.get_renderer())
+    return float(fig.transFigure.inverted().transform((0, box.y0))[1])
 
 
 def render_map(
@@ -127,6 +138,7 @@ def render_map(
     subtitle = f"{levels.LABELS[state.level]} in {within[0] if within else state.within}"
     if state.show.is_composite:
         subtitle += f" · weights: {scenario.name}"
+    subtitle += map_views.compared_with(view)
     context = ExportContext(
         title=view.title,
         subtitle=f"{subtitle} · {view.unit}",
@@ -210,7 +222,7 @@ def render_map(
             )
         )
         legend_anchor = (1.01, 1.0) if not portrait else (0.0, -0.02)
-        ax.legend(
+        legend = ax.legend(
             handles=handles,
             title=textwrap.fill(
                 f"{view.unit} · "
@@ -224,17 +236,28 @@ def render_map(
             title_fontsize=9,
             ncol=1 if not portrait else 3,
         )
-        _footer(fig, context, 0.2 if not portrait else 0.17, 150 if not portrait else 110)
+        # The link at the foot, the sources above it (as many lines as they take), and the
+        # map (with a legend under it, in portrait) raised clear of them: a composite names
+        # ten sources, and an image that travels must show every one.
+        link_text = textwrap.fill(
+            f"Open this view: {context.link}", 120 if not portrait else 80, break_long_words=True
+        )
+        link = fig.text(0.03, 0.012, link_text, fontsize=6.5, color="#333333", va="bottom")
+        footer = _footer(
+            fig, context, _top_of(fig, link) + 0.008, 150 if not portrait else 110, va="bottom"
+        )
+        clear_of = _top_of(fig, footer) + 0.015
+        lowest = _bottom_of(fig, legend) if portrait else map_box[1]
+        if lowest < clear_of:
+            left, bottom, box_width, box_height = map_box
+            raise_by = clear_of - lowest
+            ax.set_position((left, bottom + raise_by, box_width, box_height - raise_by))
         qr = fig.add_axes(
             (0.86, 0.02, 0.11, 0.11 * width / height)
             if not portrait
             else (0.80, 0.015, 0.17, 0.17 * width / height)
         )
         _qr(qr, context.link)
-        link_text = textwrap.fill(
-            f"Open this view: {context.link}", 120 if not portrait else 80, break_long_words=True
-        )
-        fig.text(0.03, 0.012, link_text, fontsize=6.5, color="#333333", va="bottom")
         fig.savefig(out, dpi=dpi, facecolor="white")
         plt.close(fig)
     return context

@@ -400,6 +400,7 @@ def view_map(
     subtitle += f" · {view.period}"
     if state.show.is_composite:
         subtitle += f" · weights: {scenario.name}"
+    subtitle += map_views.compared_with(view)
     attributions = exports.attributions(con, exports.sources_of(framework, state.show))
     districts = (
         db.query(con, "district_outlines", within=state.within) if state.level != "lad" else None

@@ -163,6 +163,22 @@ def shift_view(view: MapView, compared: pd.DataFrame, other_name: str) -> MapVie
     )
 
 
+def compared_with(view: MapView) -> str:
+    """For an export's subtitle: the scenario a rank-change map is compared with, which the
+    page says beside the map and an image must say itself; else nothing."""
+    if "other_scenario" not in view.frame:
+        return ""
+    return f" · compared with: {view.frame['other_scenario'].iloc[0]}"
+
+
+def shift_words(shift: int) -> str:
+    """An area's rank change in words: "3 places nearer the worst", "No change in rank"."""
+    if shift == 0:
+        return "No change in rank"
+    places = "1 place" if abs(shift) == 1 else f"{abs(shift):,} places"
+    return f"{places} {'nearer the worst' if shift > 0 else 'further from the worst'}"
+
+
 def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
     """Plain-text lines for one area's tooltip (set as text in the browser, never HTML)."""
     lines = [str(row["name"]), str(row["code"])]
@@ -174,7 +190,7 @@ def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
             *lines,
             f"Rank {int(row['rank_b'])} under these weights, {int(row['rank_a'])} under "
             f"{row['other_scenario']}",
-            f"{int(row['value']):+d} places nearer the worst",
+            shift_words(int(row["value"])),
             *([change[row["change"]]] if row.get("change") in change else []),
         ]
     if view.scale == maps.ROBUSTNESS_SCALE:

@@ -544,3 +544,37 @@ def test_values_carry_their_unit():
         "decile 7"
     )
     assert profile_pdf.with_unit(None, "% of households") == "no value"
+
+
+def text_lines_at(path) -> list[tuple[str, float]]:
+    """Each piece of text on the PDF's first page with its height above the page's foot."""
+    found: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            found.append((text.strip(), tm[5] * cm[3] + cm[5]))
+
+    PdfReader(str(path)).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("size", ["slide", "a4"])
+def test_every_source_of_a_composite_fits_above_the_link_back(con, tmp_path, monkeypatch, size):
+    # A composite names a dozen sources: each must show whole, none under the link line.
+    many = [
+        f"Source {n}: " + "Contains public sector information, OGL v3.0. " * 3 for n in range(14)
+    ]
+    monkeypatch.setattr(exports, "attributions", lambda _con, _ids: many)
+    out = tmp_path / "map.pdf"
+    state = view_state.ViewState(show="overall")
+    exports.render_map(con, load_framework(), state, Scenario("Equal weights"), out, size)
+    lines = text_lines_at(out)
+    link = min(y for text, y in lines if text.startswith("Open this view"))
+    sources = [y for text, y in lines if text.startswith("Source ")]
+    assert len(sources) == 14  # every one drawn, each starting its own line
+    assert min(sources) > link + 5  # all above the link, none printed over it
+    assert link > 0
+    # and the legend (under the map, in portrait) sits above the whole footer
+    footer_top = max(y for text, y in lines if text.startswith("Data: "))
+    assert footer_top > max(sources)
+    assert min(y for text, y in lines if text == "Suppressed or no data") > footer_top + 5

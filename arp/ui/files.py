@@ -9,9 +9,16 @@ from pathlib import Path
 from arp import exports, folium_map, leaflet, settings
 from arp.framework import Framework
 from arp.map_views import MapView
-from arp.ui import data
+from arp.ui import data, page_state
 from arp.view_state import ViewState
 from arp.workshop import Scenario
+
+
+def export_address() -> str:
+    """The app's address that exports link back to, as the room's join links do:
+    ARP_PUBLIC_URL, else the address this browser used, so the QR code on an image opens
+    what the screen showed (outside a page run: ARP_PUBLIC_URL or the default)."""
+    return page_state.room_address().url
 
 
 def map_image(
@@ -28,7 +35,7 @@ def map_image(
             data.scenario_named(state.scenario),
             out,
             size,
-            settings.public_url(),
+            export_address(),
             view=view,
         )
         return out.read_bytes()
@@ -40,18 +47,19 @@ def interactive_map_possible() -> bool:
 
 
 def interactive_map(
-    state: ViewState, view: MapView, framework: Framework, scenario: Scenario
+    state: ViewState, view: MapView, framework: Framework, scenario: Scenario, address: str
 ) -> bytes:
     """The map on screen (`view`, as the page read it, under the page's `framework` and
-    `scenario`) as one HTML file that opens with no internet (arp/folium_map.py). Called by
-    the download button when it is pressed, on a thread of its own outside the page's run,
-    where a link's pinned framework is not known: the page hands over its own."""
+    `scenario`, linking back to `address`) as one HTML file that opens with no internet
+    (arp/folium_map.py). Called by the download button when it is pressed, on a thread of
+    its own outside the page's run, where neither a link's pinned framework nor the
+    browser's address is known: the page hands over its own."""
     shared = folium_map.view_map(
         data.connection(),
         framework,
         state,
         scenario,
-        public_url=settings.public_url(),
+        public_url=address,
         view=view,
     )
     return folium_map.html_document(shared).encode("utf-8")
@@ -62,14 +70,14 @@ def profile_pdf(code: str) -> bytes:
         out = Path(folder) / "profile.pdf"
         said = data.approved_insights(code)["text"].tolist()
         exports.render_profile(
-            data.connection(), data.framework(), code, out, settings.public_url(), said=said
+            data.connection(), data.framework(), code, out, export_address(), said=said
         )
         return out.read_bytes()
 
 
 def view_link(state: ViewState, page: str) -> str:
     """The link back to `page` showing `state`, at the app's public address."""
-    return exports.view_link(state, settings.public_url(), page)
+    return exports.view_link(state, export_address(), page)
 
 
 def chart_png(

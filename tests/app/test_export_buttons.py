@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from arp import view_state
+from arp import joining, view_state
 from arp.ui import files
 from tests.app.conftest import button
 
@@ -69,3 +69,17 @@ def test_the_files_carry_their_context(outside_a_run):
     image = Image.open(io.BytesIO(files.map_image(view_state.ViewState(show="no_car"), "square")))
     assert image.format == "PNG"
     assert image.width == image.height
+
+
+def test_the_files_link_back_to_the_address_the_browser_used(outside_a_run, monkeypatch):
+    # As the room's join links do: in a venue the app is reached at the laptop's address,
+    # and a QR code on an exported image must open that, not localhost.
+    monkeypatch.delenv("ARP_PUBLIC_URL")
+    used = joining.room_address(None, "http://10.0.0.5:8501/?show=no_car", {}, "unused")
+    monkeypatch.setattr(files.page_state, "room_address", lambda: used)
+    svg = files.map_image(view_state.ViewState(show="no_car"), "square", ".svg").decode()
+    assert "http://10.0.0.5:8501/?show=no_car" in svg
+    assert "localhost" not in svg
+    pdf = PdfReader(io.BytesIO(files.profile_pdf("E01000901")))
+    assert "http://10.0.0.5:8501/area_profile?" in " ".join(pdf.pages[0].extract_text().split())
+    assert files.view_link(view_state.ViewState(), "compare") == "http://10.0.0.5:8501/compare"

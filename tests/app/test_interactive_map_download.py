@@ -30,7 +30,9 @@ def test_the_file_is_the_view_on_screen_when_built_outside_a_page_run(
     state = view_state.ViewState(show="no_car", level="msoa")
     view = data.current_view(state)
     scenario = data.scenario_named(state.scenario)
-    page = files.interactive_map(state, view, data.framework(), scenario).decode("utf-8")
+    page = files.interactive_map(
+        state, view, data.framework(), scenario, "https://arp.example"
+    ).decode("utf-8")
     (areas, _outlines) = [json.loads(d) for d in re.findall(r"_add\((\{.*?\})\);\n", page)]
     assert len(areas["features"]) == len(view.frame) == 2
     assert "<h1>Households with no car or van</h1>" in page
@@ -47,6 +49,10 @@ def test_the_file_links_back_to_the_framework_version_the_page_showed(
     state = view_state.ViewState(show="no_car", level="msoa")
     pinned = dataclasses.replace(data.framework(), version=3)
     page = files.interactive_map(
-        state, data.current_view(state), pinned, data.scenario_named(state.scenario)
+        state,
+        data.current_view(state),
+        pinned,
+        data.scenario_named(state.scenario),
+        files.export_address(),  # outside a page run: ARP_PUBLIC_URL
     ).decode("utf-8")
     assert re.search(r"https://arp\.example/\?[^\"<]*fw=3", page)

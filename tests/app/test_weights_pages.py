@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from arp import composites, maps, robustness, settings, weighting, workshop
+from arp import composites, map_views, maps, robustness, settings, weighting, workshop
 from arp.framework import load_framework
 from arp.workshop import Scenario
 
@@ -150,7 +150,7 @@ def test_the_map_colours_by_rank_change_from_another_scenario(open_page, inputs)
         f"Rank {frame.loc[code, 'rank_b']} under these weights, {frame.loc[code, 'rank_a']} "
         "under Equal weights"
     )
-    assert tooltips[0][3] == f"{frame.loc[code, 'shift']:+d} places nearer the worst"
+    assert tooltips[0][3] == map_views.shift_words(frame.loc[code, "shift"])
     # A signed change, coloured about no change: red nearer the worst, blue further from it.
     assert [colour for colour, _label in spec["legend"]["rows"]] == maps.DIVERGING
     assert spec["legend"]["unit"].endswith("red = nearer the worst, blue = further from it")

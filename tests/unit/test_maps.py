@@ -379,3 +379,13 @@ def test_a_rank_change_is_coloured_red_nearer_the_worst_and_blue_further():
     assert legend[4] == ("#b2182b", "5 places or more nearer the worst")
     words = maps.direction_words("higher_is_worse", "level", scale=maps.SHIFT_SCALE)
     assert words == "red = nearer the worst, blue = further from it"
+
+
+def test_an_areas_rank_change_is_said_in_words():
+    from arp.map_views import shift_words
+
+    assert shift_words(0) == "No change in rank"
+    assert shift_words(1) == "1 place nearer the worst"
+    assert shift_words(-1) == "1 place further from the worst"
+    assert shift_words(1250) == "1,250 places nearer the worst"
+    assert shift_words(-3) == "3 places further from the worst"
