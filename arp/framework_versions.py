@@ -84,7 +84,7 @@ class Document:
             for key, values in tables.items():
                 if annotated and section == "indicators" and values.get("domain") != domain:
                     domain = values.get("domain")
-                    title = self.domains.get(domain, {}).get("title", domain)
+                    title = self.domains.get(str(domain), {}).get("title", domain)
                     lines += ["", f"# --- {title} ".ljust(90, "-")]
                 lines += ["", f"[{section}.{_key(key)}]"]
                 lines += [f"{_key(name)} = {_value(value)}" for name, value in values.items()]

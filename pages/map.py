@@ -14,7 +14,7 @@ presenting = page_state.presentation_mode()
 state, problems = page_state.current_state()
 widgets.link_problems(problems)  # the values came from the link: shown as text
 if not presenting:
-    language.english_page_note()  # a participant from the session page, in their language
+    language.room_map_header()  # a participant from the session page: the way back
 
 within_options = data.query("within_options")
 within_names = dict(zip(within_options["code"], within_options["name"], strict=True))
@@ -61,7 +61,11 @@ with st.sidebar:
         **maps.COUNT_OVERLAY_LABELS,
     }
     overlays = st.multiselect(
-        "Show on the map", list(overlay_labels), format_func=overlay_labels.get
+        "Show on the map",
+        list(overlay_labels),
+        # Opened from a session ("See the room's map"): the room's notes are what they came for.
+        default=[maps.INSIGHTS_OVERLAY] if st.query_params.get("session") else [],
+        format_func=overlay_labels.get,
     )
     tiles = st.checkbox(
         "Street base map (needs internet)",
@@ -162,7 +166,14 @@ with st.expander("Download this map as an image"):
 st.download_button(
     "Download interactive map",
     # Built when pressed, not on every run (on a thread of its own): with this run's framework.
-    partial(files.interactive_map, state, view, framework, data.scenario_named(state.scenario)),
+    partial(
+        files.interactive_map,
+        state,
+        view,
+        framework,
+        data.scenario_named(state.scenario),
+        files.export_address(),
+    ),
     file_name=f"arp-map-{show.replace(':', '-')}-{level}-{within}.html",
     mime="text/html",
     on_click="ignore",

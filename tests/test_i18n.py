@@ -181,7 +181,10 @@ def test_the_fonts_the_pages_name_are_the_ones_the_app_serves(tmp_path):
     assert set(language.FONT_FILES.values()) == set(fonts.FILES)
     assert fonts.copy(tmp_path / "none", tmp_path / "no-such-folder") == list(fonts.FILES)
     absent = [name for name in fonts.FILES if not (fonts.DEBIAN_FONTS / name).exists()]
-    assert fonts.install_hint(list(fonts.FILES)) == "apt-get install fonts-noto-ui-core fonts-noto-core"
+    assert (
+        fonts.install_hint(list(fonts.FILES))
+        == "apt-get install fonts-noto-ui-core fonts-noto-core"
+    )
     if absent:
         pytest.skip(f"{fonts.install_hint(absent)} has not been run here (CI runs it)")
     assert fonts.copy(tmp_path / "served") == []

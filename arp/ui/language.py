@@ -83,7 +83,8 @@ SCRIPT_FONTS = {
     "Arab": "Noto Naskh Arabic UI",
 }
 # Urdu is read in Nastaliq, not in the Naskh of Arabic (which stays its fallback). Its
-# letters hang far below the line, so its lines are set taller.
+# letters rise and hang far from the line, so its lines (and fields: an input clips what
+# overflows its line) are set taller.
 LANGUAGE_FONTS = {"ur": "Noto Nastaliq Urdu"}
 TALL_LINES = {"ur": 2.2}
 _MAIN = '[data-testid="stMain"]'
@@ -103,6 +104,12 @@ def page_styles(translator: i18n.Translator, scope: str = _MAIN) -> str:
     whole_page = scope == _MAIN
     popover = f", {_POPOVER}" if whole_page else ""
     css = [_font_faces(_static_base())]
+    # A session's title and venue are shown as code spans (widgets.plain: never read as
+    # markup); in a heading or caption they should look like the words around them.
+    css.append(
+        f'{scope} :is(h1, h2, h3, [data-testid="stCaptionContainer"]) code '
+        "{ font: inherit; color: inherit; background: none; padding: 0; }"
+    )
     fonts = [LANGUAGE_FONTS.get(lang.code), SCRIPT_FONTS.get(lang.script)]
     if families := ", ".join(f'"{font}"' for font in fonts if font):
         # On the text elements themselves: Streamlit sets its own font on headings,
@@ -113,7 +120,7 @@ def page_styles(translator: i18n.Translator, scope: str = _MAIN) -> str:
         )
     if tall := TALL_LINES.get(lang.code):
         css.append(
-            f"{scope} :is(p, li, label, textarea){popover} {{ line-height: {tall}; }}\n"
+            f"{scope} :is(p, li, label, textarea, input){popover} {{ line-height: {tall}; }}\n"
             f"{scope} :is(h1, h2, h3) {{ line-height: {tall - 0.4:.1f}; }}\n"
             f"{scope} h1 {{ font-size: 2.2rem; }}"
         )
@@ -171,30 +178,34 @@ def picker() -> i18n.Translator:
     return translator
 
 
-_NOTE = "english_page_note"
+_NOTE = "room_map_header"
 
 
-def english_page_note() -> None:
-    """On a page not translated yet (the room's map), opened from a participant page in
-    another language (its lang= in the link): say so in that language, with the way back
-    to the session. A browser's own language alone does not bring it: analysts see none."""
+def room_map_header() -> None:
+    """On the room's map (the map explorer, not translated yet) opened from a participant's
+    session page: the way back to the session, in their language, and in a language other
+    than English a note saying the map's words are in English for now. A browser's own
+    language alone brings no note: analysts see none."""
     code = (st.query_params.get(PARAMETER) or "").strip().lower()
-    if code == i18n.DEFAULT or code not in i18n.LANGUAGES:
+    chosen = code in i18n.LANGUAGES and code != i18n.DEFAULT
+    session = st.query_params.get("session")  # the session page checks it
+    if not (chosen or session):
         return
-    words = i18n.translator(code)
+    words = i18n.translator(code if chosen else i18n.DEFAULT)
     with st.container(key=_NOTE):
-        # Fixed CSS, no user text: the note in its language's font and direction.
-        st.markdown(page_styles(words, f".st-key-{_NOTE}"), unsafe_allow_html=True)
-        st.info(
-            words.gettext(
-                "The map's words are in English for now. Adding a note and voting are in "
-                "your language."
+        if chosen:
+            # Fixed CSS, no user text: the note in its language's font and direction.
+            st.markdown(page_styles(words, f".st-key-{_NOTE}"), unsafe_allow_html=True)
+            st.info(
+                words.gettext(
+                    "The map's words are in English for now. Adding a note and voting are in "
+                    "your language."
+                )
             )
-        )
-        if session := st.query_params.get("session"):  # the session page checks it
+        if session:
             st.page_link(
                 "pages/join.py",
                 label=words.gettext("Back to your session"),
                 icon=":material/home:",
-                query_params={"session": session, PARAMETER: code},
+                query_params={"session": session, **({PARAMETER: code} if chosen else {})},
             )

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from arp import i18n, room, sessions, settings, workshop
+from arp import i18n, maps, room, sessions, settings, workshop
 from arp.ui import language
 
 LANGUAGES = list(i18n.LANGUAGES)
@@ -274,7 +274,9 @@ MAP_IN_ENGLISH = (
 )
 
 
-def test_the_rooms_map_says_in_the_language_that_it_is_in_english(start, session):
+def test_the_rooms_map_from_a_session_page_has_its_notes_the_way_back_and_its_language(
+    start, session
+):
     # "See the room's map" on the session page opens the map explorer, not translated yet.
     at = start("pages/map.py", session=session.session_id, lang="ur", show="no_car")
     words = i18n.translator("ur")
@@ -283,6 +285,16 @@ def test_the_rooms_map_says_in_the_language_that_it_is_in_english(start, session
     assert back.proto.label == words.gettext("Back to your session")
     assert f"session={session.session_id}" in back.proto.query_string
     assert "lang=ur" in back.proto.query_string
-    # an analyst's map, without lang= in the link, has no such note
-    english = start("pages/map.py", show="no_car")
+    # the room's notes are on it (approved ones, as circles), without choosing them
+    assert at.multiselect[0].value == [maps.INSIGHTS_OVERLAY]
+    # in English from the session page: the way back, and no note
+    english = start("pages/map.py", session=session.session_id, show="no_car")
     assert not any("English for now" in i.value for i in english.info)
+    (back,) = [link for link in english.get("page_link") if "join" in link.proto.page]
+    assert back.proto.label == "Back to your session"
+    assert back.proto.query_string == f"session={session.session_id}"
+    # an analyst's map, with neither in the link: neither, and no overlay chosen for them
+    analyst = start("pages/map.py", show="no_car")
+    assert not any("English for now" in i.value for i in analyst.info)
+    assert not [link for link in analyst.get("page_link") if "join" in link.proto.page]
+    assert analyst.multiselect[0].value == []
