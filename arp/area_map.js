@@ -290,6 +290,10 @@ function setTiles(L, state, tiles) {
   }
 }
 
+// The map's own moves are made at once. An animated fit still running when the next move
+// lands (the picker zooming in for 44 px targets) ends by setting its own zoom back.
+const AT_ONCE = { animate: false };
+
 // Fit the areas (or the candidates the page names) clear of the legend: beside it on a
 // wide map; on a narrow one the legend sits below the map. A map that must keep tap
 // targets large (the place picker) is then zoomed in until its smallest area is.
@@ -308,10 +312,10 @@ function fitAreas(state) {
   const beside = legend.offsetWidth > 0 && legend.offsetWidth < state.container.offsetWidth / 2;
   const padding = beside ? [legend.offsetWidth + 10, 0] : [0, 0];
   const bounds = candidateBounds(state) || state.areas.getBounds();
-  state.map.fitBounds(bounds, { paddingBottomRight: padding, maxZoom: 16 });
+  state.map.fitBounds(bounds, { ...AT_ONCE, paddingBottomRight: padding, maxZoom: 16 });
   const zoom = tapTargetZoom(state);
   if (zoom !== null && zoom > state.map.getZoom()) {
-    state.map.setView(bounds.getCenter(), zoom, { animate: false });
+    state.map.setView(bounds.getCenter(), zoom, AT_ONCE);
   }
 }
 
@@ -323,7 +327,7 @@ function focusArea(state, spec, geometryChanged) {
   if (fromLink) {
     // A copied link: open where its sender left the map.
     const [latitude, longitude, zoom] = spec.start_view;
-    state.map.setView([latitude, longitude], zoom);
+    state.map.setView([latitude, longitude], zoom, AT_ONCE);
     state.focused = code;
     state.viewFromLink = true; // a later resize keeps the sender's view, not a refit
   }
@@ -336,7 +340,7 @@ function focusArea(state, spec, geometryChanged) {
   if (focused) {
     focused.setStyle(FOCUS_STYLE);
     focused.bringToFront();
-    if (state.focused !== code) state.map.fitBounds(focused.getBounds(), { maxZoom: 14 });
+    if (state.focused !== code) state.map.fitBounds(focused.getBounds(), { ...AT_ONCE, maxZoom: 14 });
   } else if (geometryChanged && !fromLink && state.areas) {
     fitAreas(state);
   }
@@ -445,6 +449,7 @@ function positionLabels(state) {
   if (!state.placeLabels.length) return;
   const zoom = state.map.getZoom();
   const view = state.map.getBounds();
+  const mapSize = state.map.getSize();
   const placed = [];
   state.placeLabels.forEach((label) => {
     const element = label.marker.getElement();
@@ -460,7 +465,9 @@ function positionLabels(state) {
       const [width, height] = label.size || [0, 0];
       const at = state.map.latLngToContainerPoint(label.latlng);
       const box = [at.x - width / 2 - 3, at.y - height / 2, at.x + width / 2 + 3, at.y + height / 2];
-      shown = !placed.some((other) => overlaps(other, box));
+      // A name the map's edge would cut ("& Jewellery Quarter") shows once dragged in.
+      const inside = box[0] >= 0 && box[1] >= 0 && box[2] <= mapSize.x && box[3] <= mapSize.y;
+      shown = inside && !placed.some((other) => overlaps(other, box));
       if (shown) placed.push(box);
     }
     element.style.display = shown ? "" : "none";
@@ -547,7 +554,7 @@ function watchSize(state) {
       showLegend(state, state.spec.legend);
       if (state.viewFromLink) return;
       if (state.focusedShape) {
-        state.map.fitBounds(state.focusedShape.getBounds(), { maxZoom: 14 });
+        state.map.fitBounds(state.focusedShape.getBounds(), { ...AT_ONCE, maxZoom: 14 });
       } else {
         fitAreas(state);
       }
@@ -649,7 +656,9 @@ function fillAreaList(state) {
   if (list.select.options.length) list.select.options[0].textContent = words.list_first;
   if (list.filledFor === state.areasId) return;
   const chosen = list.select.value;
-  const named = state.codes.map((code, i) => [(state.labels && state.labels[i] && state.labels[i][0]) || code, i]);
+  // Named as its tooltip is: by its label, else by the view's first line (never a bare code
+  // where the page gave a name).
+  const named = state.codes.map((code, i) => [tooltipLines(state, i)[0] || code, i]);
   named.sort((a, b) => a[0].localeCompare(b[0], "en", { numeric: true }));
   list.select.replaceChildren(
     new Option(words.list_first, ""),
@@ -679,7 +688,7 @@ function showListed(state) {
   if (!shape) return;
   const bounds = shape.getBounds();
   if (!state.map.getBounds().contains(bounds)) {
-    state.map.fitBounds(bounds, { maxZoom: Math.max(state.map.getZoom(), 11) });
+    state.map.fitBounds(bounds, { ...AT_ONCE, maxZoom: Math.max(state.map.getZoom(), 11) });
   }
   shape.setStyle({ weight: 3, color: "#000000", dashArray: null });
   shape.bringToFront();

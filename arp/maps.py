@@ -162,18 +162,19 @@ def shift_classes(values: pd.Series) -> Classes:
         return 4 if value >= big else 3
 
     index = np.array([class_of(v) for v in values], dtype=int)
-    few = _places(1) if big == 2 else f"1 to {_places(big - 1)}"
+    few = places(1) if big == 2 else f"1 to {places(big - 1)}"
     labels = (
-        f"{_places(big)} or more further from the worst",
+        f"{places(big)} or more further from the worst",
         f"{few} further from the worst",
         "No change",
         f"{few} nearer the worst",
-        f"{_places(big)} or more nearer the worst",
+        f"{places(big)} or more nearer the worst",
     )
     return Classes(index, [float(i) for i in range(5)], 0.0, labels)
 
 
-def _places(count: int) -> str:
+def places(count: int) -> str:
+    """A number of places in a ranking, in words: "1 place", "1,204 places"."""
     return "1 place" if count == 1 else f"{count:,} places"
 
 
@@ -493,12 +494,24 @@ LABEL_TIERS = (
 )
 LABEL_DECIMALS = 4  # about 10 m: far finer than a label needs
 
+# The place picker names what its step shows, at whatever zoom that step's 44 px tap
+# targets need (a small district's wards can need zoom 16): the districts; a district's
+# wards; then, over a ward's neighbourhoods (LSOAs have codes, not names), their MSOAs'.
+PICKER_LABEL_LEVELS = {"lad": "lad", "ward": "ward", "lsoa": "msoa"}
 
-def place_labels(areas: pd.DataFrame) -> dict:
+
+def picker_label_tiers(step: str) -> tuple[dict, ...]:
+    """LABEL_TIERS for the picker's step (a key of PICKER_LABEL_LEVELS): one tier, every zoom."""
+    tier = next(t for t in LABEL_TIERS if t["level"] == PICKER_LABEL_LEVELS[step])
+    return ({**tier, "min_zoom": 0, "max_zoom": 99},)
+
+
+def place_labels(areas: pd.DataFrame, tiers: tuple[dict, ...] = LABEL_TIERS) -> dict:
     """The map's own labels from areas (level, name, label_lat, label_lon: a point inside
     the area, shapely's representative point, made at build time; geometry_display_wkb):
-    [latitude, longitude, name, tier] by tier, then largest area first."""
-    tier_of = {tier["level"]: n for n, tier in enumerate(LABEL_TIERS)}
+    [latitude, longitude, name, tier] by tier, then largest area first. Levels no tier
+    names are left out."""
+    tier_of = {tier["level"]: n for n, tier in enumerate(tiers)}
     rows = areas[areas["level"].isin(list(tier_of)) & areas["label_lat"].notna()].copy()
     rows["tier"] = rows["level"].map(tier_of)
     geometries = shapely.from_wkb([bytes(w) for w in rows["geometry_display_wkb"]])
@@ -510,9 +523,9 @@ def place_labels(areas: pd.DataFrame) -> dict:
             rows["label_lat"], rows["label_lon"], rows["name"], rows["tier"], strict=True
         )
     ]
-    tiers = [{k: v for k, v in tier.items() if k != "level"} for tier in LABEL_TIERS]
-    label_id = hashlib.sha1(repr(items).encode()).hexdigest()[:12]
-    return {"id": label_id, "tiers": tiers, "items": items}
+    drawn = [{k: v for k, v in tier.items() if k != "level"} for tier in tiers]
+    label_id = hashlib.sha1(repr((drawn, items)).encode()).hexdigest()[:12]
+    return {"id": label_id, "tiers": drawn, "items": items}
 
 
 @dataclass(frozen=True)

@@ -103,9 +103,13 @@ def area_map(
     return result.clicked
 
 
-def map_labels(within: str) -> dict:
-    """The names the map draws itself (districts, wards, MSOAs), for an area's maps."""
-    return maps.place_labels(data.query("place_labels", within=within))
+def map_labels(within: str, picker_step: str | None = None) -> dict:
+    """The names the map draws itself (districts, wards, MSOAs) for an area's maps: by zoom,
+    or on the place picker those its step shows (maps.PICKER_LABEL_LEVELS)."""
+    areas = data.query("place_labels", within=within)
+    if picker_step is None:
+        return maps.place_labels(areas)
+    return maps.place_labels(areas, maps.picker_label_tiers(picker_step))
 
 
 def map_words(words: i18n.Translator) -> dict[str, str]:
@@ -179,6 +183,8 @@ def place_picker(
     else:
         level = list(PICKER_STEPS)[len(path)]
         inside = path[-1] if path else within
+    # Names of the step's areas in the district shown (MSOAs are not nested in wards).
+    named_within = path[0] if path and not searching else within
     if path and not searching:
         names = search.describe_areas(data.connection(), path)
         # official names
@@ -214,7 +220,7 @@ def place_picker(
             height=420,
             tiles=tiles,
             label=_("Map for choosing your place: tap an area, or find it by name or postcode"),
-            place_labels=map_labels(within),
+            place_labels=map_labels(named_within, picker_step=level),
             candidates=found if searching else (),
             focus=chosen if level == "lsoa" else None,
             min_target_px=TAP_TARGET_PX,

@@ -175,8 +175,11 @@ def test_the_presentation_legend_is_legible_on_a_projector(server, browser):
     try:
         page.goto(f"{server}/?show=no_car&present=1")
         wait_for_map(page)
-        sizes = page.locator(".arp-legend *").evaluate_all(
-            """(all) => all.filter((e) => e.textContent.trim())
+        # Found and measured in one step: the legend is redrawn as the page settles, and an
+        # element found before a redraw and measured after it has no style (NaN).
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll(".arp-legend *")]
+                 .filter((e) => e.textContent.trim())
                  .map((e) => parseFloat(getComputedStyle(e).fontSize))"""
         )
         assert len(sizes) >= 4  # title, rows, no data, source

@@ -177,12 +177,16 @@ def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phon
     phone.get_by_text("Showing: Birmingham (district)").wait_for(timeout=30_000)
     phone.wait_for_timeout(800)
     targets_are_large()
+    # Its wards are named on the map, whatever zoom their tap targets needed.
+    phone.locator(".arp-label-ward span:visible").first.wait_for(timeout=10_000)
+    assert phone.locator(".arp-label-lad span:visible").count() == 0
     phone.locator(".arp-map").scroll_into_view_if_needed()
     phone.locator(AREAS).first.tap()
     phone.get_by_role("button", name="Show its neighbourhoods").tap()
     phone.get_by_text(re.compile(r"Showing: .* ward")).wait_for(timeout=30_000)
     phone.wait_for_timeout(800)
     targets_are_large()
+    phone.locator(".arp-label-msoa span:visible").first.wait_for(timeout=10_000)
     phone.locator(".arp-map").scroll_into_view_if_needed()
     phone.locator(AREAS).first.tap()
     phone.get_by_role("button", name="Choose this place").tap()

@@ -389,3 +389,45 @@ def test_an_areas_rank_change_is_said_in_words():
     assert shift_words(-1) == "1 place further from the worst"
     assert shift_words(1250) == "1,250 places nearer the worst"
     assert shift_words(-3) == "3 places further from the worst"
+
+
+def _label_areas() -> pd.DataFrame:
+    """Two districts, a ward and an MSOA, each a square of its own size (the larger placed
+    first), and an area with no label point (left out)."""
+    squares = [shapely.box(0, 0, side, side) for side in (1.0, 2.0, 0.5, 0.2, 0.1)]
+    return pd.DataFrame(
+        {
+            "level": ["lad", "lad", "ward", "msoa", "lsoa"],
+            "name": ["Small district", "Big district", "A ward", "An MSOA", "E01000001"],
+            "label_lat": [52.1, 52.2, 52.3, 52.4, 52.5],
+            "label_lon": [-1.1, -1.2, -1.3, -1.4, -1.5],
+            "geometry_display_wkb": [shapely.to_wkb(square) for square in squares],
+        }
+    )
+
+
+def test_the_maps_own_names_show_by_zoom_larger_areas_first():
+    labels = maps.place_labels(_label_areas())
+    assert [item[2:] for item in labels["items"]] == [
+        ["Big district", 0],
+        ["Small district", 0],
+        ["A ward", 1],
+        ["An MSOA", 2],
+    ]
+    assert [(t["min_zoom"], t["max_zoom"]) for t in labels["tiers"]] == [
+        (0, 12),
+        (12, 15),
+        (13, 99),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("step", "named"),
+    [("lad", ["Big district", "Small district"]), ("ward", ["A ward"]), ("lsoa", ["An MSOA"])],
+)
+def test_the_place_picker_names_what_its_step_shows_at_every_zoom(step, named):
+    labels = maps.place_labels(_label_areas(), maps.picker_label_tiers(step))
+    assert [item[2] for item in labels["items"]] == named
+    assert [(t["min_zoom"], t["max_zoom"]) for t in labels["tiers"]] == [(0, 99)]
+    # A different set of names is a new id, so the browser redraws them.
+    assert labels["id"] != maps.place_labels(_label_areas())["id"]
