@@ -105,15 +105,11 @@ def _footer(fig, context: ExportContext, y: float, width_chars: int, va: str = "
     return fig.text(0.03, y, wrapped, fontsize=7.5, va=va, ha="left", color="#333333", wrap=True)
 
 
-def _top_of(fig, artist) -> float:
-    """Where an artist's top edge is, as a fraction of the figure's height."""
+def _vertical_extent(fig, artist) -> tuple[float, float]:
+    """Where an artist's bottom and top edges are, as fractions of the figure's height."""
     box = artist.get_window_extent(fig.canvas.get_renderer())
-    return float(fig.transFigure.inverted().transform((0, box.y1))[1])
-
-
-def _bottom_of(fig, artist) -> float:
-    box = artist.get_window_extent(fig.canvas.get_renderer())
-    return float(fig.transFigure.inverted().transform((0, box.y0))[1])
+    to_figure = fig.transFigure.inverted()
+    return float(to_figure.transform((0, box.y0))[1]), float(to_figure.transform((0, box.y1))[1])
 
 
 def render_map(
@@ -244,10 +240,14 @@ def render_map(
         )
         link = fig.text(0.03, 0.012, link_text, fontsize=6.5, color="#333333", va="bottom")
         footer = _footer(
-            fig, context, _top_of(fig, link) + 0.008, 150 if not portrait else 110, va="bottom"
+            fig,
+            context,
+            _vertical_extent(fig, link)[1] + 0.008,
+            150 if not portrait else 110,
+            va="bottom",
         )
-        clear_of = _top_of(fig, footer) + 0.015
-        lowest = _bottom_of(fig, legend) if portrait else map_box[1]
+        clear_of = _vertical_extent(fig, footer)[1] + 0.015
+        lowest = _vertical_extent(fig, legend)[0] if portrait else map_box[1]
         if lowest < clear_of:
             left, bottom, box_width, box_height = map_box
             raise_by = clear_of - lowest

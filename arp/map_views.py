@@ -175,8 +175,9 @@ def shift_words(shift: int) -> str:
     """An area's rank change in words: "3 places nearer the worst", "No change in rank"."""
     if shift == 0:
         return "No change in rank"
-    places = "1 place" if abs(shift) == 1 else f"{abs(shift):,} places"
-    return f"{places} {'nearer the worst' if shift > 0 else 'further from the worst'}"
+    return (
+        f"{maps.places(abs(shift))} {'nearer the worst' if shift > 0 else 'further from the worst'}"
+    )
 
 
 def tooltip_lines(row: Mapping, view: MapView) -> list[str]:
