@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from arp import db
+from arp import db, levels
 
 MAX_RESULTS = 30
 OUTWARD_CODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")  # B1, B10, CV6, WS10, W1A
@@ -180,20 +180,23 @@ def _by_postcode(
             limit=limit,
         )
         if not rows.empty:
-            return Found(_matches(rows), _postcode_note(readings[0], start, rows, limit))
+            return Found(_matches(rows), _postcode_note(readings[0], start, rows, limit, level))
     return Found(())
 
 
 def _postcode_note(
-    typed: PostcodeStart, searched: PostcodeStart, rows: pd.DataFrame, limit: int
+    typed: PostcodeStart, searched: PostcodeStart, rows: pd.DataFrame, limit: int, level: str
 ) -> str | None:
     notes = []
     if searched != typed:
         notes.append(f'{_not_held(typed)}; showing where the postcodes starting "{searched}" are.')
-    total = int(rows["areas_found"].iloc[0])
-    if total > limit:
+    # Counted at the level the page shows: with every one of its areas listed, the wards and
+    # districts cut from the end of the list are no reason to type more.
+    at_level = rows[rows["level"] == level]
+    total = int(at_level["areas_at_level"].iloc[0]) if len(at_level) else 0
+    if total > len(at_level):
         notes.append(
-            f"Showing {limit} of the {total} areas its postcodes lie in: type more of the "
-            "postcode to narrow it."
+            f"Showing {len(at_level)} of the {total} {levels.plural_noun(level)} its postcodes "
+            "lie in: type more of the postcode to narrow it."
         )
     return " ".join(notes) or None

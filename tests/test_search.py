@@ -166,10 +166,23 @@ def test_postcodes_outside_the_area_mapped_find_nothing_and_say_so(con, text, no
 
 
 def test_a_long_list_is_cut_and_says_how_to_narrow_it(con):
+    found = search.find_area(con, "B10", level="lsoa", limit=2)
+    assert codes(found) == [NE, SW]
+    assert found.note == (
+        "Showing 2 of the 3 LSOAs its postcodes lie in: type more of the postcode to narrow it."
+    )
+
+
+def test_a_list_with_every_area_of_the_level_shown_asks_for_nothing_more(con):
+    """B10's three LSOAs are all listed; the wards and districts cut from the end of the
+    list are no reason to type more."""
     found = search.find_area(con, "B10", level="lsoa", limit=4)
     assert codes(found) == [NE, SW, SE, NORTHFIELD]
-    assert found.note == (
-        "Showing 4 of the 10 areas its postcodes lie in: type more of the postcode to narrow it."
+    assert found.note is None
+    by_ward = search.find_area(con, "B10", level="ward", limit=1)
+    assert [m.level for m in by_ward.matches] == ["ward"]
+    assert by_ward.note == (
+        "Showing 1 of the 3 wards its postcodes lie in: type more of the postcode to narrow it."
     )
 
 
