@@ -14,17 +14,39 @@ path = settings.workshop_database_path()
 facilitator = signin.current_facilitator() or ""
 moderation.moderation_queue(path, None)  # every session's notes
 
+
+def create_session() -> None:
+    """The form's Save, run before the page: a created session empties the form (so a second
+    press cannot make it twice); a refused one keeps what was typed, with the reason."""
+    fields = st.session_state
+    try:
+        created = sessions.create(
+            path,
+            fields["new_session_title"],
+            fields["new_session_date"],
+            fields["new_session_venue"],
+            retention_days=int(fields["new_session_retention"]),
+            by=facilitator,
+        )
+    except sessions.SessionError as error:
+        fields["_new_session_outcome"] = ("error", str(error))
+        return
+    fields["new_session_title"] = fields["new_session_venue"] = ""
+    # The title is the facilitator's own words: shown as text.
+    fields["_new_session_outcome"] = ("success", f"Session created: {widgets.plain(created.title)}")
+
+
 st.header("Sessions")
 with st.form("new_session"):
-    title = st.text_input("Title")
-    held_on = st.date_input("Date")
-    venue = st.text_input("Venue (optional)")
-    keep_days = retention.retention_input("new_session_retention")
-    if st.form_submit_button("Create session"):
-        try:
-            sessions.create(path, title, held_on, venue, retention_days=keep_days, by=facilitator)
-        except sessions.SessionError as error:
-            st.error(str(error))
+    st.text_input("Title", key="new_session_title")
+    st.date_input("Date", key="new_session_date")
+    st.text_input("Venue (optional)", key="new_session_venue")
+    retention.retention_input("new_session_retention")
+    st.form_submit_button("Create session", on_click=create_session)
+outcome = st.session_state.pop("_new_session_outcome", None)
+if outcome:
+    kind, message = outcome
+    (st.success if kind == "success" else st.error)(message)
 address = page_state.room_address()
 if address.loopback:
     st.warning(joining.loopback_warning(address), icon=":material/wifi_off:")

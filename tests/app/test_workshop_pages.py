@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from arp import facilitators, insights, settings
+from arp import facilitators, insights, sessions, settings
 from arp.insights import Insight
 from tests.app.conftest import sign_in
 
@@ -99,8 +99,6 @@ def test_hostile_note_is_shown_as_text_in_the_profile_and_map(start):
 def test_vote_page_needs_a_session_and_counts_dots(start):
     from datetime import date
 
-    from arp import sessions
-
     at = start("pages/vote.py")
     assert any("not in a workshop session" in i.value for i in at.info)
     from arp import room
@@ -128,6 +126,24 @@ def test_facilitator_creates_a_session_with_a_join_link(start):
     next(b for b in at.button if b.label == "Create session").click().run()
     texts = " ".join(t.value for t in at.text)
     assert "Join link: http://localhost:8501/join?session=" in texts
+    assert [m.value for m in at.success] == ["Session created: `Handsworth listening event`"]
+    # The form is emptied, so pressing Create again makes nothing twice.
+    assert next(t for t in at.text_input if t.label == "Title").value == ""
+    next(b for b in at.button if b.label == "Create session").click().run()
+    assert [m.value for m in at.error] == ["give the session a title"]
+    assert len(sessions.listing(settings.workshop_database_path())) == 1
+
+
+def test_a_refused_session_keeps_what_the_facilitator_typed(start):
+    at = sign_in(start("pages/moderate.py"))
+    next(t for t in at.text_input if t.label == "Title").set_value("x" * 121)
+    next(t for t in at.text_input if t.label == "Venue (optional)").set_value("Soho Road library")
+    next(b for b in at.button if b.label == "Create session").click().run()
+    assert [m.value for m in at.error] == ["keep the title and venue under 120 characters"]
+    assert next(t for t in at.text_input if t.label == "Venue (optional)").value == (
+        "Soho Road library"
+    )
+    assert sessions.listing(settings.workshop_database_path()) == []
 
 
 def test_evidence_meets_experience_counts_approved_insights_by_ward_and_domain(start):
