@@ -4,6 +4,7 @@ a link may compare, and which indicator the chart starts on."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -266,3 +267,14 @@ def chart_rows(
         [(float(low[c]), float(high[c])) for c in columns],
         [c in comparison.references for c in columns],
     )
+
+
+def chart_key(intervals: list[tuple[float, float]], references: list[bool]) -> list[str]:
+    """What the chart's marks mean, for its caption: only the marks it draws (most
+    indicators are counts with no interval, and the key would describe lines not there)."""
+    key = []
+    if any(math.isfinite(low) and math.isfinite(high) for low, high in intervals):
+        key.append("black lines: 95% intervals")
+    if any(references):
+        key.append("grey: the region and England")
+    return key

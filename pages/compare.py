@@ -72,9 +72,13 @@ st.vega_lite_chart(
     alt=f"{indicator.title} for each area, the region and England; the same in the table below.",
 )
 st.caption(
-    f"{widgets.literal(indicator.title)}: {widgets.literal(indicator.unit)} · "
-    f"{widgets.literal(indicator.period)} · black lines: 95% intervals · "
-    "grey: the region and England"
+    " · ".join(
+        [
+            f"{widgets.literal(indicator.title)}: {widgets.literal(indicator.unit)}",
+            widgets.literal(indicator.period),
+            *comparison.chart_key(intervals, references),
+        ]
+    )
 )
 areas, area_values, _, _, _ = comparison.chart_rows(table, indicator_id, with_references=False)
 st.download_button(

@@ -97,3 +97,16 @@ def test_a_cell_shows_a_decile_whole_and_the_worst_tenth_as_a_symbol():
     assert comparison.cell_text(32.04, "continuous", True) == "32.0 ⚑"
     assert comparison.cell_text(8.0, "continuous", False) == "8.00"
     assert "⚑" in comparison.FLAG_KEY
+
+
+def test_the_charts_key_names_only_the_marks_it_draws():
+    nan = float("nan")
+    counted = [(nan, nan), (nan, nan)]  # counts: no interval
+    estimated = [(nan, nan), (4.0, 6.5)]  # one estimate with its 95% interval
+    assert comparison.chart_key(counted, [False, True]) == ["grey: the region and England"]
+    assert comparison.chart_key(estimated, [False, False]) == ["black lines: 95% intervals"]
+    assert comparison.chart_key(estimated, [False, True]) == [
+        "black lines: 95% intervals",
+        "grey: the region and England",
+    ]
+    assert comparison.chart_key(counted, [False, False]) == []
