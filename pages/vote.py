@@ -87,6 +87,15 @@ st.progress(
         "{placed} of {total} dot placed", "{placed} of {total} dots placed", sessions.DOTS
     ).format(placed=words.number(placed), total=words.number(sessions.DOTS)),
 )
+if placed > sessions.DOTS:  # each box allows 10, so together they can hold more
+    extra = placed - sessions.DOTS
+    st.warning(
+        n_(
+            "{count} dot too many: take it away, then cast your dots.",
+            "{count} dots too many: take them away, then cast your dots.",
+            extra,
+        ).format(count=words.number(extra))
+    )
 if st.button(_("Change my dots") if cast else _("Cast my dots"), type="primary"):
     try:
         sessions.vote(

@@ -110,9 +110,18 @@ def test_vote_page_needs_a_session_and_counts_dots(start):
     at.session_state["participant_token"] = "0123456789abcdef0123456789abcdef"  # as kept
     at.run()
     at.number_input[0].set_value(4).run()
+    assert not at.warning
     at.button[0].click().run()
     assert any("place all 10 dots: you have placed 4" in e.value for e in at.error)
+    at.number_input[1].set_value(8).run()  # each box allows 10, so together they hold 12
+    assert [w.value for w in at.warning] == [
+        "2 dots too many: take them away, then cast your dots."
+    ]
+    at.button[0].click().run()
+    assert any("place all 10 dots: you have placed 12" in e.value for e in at.error)
+    assert sessions.results(settings.workshop_database_path(), session.session_id).empty
     at.number_input[1].set_value(6).run()
+    assert not at.warning
     at.button[0].click().run()
     assert at.success
     results = sessions.results(settings.workshop_database_path(), session.session_id)
