@@ -445,6 +445,21 @@ function overlaps(a, b) {
   return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 }
 
+// Where a name may go, in order: on its point (inside its area, shapely's representative
+// point); else a little above, below, left or right of it, so that a neighbour's longer name
+// (Sandwell between Birmingham and Dudley) does not leave an area unnamed.
+function labelShifts(width, height) {
+  return [
+    [0, 0],
+    [0, -height],
+    [0, height],
+    [-width / 3, 0],
+    [width / 3, 0],
+    [0, -2 * height],
+    [0, 2 * height],
+  ];
+}
+
 function positionLabels(state) {
   if (!state.placeLabels.length) return;
   const zoom = state.map.getZoom();
@@ -464,11 +479,20 @@ function positionLabels(state) {
       }
       const [width, height] = label.size || [0, 0];
       const at = state.map.latLngToContainerPoint(label.latlng);
-      const box = [at.x - width / 2 - 3, at.y - height / 2, at.x + width / 2 + 3, at.y + height / 2];
-      // A name the map's edge would cut ("& Jewellery Quarter") shows once dragged in.
-      const inside = box[0] >= 0 && box[1] >= 0 && box[2] <= mapSize.x && box[3] <= mapSize.y;
-      shown = inside && !placed.some((other) => overlaps(other, box));
-      if (shown) placed.push(box);
+      const shift = labelShifts(width, height).find(([dx, dy]) => {
+        const left = at.x + dx - width / 2 - 3;
+        const top = at.y + dy - height / 2;
+        const box = [left, top, left + width + 6, top + height];
+        // A name the map's edge would cut ("& Jewellery Quarter") shows once dragged in.
+        const inside = box[0] >= 0 && box[1] >= 0 && box[2] <= mapSize.x && box[3] <= mapSize.y;
+        if (!inside || placed.some((other) => overlaps(other, box))) return false;
+        placed.push(box);
+        return true;
+      });
+      shown = shift !== undefined;
+      const [dx, dy] = shift || [0, 0];
+      element.firstChild.style.transform =
+        dx || dy ? `translate(calc(-50% + ${dx}px), calc(-50% + ${dy}px))` : "";
     }
     element.style.display = shown ? "" : "none";
   });

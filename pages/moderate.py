@@ -55,7 +55,12 @@ for session in sessions.listing(path):
     with st.expander(f"{widgets.plain(session.title)} · {session.held_on:%d %b %Y}"):
         link = sessions.join_link(address.url, session.session_id)
         st.text(f"Join link: {link}")
-        st.image(sessions.qr_png(link), caption="Scan to join the session", width=200)
+        st.image(
+            sessions.qr_png(link),
+            caption="Scan to join the session (in each phone's own language; the room console "
+            "makes one for each language)",
+            width=200,
+        )
         st.page_link(
             "pages/console.py",
             label="Open its room console: QR codes, voting, results",

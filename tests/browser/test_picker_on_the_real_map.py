@@ -11,6 +11,16 @@ from tests.browser.test_map_on_a_phone import TAP_TARGET_PX
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_data]
 
+WMCA_DISTRICTS = {
+    "Birmingham",
+    "Coventry",
+    "Dudley",
+    "Sandwell",
+    "Solihull",
+    "Walsall",
+    "Wolverhampton",
+}
+
 
 @pytest.fixture(scope="module")
 def real_server(real_db, workshop_path, tmp_path_factory):
@@ -55,6 +65,8 @@ def test_birminghams_wards_are_tap_targets_and_named_on_the_map(real_server, pho
     districts = wholly_shown(phone)
     assert len(districts) >= 7  # the seven WMCA districts, and any neighbour drawn whole
     assert min(min(box["width"], box["height"]) for box in districts) >= TAP_TARGET_PX
+    # Every district named, the smallest too (Wolverhampton's name moved clear of Walsall's).
+    assert set(phone.locator(".arp-label-lad span:visible").all_inner_texts()) >= WMCA_DISTRICTS
 
     choose_from_the_list(phone, "E08000025")  # Birmingham
     phone.get_by_text("Showing: Birmingham (district)").wait_for(timeout=60_000)
