@@ -17,6 +17,10 @@ AA_CSS = (
     ' [role="listbox"] [role="option"] > div { white-space: normal; line-height: 1.15;'
     " height: auto; max-height: 38px; display: -webkit-box; -webkit-line-clamp: 2;"
     " -webkit-box-orient: vertical; overflow: hidden; }"
+    # A table's toolbar (show, download, search, full screen) sits 44 px above it, where on
+    # a phone the heading above runs the whole width: a tap on the table covered its end.
+    " @media (max-width: 640px) {"
+    ' [data-testid="stElementContainer"]:has(.stDataFrame) { margin-top: 2rem; } }'
 )
 
 # A printed page is the page's content: no sidebar, no header or toolbar, no controls (nor

@@ -194,3 +194,20 @@ def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phon
         timeout=30_000
     )
     phone.screenshot(path="/tmp/map-touch-picker-chosen.png", full_page=True)
+
+
+def test_the_tables_toolbar_leaves_the_heading_above_it_readable(server, phone):
+    """A tap on the table shows its toolbar 44 px above it: on a phone, clear of the
+    heading's words (it covered "table" in "The same data as a table")."""
+    phone.goto(f"{server}/?show=no_car")
+    wait_for_map(phone)
+    table = phone.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    table.tap()
+    toolbar = phone.locator('[data-testid="stElementToolbar"]').first
+    toolbar.wait_for(state="visible", timeout=10_000)
+    words_bottom = phone.get_by_role("heading", name="The same data as a table").evaluate(
+        """(heading) => { const range = document.createRange(); range.selectNodeContents(heading);
+             return range.getBoundingClientRect().bottom; }"""
+    )
+    assert toolbar.bounding_box()["y"] >= words_bottom
