@@ -269,12 +269,17 @@ def chart_rows(
     )
 
 
-def chart_key(intervals: list[tuple[float, float]], references: list[bool]) -> list[str]:
+def chart_key(
+    values: list[float], intervals: list[tuple[float, float]], references: list[bool]
+) -> list[str]:
     """What the chart's marks mean, for its caption: only the marks it draws (most
-    indicators are counts with no interval, and the key would describe lines not there)."""
+    indicators are counts with no interval, and a missing value draws no bar)."""
     key = []
     if any(math.isfinite(low) and math.isfinite(high) for low, high in intervals):
         key.append("black lines: 95% intervals")
-    if any(references):
+    if any(
+        is_reference and math.isfinite(v)
+        for v, is_reference in zip(values, references, strict=True)
+    ):
         key.append("grey: the region and England")
     return key

@@ -180,12 +180,12 @@ def _by_postcode(
             limit=limit,
         )
         if not rows.empty:
-            return Found(_matches(rows), _postcode_note(readings[0], start, rows, limit, level))
+            return Found(_matches(rows), _postcode_note(readings[0], start, rows, level))
     return Found(())
 
 
 def _postcode_note(
-    typed: PostcodeStart, searched: PostcodeStart, rows: pd.DataFrame, limit: int, level: str
+    typed: PostcodeStart, searched: PostcodeStart, rows: pd.DataFrame, level: str
 ) -> str | None:
     notes = []
     if searched != typed:

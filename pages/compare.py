@@ -76,7 +76,7 @@ st.caption(
         [
             f"{widgets.literal(indicator.title)}: {widgets.literal(indicator.unit)}",
             widgets.literal(indicator.period),
-            *comparison.chart_key(intervals, references),
+            *comparison.chart_key(values, intervals, references),
         ]
     )
 )

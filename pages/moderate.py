@@ -16,9 +16,13 @@ moderation.moderation_queue(path, None)  # every session's notes
 
 
 def create_session() -> None:
-    """The form's Save, run before the page: a created session empties the form (so a second
-    press cannot make it twice); a refused one keeps what was typed, with the reason."""
+    """The form's Save, run before the page (and so before its sign-in check: it checks
+    again). A created session empties the title and venue, so a second press cannot make it
+    twice; a refused one keeps what was typed, with the reason."""
     fields = st.session_state
+    by = signin.current_facilitator()
+    if by is None:  # signed out, or the account removed, since the form was drawn
+        return
     try:
         created = sessions.create(
             path,
@@ -26,7 +30,7 @@ def create_session() -> None:
             fields["new_session_date"],
             fields["new_session_venue"],
             retention_days=int(fields["new_session_retention"]),
-            by=facilitator,
+            by=by,
         )
     except sessions.SessionError as error:
         fields["_new_session_outcome"] = ("error", str(error))

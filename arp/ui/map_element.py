@@ -183,8 +183,12 @@ def place_picker(
     else:
         level = list(PICKER_STEPS)[len(path)]
         inside = path[-1] if path else within
-    # Names of the step's areas in the district shown (MSOAs are not nested in wards).
+    # Names of the step's areas in the district shown (MSOAs are not nested in wards), or
+    # in the one the search's matches lie in.
     named_within = path[0] if path and not searching else within
+    if searching:
+        districts = {(_picker_path_to(code) or [within])[0] for code in found}
+        named_within = districts.pop() if len(districts) == 1 else within
     if path and not searching:
         names = search.describe_areas(data.connection(), path)
         # official names

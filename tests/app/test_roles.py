@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from arp import db, facilitators, insights, settings, workshop
+from arp import db, facilitators, insights, sessions, settings, workshop
 from arp.insights import Insight
 from tests.app.conftest import APP, FACILITATOR, PASSWORD, button, field, sign_in
 from tests.conftest import FIXTURE_SOURCES_DIR
@@ -241,6 +241,16 @@ def test_removing_an_account_signs_it_out_at_the_next_click(page):
     at.run()
     assert f"approve-{note}" not in {b.key for b in at.button}
     assert "No facilitator account yet" in at.error[0].value
+
+
+def test_a_session_form_pressed_after_the_account_is_removed_creates_nothing(page):
+    """The form's Save runs before the page's own sign-in check, so it checks again."""
+    at = sign_in(page("pages/moderate.py"))
+    field(at, "Title").set_value("Handsworth listening event")
+    facilitators.remove_account(settings.workshop_database_path(), FACILITATOR)
+    button(at, "Create session").click().run()
+    assert sessions.listing(settings.workshop_database_path()) == []
+    assert not at.success
 
 
 def test_the_shared_password_signs_in_as_shared_password_until_there_are_accounts(

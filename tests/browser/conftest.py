@@ -104,10 +104,14 @@ def app_server(database: Path, store: Path, log: Path, **env: str):
     )
 
 
+def module_server(database: Path, workshop_path: Path, tmp_path_factory, name: str):
+    """app_server for a module's tests, its log in a folder of its own (named `name`)."""
+    return app_server(database, workshop_path, tmp_path_factory.mktemp(name) / "streamlit.log")
+
+
 @pytest.fixture(scope="module")
 def server(fixture_db, workshop_path, tmp_path_factory):
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with app_server(fixture_db, workshop_path, log) as base:
+    with module_server(fixture_db, workshop_path, tmp_path_factory, "server") as base:
         yield base
 
 
@@ -131,7 +135,7 @@ def keep_if_failed(page, request) -> None:
     folder = artifacts_dir()
     name = re.sub(r"[^\w.\[\]-]+", "_", request.node.name)
     page.screenshot(path=str(folder / f"browser-failure-{name}.png"), full_page=True)
-    for fixture in ("server", "hostile_server", "harness_server"):
+    for fixture in ("server", "served", "real_server", "hostile_server", "harness_server"):
         if fixture in request.fixturenames:
             log = getattr(request.getfixturevalue(fixture), "log", None)
             if log and log.exists():

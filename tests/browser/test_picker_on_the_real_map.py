@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import app_server
+from tests.browser.conftest import module_server
 from tests.browser.test_map_in_chromium import AREAS, wait_for_map
 from tests.browser.test_map_on_a_phone import TAP_TARGET_PX
 
@@ -24,8 +24,7 @@ WMCA_DISTRICTS = {
 
 @pytest.fixture(scope="module")
 def real_server(real_db, workshop_path, tmp_path_factory):
-    log = tmp_path_factory.mktemp("real_server") / "streamlit.log"
-    with app_server(real_db, workshop_path, log) as base:
+    with module_server(real_db, workshop_path, tmp_path_factory, "real_server") as base:
         yield base
 
 

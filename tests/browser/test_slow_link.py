@@ -11,7 +11,7 @@ import urllib.request
 import brotli
 import pytest
 
-from tests.browser.conftest import app_server
+from tests.browser.conftest import module_server
 from tests.browser.test_map_in_chromium import AREAS, area_polygons, map_messages, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -19,8 +19,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def served(fixture_db, workshop_path, tmp_path_factory):
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with app_server(fixture_db, workshop_path, log) as base:
+    with module_server(fixture_db, workshop_path, tmp_path_factory, "serve") as base:
         yield base
 
 

@@ -103,10 +103,13 @@ def test_the_charts_key_names_only_the_marks_it_draws():
     nan = float("nan")
     counted = [(nan, nan), (nan, nan)]  # counts: no interval
     estimated = [(nan, nan), (4.0, 6.5)]  # one estimate with its 95% interval
-    assert comparison.chart_key(counted, [False, True]) == ["grey: the region and England"]
-    assert comparison.chart_key(estimated, [False, False]) == ["black lines: 95% intervals"]
-    assert comparison.chart_key(estimated, [False, True]) == [
+    values = [3.0, 5.0]
+    assert comparison.chart_key(values, counted, [False, True]) == ["grey: the region and England"]
+    assert comparison.chart_key(values, estimated, [False, False]) == ["black lines: 95% intervals"]
+    assert comparison.chart_key(values, estimated, [False, True]) == [
         "black lines: 95% intervals",
         "grey: the region and England",
     ]
-    assert comparison.chart_key(counted, [False, False]) == []
+    assert comparison.chart_key(values, counted, [False, False]) == []
+    # A reference with no value draws no bar, so the key does not name one.
+    assert comparison.chart_key([3.0, nan], counted, [False, True]) == []

@@ -393,14 +393,21 @@ def test_an_areas_rank_change_is_said_in_words():
 
 def _label_areas() -> pd.DataFrame:
     """Two districts, a ward and an MSOA, each a square of its own size (the larger placed
-    first), and an area with no label point (left out)."""
-    squares = [shapely.box(0, 0, side, side) for side in (1.0, 2.0, 0.5, 0.2, 0.1)]
+    first); a ward with no label point and an LSOA (no tier names LSOAs): both left out."""
+    squares = [shapely.box(0, 0, side, side) for side in (1.0, 2.0, 0.5, 0.2, 0.1, 0.4)]
     return pd.DataFrame(
         {
-            "level": ["lad", "lad", "ward", "msoa", "lsoa"],
-            "name": ["Small district", "Big district", "A ward", "An MSOA", "E01000001"],
-            "label_lat": [52.1, 52.2, 52.3, 52.4, 52.5],
-            "label_lon": [-1.1, -1.2, -1.3, -1.4, -1.5],
+            "level": ["lad", "lad", "ward", "msoa", "lsoa", "ward"],
+            "name": [
+                "Small district",
+                "Big district",
+                "A ward",
+                "An MSOA",
+                "E01000001",
+                "No point",
+            ],
+            "label_lat": [52.1, 52.2, 52.3, 52.4, 52.5, None],
+            "label_lon": [-1.1, -1.2, -1.3, -1.4, -1.5, None],
             "geometry_display_wkb": [shapely.to_wkb(square) for square in squares],
         }
     )
