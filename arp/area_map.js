@@ -149,6 +149,14 @@ function textBox(lines, className) {
   return box;
 }
 
+// A tooltip wraps within half the map (less its own offset), so on a phone a long line
+// (a ward's full name, a 95% interval) stays on the map instead of running off its edge.
+function tooltipBox(state, i) {
+  const box = textBox(tooltipLines(state, i), "arp-tooltip");
+  box.style.maxWidth = `${Math.max(140, state.map.getSize().x / 2 - 40)}px`;
+  return box;
+}
+
 function asHtmlText(text) {
   const holder = document.createElement("span");
   holder.textContent = text;
@@ -216,9 +224,8 @@ function drawAreas(L, state, areas, held) {
     style: (feature) => areaStyle(state.view, feature.properties.i),
     onEachFeature: (feature, shape) => {
       const i = feature.properties.i;
-      shape.bindTooltip(() => textBox(tooltipLines(state, i), "arp-tooltip"), {
-        sticky: true,
-      });
+      // Opaque: the names the app draws on the map would show through and mix with its words.
+      shape.bindTooltip(() => tooltipBox(state, i), { sticky: true, opacity: 1 });
       shape.on("click", (event) => areaTapped(state, shape, i, event));
     },
   }).addTo(state.map);
@@ -717,8 +724,26 @@ function showListed(state) {
   shape.setStyle({ weight: 3, color: "#000000", dashArray: null });
   shape.bringToFront();
   shape.openTooltip(bounds.getCenter());
+  panIntoView(state, shape.getTooltip().getElement());
   state.listed = shape;
   state.list.live.textContent = tooltipLines(state, i).join(". ");
+}
+
+// Pan the map just enough for an element drawn on it (an opened tooltip) to be read whole.
+function panIntoView(state, element) {
+  if (!element) return;
+  const map = state.container.getBoundingClientRect();
+  const box = element.getBoundingClientRect();
+  const margin = 4;
+  // Past one edge: move it in, but never so far that its opposite edge goes out instead.
+  const shift = (start, end, low, high) => {
+    if (start < low + margin) return start - low - margin;
+    if (end > high - margin) return Math.min(end - high + margin, start - low - margin);
+    return 0;
+  };
+  const dx = shift(box.left, box.right, map.left, map.right);
+  const dy = shift(box.top, box.bottom, map.top, map.bottom);
+  if (dx || dy) state.map.panBy([dx, dy], AT_ONCE);
 }
 
 function oneTabStop(container) {

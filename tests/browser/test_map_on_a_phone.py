@@ -130,6 +130,28 @@ def test_the_map_refits_when_the_phone_turns(server, phone):
         assert box["x"] + box["width"] <= container["x"] + container["width"] + 1
 
 
+def test_an_area_chosen_from_the_list_shows_its_tooltip_whole_on_a_phone(server, phone):
+    """The list under the map opens the chosen area's tooltip: on a 390 px phone its lines
+    wrap, and the map moves so that all of it is on the map, none cut by its edge."""
+    phone.goto(f"{server}/?show=no_car")
+    wait_for_map(phone)
+    area_list = phone.get_by_label("Choose an area from a list")
+    container = phone.locator(".arp-map").bounding_box()
+    for code in area_list.locator("option").evaluate_all("o => o.map(x => x.value)")[1:]:
+        area_list.select_option(value=code)
+        # The one before fades out for 200 ms: this area's tooltip is the one naming it.
+        tooltip = phone.locator(".leaflet-tooltip", has_text=code)
+        tooltip.wait_for(state="visible", timeout=10_000)
+        box = tooltip.bounding_box()
+        assert "% of households" in tooltip.inner_text()
+        assert box["x"] >= container["x"] - 1, (code, box, container)
+        assert box["y"] >= container["y"] - 1, (code, box, container)
+        assert box["x"] + box["width"] <= container["x"] + container["width"] + 1, (code, box)
+        assert box["y"] + box["height"] <= container["y"] + container["height"] + 1, (code, box)
+        assert box["width"] <= container["width"] / 2 + 24, (code, box)  # wrapped, not one line
+    phone.locator(".arp-map").screenshot(path="/tmp/map-touch-listed-tooltip.png")
+
+
 def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phone):
     phone.goto(f"{server}/capture")
     wait_for_map(phone)
