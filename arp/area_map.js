@@ -301,6 +301,24 @@ function setTiles(L, state, tiles) {
 // lands (the picker zooming in for 44 px targets) ends by setting its own zoom back.
 const AT_ONCE = { animate: false };
 
+// Leaflet drops a view change asked for while a zoom animation runs (its issues 1289 and
+// 3249), so a fit that follows a double tap or a pinch would be lost, leaving no area in
+// view. Such a move waits for the zoom to end; the latest one asked for wins.
+function whenStill(state, move) {
+  if (state.zooming) state.afterZoom = move;
+  else move();
+}
+
+function zoomWatched(state) {
+  state.map.on("zoomanim", () => (state.zooming = true));
+  state.map.on("zoomend", () => {
+    state.zooming = false;
+    const move = state.afterZoom;
+    state.afterZoom = null;
+    if (move) move();
+  });
+}
+
 // Fit the areas (or the candidates the page names) clear of the legend: beside it on a
 // wide map; on a narrow one the legend sits below the map. A map that must keep tap
 // targets large (the place picker) is then zoomed in until its smallest area is.
@@ -309,6 +327,10 @@ function fitAreas(state) {
   // areas would land in a corner, under 1 px. Fit once it has one (watchSize).
   if (!state.container.offsetWidth || !state.container.offsetHeight) {
     state.fitPending = true;
+    return;
+  }
+  if (state.zooming) {
+    whenStill(state, () => fitAreas(state));
     return;
   }
   state.fitPending = false;
@@ -328,13 +350,17 @@ function fitAreas(state) {
 
 const FOCUS_STYLE = { weight: 4, color: "#000000", dashArray: null };
 
+function fitFocused(state, shape) {
+  whenStill(state, () => state.map.fitBounds(shape.getBounds(), { ...AT_ONCE, maxZoom: 14 }));
+}
+
 function focusArea(state, spec, geometryChanged) {
   const code = spec.focus;
   const fromLink = !state.placed && spec.start_view;
   if (fromLink) {
     // A copied link: open where its sender left the map.
     const [latitude, longitude, zoom] = spec.start_view;
-    state.map.setView([latitude, longitude], zoom, AT_ONCE);
+    whenStill(state, () => state.map.setView([latitude, longitude], zoom, AT_ONCE));
     state.focused = code;
     state.viewFromLink = true; // a later resize keeps the sender's view, not a refit
   }
@@ -347,7 +373,7 @@ function focusArea(state, spec, geometryChanged) {
   if (focused) {
     focused.setStyle(FOCUS_STYLE);
     focused.bringToFront();
-    if (state.focused !== code) state.map.fitBounds(focused.getBounds(), { ...AT_ONCE, maxZoom: 14 });
+    if (state.focused !== code) fitFocused(state, focused);
   } else if (geometryChanged && !fromLink && state.areas) {
     fitAreas(state);
   }
@@ -532,6 +558,14 @@ function candidateBounds(state) {
   return bounds;
 }
 
+// The areas whose tap targets count: the search candidates, if any, else every area.
+function eachTarget(state, visit) {
+  const only = state.candidates && state.candidates.size ? state.candidates : null;
+  state.areas.eachLayer((shape) => {
+    if (!only || only.has(state.codes[shape.feature.properties.i])) visit(shape);
+  });
+}
+
 // The lowest zoom at which every area (every search candidate, if any) is at least
 // spec.min_target_px across both ways (web Mercator doubles every size per zoom level), or
 // null when the map asks for none.
@@ -540,9 +574,7 @@ function tapTargetZoom(state) {
   if (!wanted || !state.areas) return null;
   const zoom = state.map.getZoom();
   let smallest = Infinity;
-  const only = state.candidates && state.candidates.size ? state.candidates : null;
-  state.areas.eachLayer((shape) => {
-    if (only && !only.has(state.codes[shape.feature.properties.i])) return;
+  eachTarget(state, (shape) => {
     const bounds = shape.getBounds();
     const a = state.map.project(bounds.getNorthWest(), zoom);
     const b = state.map.project(bounds.getSouthEast(), zoom);
@@ -585,7 +617,7 @@ function watchSize(state) {
       showLegend(state, state.spec.legend);
       if (state.viewFromLink) return;
       if (state.focusedShape) {
-        state.map.fitBounds(state.focusedShape.getBounds(), { ...AT_ONCE, maxZoom: 14 });
+        fitFocused(state, state.focusedShape);
       } else {
         fitAreas(state);
       }
@@ -718,14 +750,17 @@ function showListed(state) {
   });
   if (!shape) return;
   const bounds = shape.getBounds();
-  if (!state.map.getBounds().contains(bounds)) {
-    state.map.fitBounds(bounds, { ...AT_ONCE, maxZoom: Math.max(state.map.getZoom(), 11) });
-  }
   shape.setStyle({ weight: 3, color: "#000000", dashArray: null });
   shape.bringToFront();
-  shape.openTooltip(bounds.getCenter());
-  panIntoView(state, shape.getTooltip().getElement());
   state.listed = shape;
+  whenStill(state, () => {
+    if (!state.map.getBounds().contains(bounds)) {
+      state.map.fitBounds(bounds, { ...AT_ONCE, maxZoom: Math.max(state.map.getZoom(), 11) });
+    }
+    if (state.listed !== shape) return; // another area was chosen meanwhile
+    shape.openTooltip(bounds.getCenter());
+    panIntoView(state, shape.getTooltip().getElement());
+  });
   state.list.live.textContent = tooltipLines(state, i).join(". ");
 }
 
@@ -794,6 +829,7 @@ function setUp(L, parentElement, spec) {
   state.legendBelow = below;
   state.list = areaList(state);
   parentElement.appendChild(state.list.holder);
+  zoomWatched(state);
   map.on("zoomend moveend", () => positionLabels(state));
   watchSize(state);
   if (spec.view_in_url) map.on("moveend", () => keepViewInUrl(state));
