@@ -345,6 +345,7 @@ function fitAreas(state) {
   const zoom = tapTargetZoom(state);
   if (zoom !== null && zoom > state.map.getZoom()) {
     state.map.setView(bounds.getCenter(), zoom, AT_ONCE);
+    centreOnWholeTarget(state);
   }
 }
 
@@ -582,6 +583,27 @@ function tapTargetZoom(state) {
   });
   if (!isFinite(smallest) || smallest <= 0) return null;
   return Math.min(18, Math.ceil(zoom + Math.log2(wanted / smallest)));
+}
+
+// Zoomed in for its tap targets, the map's centre can fall where every area runs off an
+// edge, so none can be seen whole: centre it on the area nearest the middle that fits.
+function centreOnWholeTarget(state) {
+  const view = state.map.getBounds();
+  let whole = false;
+  let nearest = null;
+  let nearestDistance = Infinity;
+  const size = state.map.getSize();
+  const middle = state.map.getCenter();
+  eachTarget(state, (shape) => {
+    const bounds = shape.getBounds();
+    if (view.contains(bounds)) whole = true;
+    const a = state.map.latLngToContainerPoint(bounds.getNorthWest());
+    const b = state.map.latLngToContainerPoint(bounds.getSouthEast());
+    if (Math.abs(b.x - a.x) > size.x || Math.abs(b.y - a.y) > size.y) return;
+    const distance = middle.distanceTo(bounds.getCenter());
+    if (distance < nearestDistance) [nearest, nearestDistance] = [bounds, distance];
+  });
+  if (!whole && nearest) state.map.setView(nearest.getCenter(), state.map.getZoom(), AT_ONCE);
 }
 
 // The legend inside the map, bottom right, where the map is wide enough to keep the areas

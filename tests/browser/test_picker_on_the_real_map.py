@@ -80,3 +80,39 @@ def test_birminghams_wards_are_tap_targets_and_named_on_the_map(real_server, pho
     )
     assert phone.locator(".arp-label-ward span:visible").count() >= 3
     assert phone.locator(".arp-label-lad span:visible").count() == 0
+
+
+CANDIDATE_FILL = "#fdae6b"  # the picker's fill for the neighbourhoods a search found
+
+
+@pytest.mark.parametrize("outward_code", ["B1", "B4"])
+def test_a_postcode_district_shows_some_of_its_neighbourhoods_whole(
+    real_server, phone, outward_code
+):
+    """Zoomed in until its smallest neighbourhood is a 44 px target, the middle of a postcode
+    district's neighbourhoods can fall where none of them is (B4: one lies apart from the
+    rest, and the map showed none of them): the map centres on one that fits whole."""
+    phone.goto(f"{real_server}/capture")
+    wait_for_map(phone)
+    search = phone.get_by_label("Find an area (name or postcode)")
+    search.fill(outward_code)
+    search.press("Enter")
+    candidates = f'.arp-map path.leaflet-interactive[fill="{CANDIDATE_FILL}"]'
+    phone.locator(candidates).first.wait_for(state="attached", timeout=60_000)  # maybe off the map
+    phone.wait_for_timeout(1_000)  # a fit that animated would still be moving now
+    container = phone.locator(".arp-map").bounding_box()
+    boxes = phone.locator(candidates).evaluate_all(
+        "paths => paths.map(p => { const b = p.getBoundingClientRect();"
+        " return {x: b.x, y: b.y, width: b.width, height: b.height}; })"
+    )
+    whole = [
+        box
+        for box in boxes
+        if box["width"]
+        and box["x"] >= container["x"] - 1
+        and box["y"] >= container["y"] - 1
+        and box["x"] + box["width"] <= container["x"] + container["width"] + 1
+        and box["y"] + box["height"] <= container["y"] + container["height"] + 1
+    ]
+    assert whole, f"none of {outward_code}'s {len(boxes)} neighbourhoods is wholly on the map"
+    assert min(min(box["width"], box["height"]) for box in whole) >= TAP_TARGET_PX
