@@ -1,9 +1,10 @@
 """A participant's journey in Chromium on a 390 x 844 touch screen: the join link opens the
 session's home, a note is added from its button, the sidebar leads to the map and back, and
-the session is still set and stored with the note."""
+the session is still set and stored with the note; the place is found by a partial postcode."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -47,9 +48,19 @@ def test_join_add_a_note_go_to_the_map_and_back_in_session(server, phone, worksh
     home_button.tap()
     phone.wait_for_selector("h1:has-text('Add what you know about a place')", timeout=30_000)
     assert f"session={session.session_id}" in phone.url
+    # A partial postcode, as people remember theirs: the outward code lists its neighbourhoods.
     search = phone.get_by_label("Find an area (name or postcode)")
-    search.fill("B1 1AB")
+    search.fill("b1")
     search.press("Enter")
+    phone.get_by_role("combobox", name="Matches", exact=True).tap()
+    options = phone.get_by_role("listbox").get_by_role("option")  # not the map's area list
+    options.first.wait_for(timeout=30_000)
+    # Its two neighbourhoods first (the level a note is kept at), then the wider areas.
+    assert [o.split(",")[0] for o in options.all_inner_texts()][:2] == [
+        "Birmingham 001A",
+        "Solihull 001B",
+    ]
+    options.filter(has_text=re.compile(r"^Solihull 001B, in ")).tap()
     phone.get_by_role("button", name="Use this place").tap()
     phone.get_by_text("Place: Solihull 001B").wait_for(timeout=30_000)
     note = phone.get_by_label("Your note", exact=True)
