@@ -157,6 +157,28 @@ def find_area(
     return Found(_matches(rows), (no_postcode + more).strip() or None)
 
 
+# A name search zooms the place picker to the neighbourhoods of its best few wards and MSOAs:
+# enough for the spellings a typo matches, few enough to keep the map on the likeliest place.
+PLACES_ZOOMED = 5
+
+
+def neighbourhoods_found(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
+    """The neighbourhoods (LSOAs) the place picker zooms to for a search: those it found (a
+    postcode, an LSOA's name or code), else those inside the best PLACES_ZOOMED wards and
+    MSOAs it found by name. A district is left to the picker's own steps (its hundreds of
+    neighbourhoods cannot all be 44 px tap targets on one screen)."""
+    matches = find_area(con, text, "lsoa").matches
+    found = [match.code for match in matches if match.level == "lsoa"]
+    if found:
+        return found
+    places = [match.code for match in matches if match.level in ("ward", "msoa")]
+    inside: dict[str, None] = {}  # in the order of the places, each once
+    for place in places[:PLACES_ZOOMED]:
+        for code in db.query(con, "areas_inside_named", within=place, level="lsoa")["code"]:
+            inside[code] = None
+    return list(inside)
+
+
 def _not_held(typed: PostcodeStart) -> str:
     if len(typed.inward) == 3:
         return f"{typed} is not a postcode in the area mapped (Code-Point Open)"

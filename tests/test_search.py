@@ -313,3 +313,20 @@ def test_without_postcodes_loaded_a_postcode_says_so_and_names_still_work(
         found = search.find_area(connection, "B1 1AB")
         assert (found.matches, found.note) == ((), "Postcodes are not loaded.")
         assert codes(search.find_area(connection, "elmdon"))[0] == ELMDON
+
+
+@pytest.mark.parametrize(
+    ("text", "neighbourhoods"),
+    [
+        ("B1", [NW, SW, SE]),  # a postcode: the neighbourhoods its postcodes lie in
+        ("birmingham 001b", [NE]),  # an LSOA's own name
+        ("nothfield", [NW, NE]),  # a ward, misspelt: the neighbourhoods inside it
+        ("fixture gren", [SW, SE]),  # an MSOA's Commons Library name
+        ("shirley test", [SW]),
+        ("Birmingham", [NW, NE]),  # the district's LSOAs are named after it, so found
+        ("zzzz", []),
+        ("", []),
+    ],
+)
+def test_the_picker_zooms_to_the_neighbourhoods_a_search_finds(con, text, neighbourhoods):
+    assert sorted(search.neighbourhoods_found(con, text)) == neighbourhoods

@@ -139,20 +139,19 @@ _PICKER_CHOSEN = "_arp_picker_chosen"
 
 
 def _picker_path_to(code: str) -> list[str] | None:
-    """The district and ward an LSOA lies in, for the picker to show its neighbours."""
-    parents = data.query("lsoa_ancestors").set_index("code")
-    if code not in parents.index:
-        return None
-    row = parents.loc[code]
-    return [row["lad_code"], row["ward_code"]]
+    """The district and ward an LSOA lies in, or the district a ward lies in, for the picker
+    to show the place chosen among its neighbours (None for any other area)."""
+    parents = data.query("lsoa_ancestors")
+    if code in set(parents["code"]):
+        row = parents.set_index("code").loc[code]
+        return [row["lad_code"], row["ward_code"]]
+    in_ward = parents[parents["ward_code"] == code]
+    return [in_ward["lad_code"].iloc[0]] if not in_ward.empty else None
 
 
 def search_candidates(text: str) -> list[str]:
     """The neighbourhoods (LSOAs) a search finds, for the picker to zoom to."""
-    if not text:
-        return []
-    found = search.find_area(data.connection(), text, "lsoa")
-    return [match.code for match in found.matches if match.level == "lsoa"]
+    return search.neighbourhoods_found(data.connection(), text) if text else []
 
 
 def place_picker(
@@ -226,7 +225,7 @@ def place_picker(
             label=_("Map for choosing your place: tap an area, or find it by name or postcode"),
             place_labels=map_labels(named_within, picker_step=level),
             candidates=found if searching else (),
-            focus=chosen if level == "lsoa" else None,
+            focus=chosen if chosen in set(frame["code"]) else None,  # a ward, or a neighbourhood
             min_target_px=TAP_TARGET_PX,
             preview_action=action,
             legend=rows,

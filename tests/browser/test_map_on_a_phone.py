@@ -152,6 +152,42 @@ def test_an_area_chosen_from_the_list_shows_its_tooltip_whole_on_a_phone(server,
     phone.locator(".arp-map").screenshot(path="/tmp/map-touch-listed-tooltip.png")
 
 
+def test_a_ward_found_by_name_zooms_the_picker_to_its_neighbourhoods(server, phone):
+    """A misspelt ward name lists the ward, and the map shows its two neighbourhoods (the
+    fixture's north LSOAs) as the search's matches, each wholly in view and a tap target;
+    the ward, used as the place, is then outlined among its district's wards."""
+    phone.goto(f"{server}/capture")
+    wait_for_map(phone)
+    search = phone.get_by_label("Find an area (name or postcode)")
+    search.fill("nothfield")
+    search.press("Enter")
+    found = '.arp-map path.leaflet-interactive[fill="#fdae6b"]'  # the search's matches
+    phone.wait_for_function(f"document.querySelectorAll({found!r}).length === 2", timeout=30_000)
+    phone.wait_for_timeout(500)
+    container = phone.locator(".arp-map").bounding_box()
+    for box in [phone.locator(found).nth(n).bounding_box() for n in range(2)]:
+        assert box["x"] >= container["x"] - 1, box
+        assert box["y"] >= container["y"] - 1, box
+        assert box["x"] + box["width"] <= container["x"] + container["width"] + 1, box
+        assert box["y"] + box["height"] <= container["y"] + container["height"] + 1, box
+        assert min(box["width"], box["height"]) >= TAP_TARGET_PX, box
+    phone.locator(".arp-map").screenshot(path="/tmp/map-touch-ward-search.png")
+    phone.get_by_role("combobox", name="Matches", exact=True).tap()
+    matches = phone.get_by_role("listbox").get_by_role("option")
+    matches.filter(has_text="Northfield Test ward, Birmingham").tap()
+    phone.get_by_role("button", name="Use this place").tap()
+    phone.get_by_text("Place: Northfield Test ward, Birmingham").wait_for(timeout=30_000)
+    # Its neighbourhoods stay shown as the matches, to tap one for a finer place; with the
+    # search cleared, the ward is outlined among its district's wards.
+    assert phone.locator(found).count() == 2
+    search.fill("")
+    search.press("Enter")
+    phone.get_by_text("Showing: Birmingham (district)").wait_for(timeout=30_000)
+    outlined = '.arp-map path.leaflet-interactive[stroke-width="4"]'  # the place chosen
+    phone.locator(outlined).wait_for(timeout=30_000)
+    assert phone.locator(outlined).count() == 1
+
+
 def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phone):
     phone.goto(f"{server}/capture")
     wait_for_map(phone)
