@@ -780,6 +780,10 @@ function showListed(state) {
       state.map.fitBounds(bounds, { ...AT_ONCE, maxZoom: Math.max(state.map.getZoom(), 11) });
     }
     if (state.listed !== shape) return; // another area was chosen meanwhile
+    if (state.pointer === "touch" && state.spec.preview) {
+      showPreview(state, shape, i); // a phone has no Enter key: the card has the button
+      return;
+    }
     shape.openTooltip(bounds.getCenter());
     panIntoView(state, shape.getTooltip().getElement());
   });
@@ -841,16 +845,17 @@ function setUp(L, parentElement, spec) {
     skip: skip,
   };
   oneTabStop(container);
-  // A tap and a mouse click both arrive as "click": the last pointer says which it was.
-  container.addEventListener("pointerdown", (event) => (state.pointer = event.pointerType), {
-    capture: true,
-  });
+  // A tap and a mouse click both arrive as "click" (a list's choice as "change"): the last
+  // pointer on the map or its list says which it was.
+  const notePointer = (event) => (state.pointer = event.pointerType);
+  container.addEventListener("pointerdown", notePointer, { capture: true });
   const below = document.createElement("div");
   below.className = "arp-legend-below";
   parentElement.appendChild(below);
   state.legendBelow = below;
   state.list = areaList(state);
   parentElement.appendChild(state.list.holder);
+  state.list.holder.addEventListener("pointerdown", notePointer, { capture: true });
   zoomWatched(state);
   map.on("zoomend moveend", () => positionLabels(state));
   watchSize(state);

@@ -188,6 +188,21 @@ def test_a_ward_found_by_name_zooms_the_picker_to_its_neighbourhoods(server, pho
     assert phone.locator(outlined).count() == 1
 
 
+def test_an_area_chosen_from_the_list_on_a_phone_shows_its_card(server, phone):
+    """A phone has no Enter key: an area tapped in the list under the picker shows its card,
+    whose button chooses it, as a tap on the map does."""
+    phone.goto(f"{server}/capture")
+    wait_for_map(phone)
+    area_list = phone.get_by_label("Choose an area from a list")
+    area_list.tap()
+    area_list.select_option(label="Birmingham (district)")
+    card = phone.locator(".arp-card")
+    card.wait_for(state="visible", timeout=10_000)
+    assert "Birmingham (district)" in card.inner_text()
+    card.get_by_role("button", name="Show its wards").tap()
+    phone.get_by_text("Showing: Birmingham (district)").wait_for(timeout=30_000)
+
+
 def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phone):
     phone.goto(f"{server}/capture")
     wait_for_map(phone)
