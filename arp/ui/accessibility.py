@@ -21,6 +21,13 @@ AA_CSS = (
     # a phone the heading above runs the whole width: a tap on the table covered its end.
     " @media (max-width: 640px) {"
     ' [data-testid="stElementContainer"]:has(.stDataFrame) { margin-top: 2rem; } }'
+    # On a touch screen every control is a 44 px target (WCAG 2.5.5), as the map's areas
+    # are: Streamlit draws buttons 40 px high, lists 38 px and the sidebar's toggle 28 px.
+    " @media (pointer: coarse) {"
+    " .stButton button, .stFormSubmitButton button, .stDownloadButton button,"
+    ' .stSelectbox .react-aria-ComboBox > div { min-height: 44px; }'
+    ' [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button'
+    " { min-width: 44px; min-height: 44px; } }"
 )
 
 # A printed page is the page's content: no sidebar, no header or toolbar, no controls (nor

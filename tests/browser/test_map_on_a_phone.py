@@ -203,6 +203,32 @@ def test_an_area_chosen_from_the_list_on_a_phone_shows_its_card(server, phone):
     phone.get_by_text("Showing: Birmingham (district)").wait_for(timeout=30_000)
 
 
+def test_the_note_pages_controls_are_44_px_targets_on_a_phone(server, phone, desktop):
+    """On a touch screen the buttons, lists, the map's zoom buttons and the sidebar's toggle
+    are 44 px targets, as the map's areas are; a mouse keeps Streamlit's own sizes."""
+    phone.goto(f"{server}/capture")
+    wait_for_map(phone)
+    search = phone.get_by_label("Find an area (name or postcode)")
+    search.fill("B1 1AB")
+    search.press("Enter")
+    controls = {
+        "Use this place": phone.get_by_role("button", name="Use this place"),
+        "Matches": phone.get_by_role("combobox", name="Matches", exact=True).locator(".."),
+        "zoom in": phone.locator(".leaflet-control-zoom-in"),
+        "Save my note": phone.get_by_role("button", name="Save my note"),
+        "sidebar": phone.locator('[data-testid="stExpandSidebarButton"]'),
+    }
+    controls["Use this place"].wait_for(timeout=30_000)
+    for name, control in controls.items():
+        box = control.first.bounding_box()
+        assert box is not None, name
+        assert box["height"] >= TAP_TARGET_PX, (name, box)
+        assert box["width"] >= TAP_TARGET_PX, (name, box)
+    desktop.goto(f"{server}/capture")
+    wait_for_map(desktop)
+    assert desktop.locator(".leaflet-control-zoom-in").bounding_box()["height"] < TAP_TARGET_PX
+
+
 def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phone):
     phone.goto(f"{server}/capture")
     wait_for_map(phone)
