@@ -549,6 +549,26 @@ function showCandidates(state, codes) {
   return changed && codes.length > 0;
 }
 
+// The search match chosen in the page's list of matches: outlined among the others, the
+// view left where it is (the participant is comparing it with its neighbours).
+function markArea(state, code) {
+  const old = state.marked;
+  if (old) {
+    state.areas.resetStyle(old);
+    if (state.candidates.has(state.codes[old.feature.properties.i])) old.setStyle(CANDIDATE_STYLE);
+    if (state.focusedShape === old) old.setStyle(FOCUS_STYLE);
+    state.marked = null;
+  }
+  if (!code || !state.areas) return;
+  state.areas.eachLayer((shape) => {
+    if (state.codes[shape.feature.properties.i] === code) state.marked = shape;
+  });
+  if (state.marked) {
+    state.marked.setStyle(FOCUS_STYLE);
+    state.marked.bringToFront();
+  }
+}
+
 function candidateBounds(state) {
   let bounds = null;
   if (!state.candidates || !state.candidates.size) return null;
@@ -895,11 +915,12 @@ function draw(L, component, held, outlines) {
   showLegend(state, spec.legend);
   drawLabels(L, state, spec.place_labels || {});
   state.list.holder.hidden = Boolean(spec.presenting);
-  if (geometryChanged) state.listed = null; // its shape went with the old areas
+  if (geometryChanged) [state.listed, state.marked] = [null, null]; // gone with the old areas
   fillAreaList(state);
   if (!geometryChanged && state.list.select.value) showListed(state); // a restyle reset it
   const candidatesChanged = showCandidates(state, spec.candidates || []);
   focusArea(state, spec, geometryChanged || (candidatesChanged && !spec.focus));
+  markArea(state, spec.marked);
   oneTabStop(state.container);
   positionLabels(state);
   if (spec.view_in_url) keepViewInUrl(state);

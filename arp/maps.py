@@ -564,6 +564,7 @@ def choropleth(
     view_in_url: bool = False,
     place_labels: dict | None = None,
     candidates: Collection[str] = (),
+    marked: str | None = None,
     min_target_px: int | None = None,
     preview_action: str | None = "Open profile",
     legend: list[tuple[str, str]] | None = None,
@@ -620,6 +621,7 @@ def choropleth(
         # shows a card with this button rather than acting at once.
         "place_labels": place_labels,
         "candidates": list(candidates),
+        "marked": marked,  # outlined, not zoomed to: the match chosen in the page's list
         "min_target_px": min_target_px,
         "preview": {"action": preview_action} if preview_action else None,
     }

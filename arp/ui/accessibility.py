@@ -25,7 +25,7 @@ AA_CSS = (
     # are: Streamlit draws buttons 40 px high, lists 38 px and the sidebar's toggle 28 px.
     " @media (pointer: coarse) {"
     " .stButton button, .stFormSubmitButton button, .stDownloadButton button,"
-    ' .stSelectbox .react-aria-ComboBox > div { min-height: 44px; }'
+    " .stSelectbox .react-aria-ComboBox > div { min-height: 44px; }"
     ' [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button'
     " { min-width: 44px; min-height: 44px; } }"
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from arp import db, i18n, map_views, maps, search, web
-from arp.ui import data
+from arp.ui import data, widgets
 from arp.view_state import ViewState
 from data_loaders import SERVICE_TYPES
 
@@ -177,6 +177,7 @@ def place_picker(
     path: list[str] = list(st.session_state.get(_PICKER_PATH, []))
     found = list(candidates or ())
     searching = bool(found) and chosen not in found
+    picked = st.session_state.get(widgets.FOUND_PICK_KEY)  # the match chosen in its list
     if searching:
         level, inside = "lsoa", within
     else:
@@ -225,6 +226,7 @@ def place_picker(
             label=_("Map for choosing your place: tap an area, or find it by name or postcode"),
             place_labels=map_labels(named_within, picker_step=level),
             candidates=found if searching else (),
+            marked=picked if searching and picked in found else None,
             focus=chosen if chosen in set(frame["code"]) else None,  # a ward, or a neighbourhood
             min_target_px=TAP_TARGET_PX,
             preview_action=action,

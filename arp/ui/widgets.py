@@ -39,6 +39,9 @@ def csv_download(label: str, frame: pd.DataFrame, file_name: str, index: bool = 
     st.download_button(label, content, file_name=file_name, mime="text/csv")
 
 
+FOUND_PICK_KEY = "find_match"  # the match chosen in find_area_box's list (the picker marks it)
+
+
 def find_area_box(
     on_map: bool = False,
     pick_label: str = "Open its profile",
@@ -64,7 +67,7 @@ def find_area_box(
         return None, None
     matches = {match.code: match.words for match in found.matches}
     picked = st.selectbox(
-        _("Matches"), list(matches), format_func=matches.__getitem__, key="find_match"
+        _("Matches"), list(matches), format_func=matches.__getitem__, key=FOUND_PICK_KEY
     )
     if on_map and st.button(_("Show on the map")):
         return picked, "map"

@@ -229,6 +229,44 @@ def test_the_note_pages_controls_are_44_px_targets_on_a_phone(server, phone, des
     assert desktop.locator(".leaflet-control-zoom-in").bounding_box()["height"] < TAP_TARGET_PX
 
 
+def test_the_match_chosen_in_the_list_is_outlined_on_the_map(server, phone):
+    """A postcode's neighbourhoods are the map's matches; the one chosen in the list of
+    matches is outlined among them, where it lies, and the view stays on all of them."""
+    phone.goto(f"{server}/capture")
+    wait_for_map(phone)
+    search = phone.get_by_label("Find an area (name or postcode)")
+    search.fill("b1")
+    search.press("Enter")
+    matches = '.arp-map path.leaflet-interactive[fill="#fdae6b"]'
+    outlined = '.arp-map path.leaflet-interactive[stroke-width="4"]'
+
+    def outlined_box() -> dict:
+        """Where the outlined area is on the map (the page scrolls as the list opens)."""
+        phone.locator(outlined).wait_for(timeout=30_000)
+        assert phone.locator(outlined).count() == 1
+        box, container = (
+            phone.locator(outlined).bounding_box(),
+            phone.locator(".arp-map").bounding_box(),
+        )
+        return {"x": box["x"] - container["x"], "y": box["y"] - container["y"]}
+
+    phone.wait_for_function(f"document.querySelectorAll({matches!r}).length === 2")
+    first = outlined_box()  # the first match, Birmingham 001A: the north-west square
+    phone.get_by_role("combobox", name="Matches", exact=True).tap()
+    options = phone.get_by_role("listbox").get_by_role("option")
+    options.filter(has_text="Solihull 001B, in ").tap()
+    phone.wait_for_function(
+        f"document.querySelector({outlined!r}).getBoundingClientRect().x"
+        f" - document.querySelector('.arp-map').getBoundingClientRect().x > {first['x'] + 10}",
+        timeout=30_000,
+    )
+    chosen = outlined_box()  # Solihull 001B: the south-east square
+    assert chosen["x"] > first["x"], (first, chosen)
+    assert chosen["y"] > first["y"], (first, chosen)
+    assert phone.locator(matches).count() == 2  # both still shown as matches
+    phone.locator(".arp-map").screenshot(path="/tmp/map-touch-match-outlined.png")
+
+
 def test_the_place_picker_starts_with_44_px_targets_and_drills_down(server, phone):
     phone.goto(f"{server}/capture")
     wait_for_map(phone)
