@@ -303,19 +303,21 @@ const AT_ONCE = { animate: false };
 
 // Leaflet drops a view change asked for while a zoom animation runs (its issues 1289 and
 // 3249), so a fit that follows a double tap or a pinch would be lost, leaving no area in
-// view. Such a move waits for the zoom to end; the latest one asked for wins.
+// view. Such moves wait for the zoom to end, then run in the order they were asked for.
 function whenStill(state, move) {
-  if (state.zooming) state.afterZoom = move;
+  if (state.zooming) state.afterZoom.push(move);
   else move();
 }
 
-function zoomWatched(state) {
+function watchZoom(state) {
+  state.zooming = false;
+  state.afterZoom = [];
   state.map.on("zoomanim", () => (state.zooming = true));
   state.map.on("zoomend", () => {
     state.zooming = false;
-    const move = state.afterZoom;
-    state.afterZoom = null;
-    if (move) move();
+    const moves = state.afterZoom;
+    state.afterZoom = [];
+    moves.forEach((move) => move());
   });
 }
 
@@ -329,10 +331,7 @@ function fitAreas(state) {
     state.fitPending = true;
     return;
   }
-  if (state.zooming) {
-    whenStill(state, () => fitAreas(state));
-    return;
-  }
+  if (state.zooming) return whenStill(state, () => fitAreas(state));
   state.fitPending = false;
   state.map.invalidateSize();
   const legend = state.legend.getContainer();
@@ -350,6 +349,17 @@ function fitAreas(state) {
 }
 
 const FOCUS_STYLE = { weight: 4, color: "#000000", dashArray: null };
+const SHOWN_STYLE = { weight: 3, color: "#000000", dashArray: null }; // the listed, previewed
+
+// An area back to how the page asked it drawn: its class colour, a search match's fill,
+// and the outline of the place chosen or the match chosen in the page's list.
+function restyle(state, shape) {
+  state.areas.resetStyle(shape);
+  if (state.candidates && state.candidates.has(state.codes[shape.feature.properties.i])) {
+    shape.setStyle(CANDIDATE_STYLE);
+  }
+  if (shape === state.focusedShape || shape === state.marked) shape.setStyle(FOCUS_STYLE);
+}
 
 function fitFocused(state, shape) {
   whenStill(state, () => state.map.fitBounds(shape.getBounds(), { ...AT_ONCE, maxZoom: 14 }));
@@ -403,9 +413,9 @@ function hidePreview(state) {
   if (!state.card) return;
   state.card.hidden = true;
   if (state.previewed) {
-    state.areas.resetStyle(state.previewed);
-    if (state.focusedShape === state.previewed) state.previewed.setStyle(FOCUS_STYLE);
+    const shape = state.previewed;
     state.previewed = null;
+    restyle(state, shape);
   }
 }
 
@@ -415,6 +425,9 @@ function showPreview(state, shape, i) {
     state.card.className = "arp-card";
     state.card.setAttribute("role", "dialog");
     window.L.DomEvent.disableClickPropagation(state.card);
+    // Leaflet makes a double tap of any two taps on the map within 200 ms, the card's too:
+    // tapping an area, then at once the card's button, zoomed the map under the card.
+    window.L.DomEvent.on(state.card, "click", window.L.DomEvent.stopPropagation);
     window.L.DomEvent.disableScrollPropagation(state.card);
     state.container.appendChild(state.card);
   }
@@ -439,7 +452,7 @@ function showPreview(state, shape, i) {
   state.card.dataset.code = code;
   state.card.replaceChildren(close, textBox(lines, "arp-card-text"), action);
   state.card.hidden = false;
-  shape.setStyle({ weight: 3, color: "#000000", dashArray: null });
+  shape.setStyle(SHOWN_STYLE);
   shape.bringToFront();
   state.previewed = shape;
 }
@@ -554,10 +567,8 @@ function showCandidates(state, codes) {
 function markArea(state, code) {
   const old = state.marked;
   if (old) {
-    state.areas.resetStyle(old);
-    if (state.candidates.has(state.codes[old.feature.properties.i])) old.setStyle(CANDIDATE_STYLE);
-    if (state.focusedShape === old) old.setStyle(FOCUS_STYLE);
     state.marked = null;
+    if (old !== state.listed && old !== state.previewed) restyle(state, old);
   }
   if (!code || !state.areas) return;
   state.areas.eachLayer((shape) => {
@@ -743,7 +754,7 @@ function areaList(state) {
   const live = document.createElement("div");
   live.className = "arp-live";
   live.setAttribute("role", "status"); // polite: read after what the reader is saying
-  select.addEventListener("change", () => showListed(state));
+  select.addEventListener("change", () => showListed(state, true));
   select.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || !select.value) return;
     event.preventDefault();
@@ -773,13 +784,15 @@ function fillAreaList(state) {
   list.filledFor = state.areasId;
 }
 
-function showListed(state) {
+// `chosenNow`: the list's own change (a rerun's restyle only outlines it again). On a touch
+// screen a choice opens the area's card, as a tap does: a phone has no Enter key.
+function showListed(state, chosenNow = false) {
   const code = state.list.select.value;
   if (state.listed) {
-    state.areas.resetStyle(state.listed);
-    if (state.focusedShape === state.listed) state.listed.setStyle(FOCUS_STYLE);
-    state.listed.closeTooltip();
+    const old = state.listed;
     state.listed = null;
+    old.closeTooltip();
+    restyle(state, old);
   }
   const i = state.codes.indexOf(code);
   if (!code || i < 0) {
@@ -792,16 +805,16 @@ function showListed(state) {
   });
   if (!shape) return;
   const bounds = shape.getBounds();
-  shape.setStyle({ weight: 3, color: "#000000", dashArray: null });
+  shape.setStyle(SHOWN_STYLE);
   shape.bringToFront();
   state.listed = shape;
   whenStill(state, () => {
+    if (state.listed !== shape) return; // another area was chosen meanwhile
     if (!state.map.getBounds().contains(bounds)) {
       state.map.fitBounds(bounds, { ...AT_ONCE, maxZoom: Math.max(state.map.getZoom(), 11) });
     }
-    if (state.listed !== shape) return; // another area was chosen meanwhile
     if (state.pointer === "touch" && state.spec.preview) {
-      showPreview(state, shape, i); // a phone has no Enter key: the card has the button
+      if (chosenNow) showPreview(state, shape, i);
       return;
     }
     shape.openTooltip(bounds.getCenter());
@@ -876,7 +889,7 @@ function setUp(L, parentElement, spec) {
   state.list = areaList(state);
   parentElement.appendChild(state.list.holder);
   state.list.holder.addEventListener("pointerdown", notePointer, { capture: true });
-  zoomWatched(state);
+  watchZoom(state);
   map.on("zoomend moveend", () => positionLabels(state));
   watchSize(state);
   if (spec.view_in_url) map.on("moveend", () => keepViewInUrl(state));

@@ -165,8 +165,9 @@ PLACES_ZOOMED = 5
 def neighbourhoods_found(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
     """The neighbourhoods (LSOAs) the place picker zooms to for a search: those it found (a
     postcode, an LSOA's name or code), else those inside the best PLACES_ZOOMED wards and
-    MSOAs it found by name. A district is left to the picker's own steps (its hundreds of
-    neighbourhoods cannot all be 44 px tap targets on one screen)."""
+    MSOAs it found by name. A district adds none of its own (its hundreds of neighbourhoods
+    cannot all be 44 px tap targets on one screen), though its name also finds the best
+    MAX_RESULTS of the LSOAs named after it ("Birmingham 001A")."""
     matches = find_area(con, text, "lsoa").matches
     found = [match.code for match in matches if match.level == "lsoa"]
     if found:

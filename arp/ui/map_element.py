@@ -227,7 +227,9 @@ def place_picker(
             place_labels=map_labels(named_within, picker_step=level),
             candidates=found if searching else (),
             marked=picked if searching and picked in found else None,
-            focus=chosen if chosen in set(frame["code"]) else None,  # a ward, or a neighbourhood
+            # The place chosen (a ward or a neighbourhood) among the step's areas; while
+            # searching the map fits the matches instead, the one chosen in their list marked.
+            focus=chosen if not searching and chosen in set(frame["code"]) else None,
             min_target_px=TAP_TARGET_PX,
             preview_action=action,
             legend=rows,

@@ -130,9 +130,10 @@ def test_the_map_refits_when_the_phone_turns(server, phone):
         assert box["x"] + box["width"] <= container["x"] + container["width"] + 1
 
 
-def test_an_area_chosen_from_the_list_shows_its_tooltip_whole_on_a_phone(server, phone):
-    """The list under the map opens the chosen area's tooltip: on a 390 px phone its lines
-    wrap, and the map moves so that all of it is on the map, none cut by its edge."""
+def test_an_area_chosen_from_the_list_shows_its_tooltip_whole_on_a_narrow_map(server, phone):
+    """Chosen by keyboard from the list under a 390 px map (no pointer: a touch would open
+    the area's card instead), the area's tooltip wraps (one line was 266 px), and the map
+    moves so that all of it is on the map, none cut by its edge."""
     phone.goto(f"{server}/?show=no_car")
     wait_for_map(phone)
     area_list = phone.get_by_label("Choose an area from a list")
@@ -199,6 +200,19 @@ def test_an_area_chosen_from_the_list_on_a_phone_shows_its_card(server, phone):
     card = phone.locator(".arp-card")
     card.wait_for(state="visible", timeout=10_000)
     assert "Birmingham (district)" in card.inner_text()
+    # Closed, it stays closed when the page runs again (a search that finds nothing).
+    card.get_by_role("button", name="Close").tap()
+    search = phone.get_by_label("Find an area (name or postcode)")
+    search.fill("zzzz")
+    search.press("Enter")
+    phone.get_by_text('No area is named like "zzzz"').wait_for(timeout=30_000)
+    phone.wait_for_timeout(500)
+    assert card.is_hidden()
+    area_list.tap()
+    area_list.select_option(label="Solihull (district)")
+    area_list.tap()
+    area_list.select_option(label="Birmingham (district)")
+    card.wait_for(state="visible", timeout=10_000)
     card.get_by_role("button", name="Show its wards").tap()
     phone.get_by_text("Showing: Birmingham (district)").wait_for(timeout=30_000)
 
@@ -261,6 +275,12 @@ def test_the_match_chosen_in_the_list_is_outlined_on_the_map(server, phone):
         timeout=30_000,
     )
     chosen = outlined_box()  # Solihull 001B: the south-east square
+    # A match tapped, its card closed: still filled as a match, the chosen one still outlined.
+    phone.locator(".arp-map").scroll_into_view_if_needed()
+    phone.locator(matches).first.tap()
+    phone.locator(".arp-card").get_by_role("button", name="Close").tap()
+    assert phone.locator(matches).count() == 2
+    assert outlined_box() == chosen
     assert chosen["x"] > first["x"], (first, chosen)
     assert chosen["y"] > first["y"], (first, chosen)
     assert phone.locator(matches).count() == 2  # both still shown as matches
